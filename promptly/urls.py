@@ -1,0 +1,25 @@
+"""URL map of the whole project."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from promptly.health import healthz
+
+admin.site.site_header = "Promptly administration"
+admin.site.site_title = "Promptly"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="inbox:queue"), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("inbox/", include("inbox.urls")),
+    path("setup/", include("monitoring.urls")),
+]
+
+if settings.PROMPTLY_SANDBOX:
+    urlpatterns += []

@@ -1,0 +1,89 @@
+"""Shared fixtures: people with roles on a brand, a real ASGI server, a real Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import create_user
+from monitoring.models import Brand
+from monitoring.services import add_brand, add_member
+
+# Playwright's sync API keeps an event loop running in the test thread; the ORM calls the tests
+# make there are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def brand(db: None) -> Brand:
+    return add_brand(slug="acme", name="Acme Coffee", time_zone="America/Los_Angeles")
+
+
+def _member(brand: Brand, username: str, role: Role) -> User:
+    user = create_user(username=username, password=PASSWORD, role=role)
+    add_member(brand=brand, user=user)
+    return user
+
+
+@pytest.fixture
+def agent(brand: Brand) -> User:
+    return _member(brand, "agent", Role.AGENT)
+
+
+@pytest.fixture
+def supervisor(brand: Brand) -> User:
+    return _member(brand, "supervisor", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def admin_user(brand: Brand) -> User:
+    return _member(brand, "admin", Role.ADMIN)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None) -> Iterator[str]:
+    """The project's real ASGI application (HTTP and websockets) served by uvicorn on a free port."""
+    import uvicorn
+
+    from promptly.asgi import application
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()

@@ -1,0 +1,33 @@
+"""/healthz reports database, Redis and a live Celery worker; 503 when one is down."""
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from promptly.celery import app as celery_app
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_without_a_worker(client):
+    response = client.get("/healthz")
+    body = response.json()
+    assert response.status_code == 503
+    assert body["status"] == "down"
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["redis"] == "ok"
+    assert body["checks"]["worker"].startswith("down")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_is_ok_with_a_real_worker_on_the_real_broker(client):
+    with start_worker(celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        response = client.get("/healthz")
+    assert response.status_code == 200, response.json()
+    assert response.json()["checks"]["worker"].startswith("ok")
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_redis_is_unreachable(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis"].startswith("down")
