@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from monitoring.models import Brand
+from monitoring.models import Brand, ChannelAccount, StreamCursor
 
 
 @admin.register(Brand)
@@ -9,3 +9,16 @@ class BrandAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("members",)
     search_fields = ("name", "slug")
+
+
+@admin.register(ChannelAccount)
+class ChannelAccountAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "brand", "platform", "enabled", "poll_interval_seconds")
+    list_filter = ("platform", "enabled", "brand")
+    search_fields = ("handle", "external_id")
+
+
+@admin.register(StreamCursor)
+class StreamCursorAdmin(admin.ModelAdmin):
+    list_display = ("account", "stream", "paused_until", "consecutive_failures", "updated_at")
+    readonly_fields = ("updated_at",)

@@ -40,3 +40,54 @@ class Brand(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Platform(models.TextChoices):
+    X = "x", "X"
+    FACEBOOK = "facebook", "Facebook"
+    FEED = "feed", "Alert feed"
+    WEBHOOK = "webhook", "Webhook"
+
+
+class ChannelAccount(models.Model):
+    """One connected source of a brand: an X account, a Facebook Page, an alert feed, a webhook."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="accounts")
+    platform = models.CharField(max_length=16, choices=Platform.choices)
+    # The platform's id for the account: X user id, Facebook Page id, the feed URL, a webhook key.
+    external_id = models.CharField(max_length=500)
+    handle = models.CharField(max_length=200, blank=True, help_text="@handle, Page name or feed title.")
+    feed_url = models.URLField(max_length=2000, blank=True)
+    # Platform tokens, encrypted at rest (monitoring.crypto); never shown back in full.
+    encrypted_credentials = models.TextField(blank=True, editable=False)
+    enabled = models.BooleanField(default=True)
+    poll_interval_seconds = models.PositiveIntegerField(default=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["brand", "platform", "handle"]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "platform", "external_id"], name="account_unique_per_brand"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.handle or self.external_id}"
+
+
+class StreamCursor(models.Model):
+    """Where polling of one stream of an account stopped (since_id, next token), committed with its batch."""
+
+    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="cursors")
+    stream = models.CharField(max_length=32, help_text="mentions, search, dms, page_feed, conversations, feed …")
+    position = models.JSONField(default=dict, blank=True)
+    # When the platform asked us to wait (HTTP 429) or a fault backs us off: not polled before this.
+    paused_until = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "stream"], name="cursor_unique_per_stream")]
+
+    def __str__(self) -> str:
+        return f"{self.account} / {self.stream}"

@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from inbox.models import Author, Conversation, Message, QuarantinedItem
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ("handle", "name", "platform", "followers_count", "last_seen_at")
+    search_fields = ("handle", "name", "external_id")
+    list_filter = ("platform",)
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "brand", "status", "assignee", "response_due_at", "last_message_at")
+    list_filter = ("brand", "status", "visibility")
+    raw_id_fields = ("author", "assignee", "account")
+    list_select_related = ("account", "brand", "assignee")
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "account", "direction", "delivery_status", "platform_time")
+    list_filter = ("direction", "delivery_status")
+    raw_id_fields = ("conversation", "author", "account", "sent_by")
+    list_select_related = ("account",)
+
+
+@admin.register(QuarantinedItem)
+class QuarantinedItemAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "stream", "created_at", "reprocessed_at")
+    list_filter = ("stream",)
+    readonly_fields = ("raw", "reason", "created_at")

@@ -1,0 +1,1 @@
+"""Platform connectors: turn platform JSON into InboundMessage batches and send replies."""
