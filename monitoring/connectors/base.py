@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -47,3 +47,53 @@ class FetchResult:
     quarantined: list[QuarantinedPayload] = field(default_factory=list)
     position: dict[str, Any] = field(default_factory=dict)
     retry_after: datetime | None = None  # the platform asked us to wait (429) until then
+
+
+@dataclass(frozen=True)
+class OutboundReply:
+    """A reply to deliver in the same channel and visibility as the message it answers."""
+
+    idempotency_key: str
+    text: str
+    visibility: str  # inbox.models.Visibility value: public reply in the thread, or private message
+    thread_key: str
+    in_reply_to: str  # external id of the message answered (tweet, comment, DM)
+    recipient_id: str = ""  # private messages: the customer's platform id
+
+
+@dataclass(frozen=True)
+class SentReceipt:
+    external_id: str
+    url: str = ""
+
+
+class DeliveryRefused(Exception):
+    """The platform refused this reply for a reason a person must see (not retried automatically)."""
+
+    def __init__(self, reason: str, *, link: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.link = link  # where the agent can answer by hand, e.g. the post on the platform
+
+
+class PlatformUnavailable(Exception):
+    """A passing fault (5xx, timeout, 429): try again later, no earlier than retry_after when given."""
+
+    def __init__(self, reason: str, *, retry_after: datetime | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class Connector(Protocol):
+    """What every platform connector offers; built by monitoring.connectors.registry.connector_for()."""
+
+    def streams(self) -> list[str]: ...
+
+    def fetch(self, stream: str, position: dict[str, Any]) -> FetchResult: ...
+
+    def send(self, reply: OutboundReply) -> SentReceipt: ...
+
+    def find_sent(self, reply: OutboundReply) -> SentReceipt | None:
+        """Reconcile before a retry: the platform's copy of this reply if it was already accepted."""
+        ...
