@@ -44,6 +44,8 @@ class Sentiment(models.TextChoices):
     POSITIVE = "positive", "Positive"
     NEUTRAL = "neutral", "Neutral"
     NEGATIVE = "negative", "Negative"
+    # A language we have no lexicon for: said openly instead of passing it off as neutral.
+    UNKNOWN = "unknown", "Not scored (language)"
 
 
 class Conversation(models.Model):
@@ -120,6 +122,8 @@ class Message(models.Model):
     language = models.CharField(max_length=8, blank=True)
     sentiment = models.CharField(max_length=8, choices=Sentiment.choices, default=Sentiment.NEUTRAL)
     priority = models.PositiveSmallIntegerField(default=0)
+    # A monitored query matched it (inbox.services.priority.mark_query_matches): counted in priority once.
+    matched_query = models.BooleanField(default=False)
     raw = models.JSONField(default=dict, blank=True)
     # Outbound only: who sent it, the delivery state machine, and the idempotency key of the click.
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

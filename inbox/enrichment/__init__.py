@@ -1,0 +1,29 @@
+"""Enrichment of one post: its language, its sentiment and the signals that raise its priority.
+
+One small interface, `enrich(text, language_hint)`, so ingest, the evaluation and any future model
+share it. Sentiment is scored only in languages we have a lexicon for; any other language is
+reported as `unknown`, never silently as neutral.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inbox.enrichment.language import detect_language
+from inbox.enrichment.priority import priority_score
+from inbox.enrichment.sentiment import UNKNOWN, analyse
+
+__all__ = ["UNKNOWN", "Enrichment", "enrich", "priority_score"]
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    language: str  # ISO 639-1 code, "" when nobody could tell
+    sentiment: str  # positive / neutral / negative, or unknown (language without a lexicon)
+    priority_signals: frozenset[str]  # negative, complaint, question, urgent
+
+
+def enrich(text: str, language_hint: str = "") -> Enrichment:
+    language = detect_language(text, language_hint)
+    reading = analyse(text, language)
+    return Enrichment(language=language, sentiment=reading.sentiment, priority_signals=reading.signals)

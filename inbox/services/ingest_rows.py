@@ -1,0 +1,153 @@
+"""Turn a connector's InboundMessages into rows the inbox can store without ever failing on a detail.
+
+Platforms send hostile and partial data: NUL bytes PostgreSQL refuses, ids longer than a column,
+links that are not web links, naive times. A single such value must not roll back a whole batch,
+so every value is bounded and cleaned here; only an item without an id of its own is quarantined.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from inbox.enrichment import enrich, priority_score
+from inbox.models import DeliveryStatus, Direction, Sentiment, Visibility
+from monitoring.connectors.base import InboundAuthor, InboundMessage, QuarantinedPayload
+
+MAX_TEXT = 100_000
+MAX_ID = 500
+MAX_URL = 2000
+MAX_HANDLE = 200
+MAX_NAME = 300
+MAX_SUBJECT = 300
+MAX_FOLLOWERS = 2_147_483_647
+
+
+@dataclass
+class Row:
+    """One message ready for the bulk insert, with its enrichment."""
+
+    external_id: str
+    thread_key: str
+    direction: str
+    visibility: str
+    text: str
+    url: str
+    in_reply_to: str
+    platform_time: datetime
+    author: InboundAuthor | None
+    raw_json: str
+    language_hint: str = ""
+    language: str = ""
+    sentiment: str = Sentiment.NEUTRAL
+    priority: int = 0
+    delivery_status: str = ""
+    subject: str = field(default="")
+
+
+def clean(value: str, limit: int) -> str:
+    return value.replace("\x00", "")[:limit]
+
+
+def _clean_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {clean(str(key), MAX_TEXT): _clean_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_json(item) for item in value]
+    return value
+
+
+def raw_json(raw: dict[str, Any]) -> str:
+    """The platform payload as JSON PostgreSQL accepts (jsonb refuses \\u0000)."""
+    text = json.dumps(raw, default=str, ensure_ascii=False)
+    if "\\u0000" in text:
+        text = json.dumps(_clean_json(raw), default=str, ensure_ascii=False)
+    return text
+
+
+def web_url(url: str) -> str:
+    """Only http(s) links are kept: a javascript: or data: link from a platform is never shown."""
+    url = clean(url.strip(), MAX_URL)
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+def aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def subject_of(text: str) -> str:
+    first_line = text.strip().split("\n", 1)[0]
+    return first_line[:MAX_SUBJECT]
+
+
+def to_row(message: InboundMessage) -> Row:
+    text = clean(message.text, MAX_TEXT)
+    external_id = clean(message.external_id.strip(), MAX_ID)
+    visibility = message.visibility if message.visibility in Visibility.values else Visibility.PRIVATE
+    return Row(
+        external_id=external_id,
+        # A post the platform files under no thread is a thread of its own.
+        thread_key=clean(message.thread_key.strip(), MAX_ID) or external_id,
+        direction=Direction.OUTBOUND if message.is_from_brand else Direction.INBOUND,
+        # Unknown visibility is treated as private: answering a private message in public would leak it.
+        visibility=visibility,
+        text=text,
+        url=web_url(message.url),
+        in_reply_to=clean(message.in_reply_to, MAX_ID),
+        platform_time=aware(message.platform_time),
+        author=message.author if message.author and message.author.external_id.strip() else None,
+        raw_json=raw_json(message.raw),
+        language_hint=message.language_hint,
+        delivery_status=DeliveryStatus.SENT if message.is_from_brand else "",
+        subject=subject_of(text),
+    )
+
+
+def enrich_row(row: Row) -> None:
+    reading = enrich(row.text, row.language_hint)
+    row.language = reading.language[:8]
+    row.sentiment = reading.sentiment
+    followers = row.author.followers_count if row.author else None
+    row.priority = (
+        0 if row.direction == Direction.OUTBOUND else priority_score(reading.priority_signals, followers=followers)
+    )
+
+
+@dataclass
+class PreparedBatch:
+    rows: list[Row]
+    duplicates: int
+    rejected: list[QuarantinedPayload]
+
+
+def prepare(messages: list[InboundMessage]) -> PreparedBatch:
+    """Rows keyed by external id (first copy wins), counting repeats, and items with no id to quarantine."""
+    rows: dict[str, Row] = {}
+    duplicates = 0
+    rejected: list[QuarantinedPayload] = []
+    for message in messages:
+        row = to_row(message)
+        if not row.external_id:
+            rejected.append(QuarantinedPayload(raw=row.raw_json, reason="The platform gave this item no id."))
+        elif row.external_id in rows:
+            duplicates += 1
+        else:
+            rows[row.external_id] = row
+    return PreparedBatch(rows=list(rows.values()), duplicates=duplicates, rejected=rejected)
+
+
+def author_fields(author: InboundAuthor) -> tuple[str, str, str, int | None, str]:
+    followers = author.followers_count
+    if followers is not None and not 0 <= followers <= MAX_FOLLOWERS:
+        followers = None
+    return (
+        clean(author.external_id.strip(), MAX_HANDLE),
+        clean(author.handle, MAX_HANDLE),
+        clean(author.name, MAX_NAME),
+        followers,
+        web_url(author.profile_url),
+    )

@@ -1,0 +1,259 @@
+"""The bulk statements of ingest: one statement per table per batch, whatever the batch size."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.backends.utils import CursorWrapper
+
+from inbox.models import Direction, Status
+from inbox.services.ingest_rows import Row, author_fields
+from inbox.services.thread_state import ThreadState
+from monitoring.connectors.base import QuarantinedPayload
+from monitoring.models import ChannelAccount
+
+
+def known_external_ids(cursor: CursorWrapper, account: ChannelAccount, external_ids: list[str]) -> set[str]:
+    cursor.execute(
+        "SELECT external_id FROM inbox_message WHERE account_id = %s AND external_id = ANY(%s::text[])",
+        [account.pk, external_ids],
+    )
+    return {external_id for (external_id,) in cursor.fetchall()}
+
+
+def upsert_authors(cursor: CursorWrapper, platform: str, rows: Sequence[Row]) -> dict[str, int]:
+    """Author ids by external id; details fill in, never blank out, and first/last seen widen."""
+    merged: dict[str, list[Any]] = {}
+    for row in sorted(rows, key=lambda row: row.platform_time):
+        if row.author is None:
+            continue
+        external_id, handle, name, followers, profile_url = author_fields(row.author)
+        seen = merged.setdefault(external_id, [external_id, "", "", None, "", row.platform_time, row.platform_time])
+        # The newest message says who the author is now; older copies only fill gaps.
+        seen[1] = handle or seen[1]
+        seen[2] = name or seen[2]
+        seen[3] = followers if followers is not None else seen[3]
+        seen[4] = profile_url or seen[4]
+        seen[6] = row.platform_time
+    if not merged:
+        return {}
+    columns = list(zip(*(merged[key] for key in sorted(merged)), strict=True))
+    cursor.execute(
+        """
+        INSERT INTO inbox_author
+            (platform, external_id, handle, name, followers_count, profile_url, first_seen_at, last_seen_at)
+        SELECT %s, * FROM unnest(
+            %s::text[], %s::text[], %s::text[], %s::integer[], %s::text[], %s::timestamptz[], %s::timestamptz[])
+        ON CONFLICT (platform, external_id) DO UPDATE SET
+            handle = COALESCE(NULLIF(EXCLUDED.handle, ''), inbox_author.handle),
+            name = COALESCE(NULLIF(EXCLUDED.name, ''), inbox_author.name),
+            followers_count = COALESCE(EXCLUDED.followers_count, inbox_author.followers_count),
+            profile_url = COALESCE(NULLIF(EXCLUDED.profile_url, ''), inbox_author.profile_url),
+            first_seen_at = LEAST(inbox_author.first_seen_at, EXCLUDED.first_seen_at),
+            last_seen_at = GREATEST(inbox_author.last_seen_at, EXCLUDED.last_seen_at)
+        RETURNING external_id, id
+        """,
+        [platform, *(list(column) for column in columns)],
+    )
+    return dict(cursor.fetchall())
+
+
+@dataclass
+class Thread:
+    id: int
+    created: bool
+    state: ThreadState
+
+
+def upsert_conversations(
+    cursor: CursorWrapper, account: ChannelAccount, rows: Sequence[Row], author_ids: dict[str, int], now: datetime
+) -> dict[str, Thread]:
+    """Every thread of the batch exists and is locked for this transaction; returns their current state."""
+    first_of: dict[str, Row] = {}
+    for row in sorted(rows, key=lambda row: (row.direction != Direction.INBOUND, row.platform_time)):
+        first_of.setdefault(row.thread_key, row)
+    keys = sorted(first_of)
+    firsts = [first_of[key] for key in keys]
+    cursor.execute(
+        """
+        INSERT INTO inbox_conversation
+            (brand_id, account_id, thread_key, visibility, author_id, subject, status, language, sentiment,
+             priority, first_inbound_at, last_inbound_at, last_message_at, created_at, updated_at)
+        SELECT %s, %s, key, visibility, author_id, subject, %s, '', 'neutral', 0, first_at, first_at, first_at, %s, %s
+        FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::text[], %s::timestamptz[])
+            AS batch(key, visibility, author_id, subject, first_at)
+        ON CONFLICT (account_id, thread_key) DO UPDATE SET thread_key = EXCLUDED.thread_key
+        RETURNING thread_key, id, (xmax = 0), status, awaiting_reply_since, response_due_at, last_inbound_at,
+            last_message_at, priority, sentiment, language
+        """,
+        [
+            account.brand_id,
+            account.pk,
+            Status.RESOLVED,
+            now,
+            now,
+            keys,
+            [row.visibility for row in firsts],
+            [author_id_of(row, author_ids) if row.direction == Direction.INBOUND else None for row in firsts],
+            [row.subject if row.direction == Direction.INBOUND else "" for row in firsts],
+            [row.platform_time for row in firsts],
+        ],
+    )
+    threads = {}
+    for key, pk, created, *state in cursor.fetchall():
+        threads[key] = Thread(id=pk, created=created, state=ThreadState(*state))
+    return threads
+
+
+def author_id_of(row: Row, author_ids: dict[str, int]) -> int | None:
+    return author_ids.get(author_fields(row.author)[0]) if row.author else None
+
+
+def insert_messages(
+    cursor: CursorWrapper,
+    account: ChannelAccount,
+    rows: Sequence[Row],
+    threads: dict[str, Thread],
+    author_ids: dict[str, int],
+    now: datetime,
+) -> dict[str, int]:
+    """Inserts the rows no one stored before (ON CONFLICT DO NOTHING); returns the new ids by external id."""
+    ordered = sorted(rows, key=lambda row: row.external_id)
+    cursor.execute(
+        """
+        INSERT INTO inbox_message
+            (conversation_id, account_id, external_id, direction, visibility, author_id, in_reply_to, text, url,
+             platform_time, received_at, language, sentiment, priority, raw, matched_query, is_automated,
+             delivery_status, delivery_error, created_at)
+        SELECT conversation_id, %s, external_id, direction, visibility, author_id, in_reply_to, text, url,
+            platform_time, %s, language, sentiment, priority, raw::jsonb, false, false, delivery_status, '', %s
+        FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[],
+            %s::text[], %s::timestamptz[], %s::text[], %s::text[], %s::integer[], %s::text[], %s::text[])
+            AS batch(conversation_id, external_id, direction, visibility, author_id, in_reply_to, text, url,
+                platform_time, language, sentiment, priority, raw, delivery_status)
+        ON CONFLICT (account_id, external_id) DO NOTHING
+        RETURNING external_id, id
+        """,
+        [
+            account.pk,
+            now,
+            now,
+            [threads[row.thread_key].id for row in ordered],
+            [row.external_id for row in ordered],
+            [row.direction for row in ordered],
+            [row.visibility for row in ordered],
+            [author_id_of(row, author_ids) for row in ordered],
+            [row.in_reply_to for row in ordered],
+            [row.text for row in ordered],
+            [row.url for row in ordered],
+            [row.platform_time for row in ordered],
+            [row.language for row in ordered],
+            [row.sentiment for row in ordered],
+            [row.priority for row in ordered],
+            [row.raw_json for row in ordered],
+            [row.delivery_status for row in ordered],
+        ],
+    )
+    return dict(cursor.fetchall())
+
+
+@dataclass(frozen=True)
+class ThreadChange:
+    id: int
+    state: ThreadState
+    author_id: int | None  # the first customer of the batch in this thread, kept if none is known yet
+    subject: str
+    first_inbound_at: datetime | None
+
+
+def update_conversations(cursor: CursorWrapper, changes: list[ThreadChange], now: datetime) -> None:
+    if not changes:
+        return
+    cursor.execute(
+        """
+        UPDATE inbox_conversation AS conversation SET
+            status = batch.status,
+            snoozed_until = CASE WHEN batch.status = 'snoozed' THEN conversation.snoozed_until END,
+            awaiting_reply_since = batch.awaiting_reply_since,
+            response_due_at = batch.response_due_at,
+            first_inbound_at = LEAST(conversation.first_inbound_at, batch.first_inbound_at),
+            last_inbound_at = COALESCE(batch.last_inbound_at, conversation.last_inbound_at),
+            last_message_at = batch.last_message_at,
+            priority = batch.priority,
+            sentiment = batch.sentiment,
+            language = batch.language,
+            author_id = COALESCE(conversation.author_id, batch.author_id),
+            subject = CASE WHEN conversation.subject = '' THEN batch.subject ELSE conversation.subject END,
+            updated_at = %s
+        FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::timestamptz[], %s::timestamptz[],
+            %s::timestamptz[], %s::timestamptz[], %s::integer[], %s::text[], %s::text[], %s::bigint[], %s::text[])
+            AS batch(id, status, awaiting_reply_since, response_due_at, first_inbound_at, last_inbound_at,
+                last_message_at, priority, sentiment, language, author_id, subject)
+        WHERE conversation.id = batch.id
+        """,
+        [
+            now,
+            [change.id for change in changes],
+            [change.state.status for change in changes],
+            [change.state.awaiting_reply_since for change in changes],
+            [change.state.response_due_at for change in changes],
+            [change.first_inbound_at for change in changes],
+            [change.state.last_inbound_at for change in changes],
+            [change.state.last_message_at for change in changes],
+            [change.state.priority for change in changes],
+            [change.state.sentiment for change in changes],
+            [change.state.language for change in changes],
+            [change.author_id for change in changes],
+            [change.subject for change in changes],
+        ],
+    )
+
+
+def store_quarantine(
+    cursor: CursorWrapper, account: ChannelAccount, stream: str, items: list[QuarantinedPayload], now: datetime
+) -> None:
+    if not items:
+        return
+    cursor.execute(
+        """
+        INSERT INTO inbox_quarantineditem (account_id, stream, raw, reason, created_at)
+        SELECT %s, %s, * , %s FROM unnest(%s::text[], %s::text[])
+        """,
+        [
+            account.pk,
+            stream,
+            now,
+            [item.raw.replace("\x00", "") for item in items],
+            [item.reason.replace("\x00", "") for item in items],
+        ],
+    )
+
+
+def save_cursor(
+    cursor: CursorWrapper,
+    account: ChannelAccount,
+    stream: str,
+    position: dict[str, Any],
+    paused_until: datetime | None,
+    now: datetime,
+) -> None:
+    """The stream's position commits with its batch; an empty position keeps the one stored."""
+    cursor.execute(
+        """
+        INSERT INTO monitoring_streamcursor
+            (account_id, stream, position, paused_until, consecutive_failures, last_error, updated_at)
+        VALUES (%s, %s, %s::jsonb, %s, 0, '', %s)
+        ON CONFLICT (account_id, stream) DO UPDATE SET
+            position = CASE WHEN EXCLUDED.position = '{}'::jsonb
+                THEN monitoring_streamcursor.position ELSE EXCLUDED.position END,
+            paused_until = EXCLUDED.paused_until,
+            consecutive_failures = 0,
+            last_error = '',
+            updated_at = EXCLUDED.updated_at
+        """,
+        [account.pk, stream, json.dumps(position, default=str), paused_until, now],
+    )

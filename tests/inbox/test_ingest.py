@@ -1,0 +1,291 @@
+"""Ingest stores every fetched mention exactly once, threaded, with its author, cursor and clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from inbox.models import Author, Conversation, DeliveryStatus, Direction, Message, QuarantinedItem, Status
+from inbox.services.ingest import ingest_batch
+from inbox.services.priority import mark_query_matches
+from inbox.signals import messages_ingested
+from monitoring.connectors.base import QuarantinedPayload
+from monitoring.models import Platform, StreamCursor
+from tests.inbox.ingest_helpers import T0, author, batch, make_account, post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def account(brand):
+    return make_account(brand)
+
+
+def test_duplicates_inside_a_batch_are_stored_once_and_counted(account):
+    report = ingest_batch(account=account, stream="mentions", result=batch(post("1"), post("2"), post("1"), post("1")))
+    assert (report.fetched, report.stored, report.duplicates, report.quarantined) == (4, 2, 2, 0)
+    assert sorted(Message.objects.values_list("external_id", flat=True)) == ["1", "2"]
+
+
+def test_duplicates_across_batches_are_free_and_exact(account):
+    ingest_batch(account=account, stream="mentions", result=batch(post("1"), post("2")))
+    report = ingest_batch(account=account, stream="mentions", result=batch(post("2"), post("3"), post("1")))
+    assert (report.fetched, report.stored, report.duplicates) == (3, 1, 2)
+    assert Message.objects.count() == 3
+    again = ingest_batch(account=account, stream="mentions", result=batch(post("1"), post("2"), post("3")))
+    assert (again.stored, again.duplicates, again.conversation_ids) == (0, 3, [])
+
+
+def test_polling_and_webhook_deliver_the_same_post_once(account):
+    pushed = ingest_batch(account=account, stream="webhook", result=batch(post("77", text="Where is my order?")))
+    polled = ingest_batch(account=account, stream="mentions", result=batch(post("76"), post("77"), post("78")))
+    assert (pushed.stored, polled.stored, polled.duplicates) == (1, 2, 1)
+    assert Message.objects.filter(external_id="77").count() == 1
+
+
+def test_the_same_post_id_on_two_accounts_is_two_messages(brand, account):
+    other = make_account(brand, external_id="2000")
+    ingest_batch(account=account, stream="mentions", result=batch(post("5")))
+    report = ingest_batch(account=other, stream="mentions", result=batch(post("5")))
+    assert report.stored == 1
+    assert Message.objects.filter(external_id="5").count() == 2
+
+
+def test_x_replies_thread_into_their_conversation_id(account):
+    ingest_batch(account=account, stream="mentions", result=batch(post("100", text="@acme my latte was cold")))
+    ingest_batch(
+        account=account,
+        stream="mentions",
+        result=batch(
+            post("101", thread="100", in_reply_to="100", minutes=3, by=author("u2")),
+            post("200", text="a new topic", minutes=4),
+        ),
+    )
+    thread = Conversation.objects.get(thread_key="100")
+    assert sorted(thread.messages.values_list("external_id", flat=True)) == ["100", "101"]
+    assert thread.messages.get(external_id="101").in_reply_to == "100"
+    assert thread.last_inbound_at == T0 + timedelta(minutes=3)
+    assert Conversation.objects.count() == 2
+
+
+def test_facebook_post_comment_and_reply_share_the_post_conversation(brand):
+    page = make_account(brand, platform=Platform.FACEBOOK, external_id="page1")
+    comment = post("page1_9_c1", thread="page1_9", text="Is the shop open on Sunday?", in_reply_to="page1_9")
+    reply = post(
+        "page1_9_c2", thread="page1_9", text="Same question", in_reply_to="page1_9_c1", minutes=2, by=author("u3")
+    )
+    ingest_batch(account=page, stream="page_feed", result=batch(comment, reply))
+    conversation = Conversation.objects.get()
+    assert conversation.thread_key == "page1_9"
+    assert conversation.author.external_id == "u1"  # the first customer, not the one who joined later
+    assert list(conversation.messages.order_by("platform_time").values_list("in_reply_to", flat=True)) == [
+        "page1_9",
+        "page1_9_c1",
+    ]
+
+
+def test_direct_messages_thread_by_participant_and_stay_private(account):
+    first = post("dm1", thread="u9", text="hi, a private question", visibility="private", by=author("u9"))
+    answer = post(
+        "dm2", thread="u9", text="Sure!", visibility="private", minutes=5, is_from_brand=True, by=author("1000")
+    )
+    later = post("dm3", thread="u9", text="thanks", visibility="private", minutes=9, by=author("u9"))
+    ingest_batch(account=account, stream="dms", result=batch(first, answer, later))
+    conversation = Conversation.objects.get()
+    assert conversation.visibility == "private"
+    assert conversation.messages.count() == 3
+    assert conversation.author.external_id == "u9"
+
+
+def test_authors_are_records_with_history(account):
+    ingest_batch(
+        account=account,
+        stream="mentions",
+        result=batch(post("1", by=author("u1", handle="ann", name="Ann", followers_count=10), minutes=5)),
+    )
+    ingest_batch(
+        account=account,
+        stream="mentions",
+        result=batch(
+            post("2", by=author("u1", handle="ann_new", name="", followers_count=None), minutes=30),
+            post("3", by=author("u1", handle="ann_new", followers_count=12), minutes=1),
+        ),
+    )
+    person = Author.objects.get()
+    assert (person.handle, person.name, person.followers_count) == ("ann_new", "Ann", 12)
+    assert person.first_seen_at == T0 + timedelta(minutes=1)
+    assert person.last_seen_at == T0 + timedelta(minutes=30)
+    assert person.messages.count() == 3
+
+
+def test_brand_own_post_is_outbound_and_starts_no_clock(account):
+    own = post("900", text="New autumn menu is here!", is_from_brand=True, by=author("1000", handle="acme"))
+    report = ingest_batch(account=account, stream="mentions", result=batch(own))
+    message = Message.objects.get()
+    assert (message.direction, message.delivery_status, message.is_automated) == (
+        Direction.OUTBOUND,
+        DeliveryStatus.SENT,
+        False,
+    )
+    conversation = message.conversation
+    assert report.stored == 1
+    assert conversation.awaiting_reply_since is None and conversation.response_due_at is None
+    assert conversation.status == Status.RESOLVED  # not new work
+    ingest_batch(account=account, stream="mentions", result=batch(post("901", thread="900", minutes=10)))
+    conversation.refresh_from_db()
+    assert conversation.status == Status.OPEN and conversation.awaiting_reply_since is not None
+
+
+def test_a_brand_reply_found_by_polling_stops_the_clock(account, brand):
+    ingest_batch(account=account, stream="mentions", result=batch(post("1", text="Where is my order?")))
+    conversation = Conversation.objects.get()
+    assert conversation.response_due_at == conversation.awaiting_reply_since + timedelta(
+        minutes=brand.first_response_target_minutes
+    )
+    reply = post("2", thread="1", minutes=20, is_from_brand=True, by=author("1000"), in_reply_to="1")
+    ingest_batch(account=account, stream="mentions", result=batch(reply))
+    conversation.refresh_from_db()
+    assert conversation.awaiting_reply_since is None and conversation.response_due_at is None
+    assert Message.objects.get(external_id="2").is_automated is False
+
+
+def test_the_clock_keeps_the_oldest_unanswered_message(account):
+    ingest_batch(account=account, stream="mentions", result=batch(post("1")))
+    started = Conversation.objects.get().awaiting_reply_since
+    ingest_batch(account=account, stream="mentions", result=batch(post("2", thread="1", minutes=3)))
+    assert Conversation.objects.get().awaiting_reply_since == started
+
+
+def test_a_new_message_reopens_a_resolved_conversation(account):
+    ingest_batch(account=account, stream="mentions", result=batch(post("1")))
+    Conversation.objects.update(status=Status.RESOLVED, awaiting_reply_since=None, response_due_at=None)
+    ingest_batch(account=account, stream="mentions", result=batch(post("2", thread="1", minutes=60)))
+    conversation = Conversation.objects.get()
+    assert conversation.status == Status.OPEN
+    assert conversation.awaiting_reply_since is not None and conversation.response_due_at is not None
+
+
+def test_spam_stays_spam_and_starts_no_clock(account):
+    ingest_batch(account=account, stream="mentions", result=batch(post("1")))
+    Conversation.objects.update(status=Status.SPAM, awaiting_reply_since=None, response_due_at=None)
+    report = ingest_batch(account=account, stream="mentions", result=batch(post("2", thread="1", minutes=1)))
+    conversation = Conversation.objects.get()
+    assert report.stored == 1
+    assert (conversation.status, conversation.awaiting_reply_since) == (Status.SPAM, None)
+
+
+def test_a_post_without_author_language_or_safe_values_is_still_stored(account):
+    hostile = post(
+        "x" * 900,
+        thread="",
+        text="\x00<script>alert(1)</script> 🙂",
+        by=None,
+        url="javascript:alert(1)",
+        raw={"bad": "nul\x00byte"},
+        visibility="something-else",
+    )
+    faceless = post("2", text="", by=None)
+    object.__setattr__(faceless, "author", None)
+    object.__setattr__(hostile, "author", None)
+    report = ingest_batch(account=account, stream="mentions", result=batch(hostile, faceless))
+    assert report.stored == 2
+    stored = Message.objects.get(external_id="x" * 500)
+    assert stored.author is None
+    assert stored.text == "<script>alert(1)</script> 🙂"
+    assert stored.url == ""
+    assert stored.visibility == "private"
+    assert stored.raw == {"bad": "nulbyte"}
+    assert Message.objects.get(external_id="2").language == ""
+
+
+def test_quarantined_payloads_are_stored_with_their_reason(account):
+    nameless = post("  ", text="no id")
+    result = batch(post("1"), nameless, quarantined=[QuarantinedPayload(raw='{"id": ', reason="truncated JSON")])
+    report = ingest_batch(account=account, stream="mentions", result=result)
+    assert (report.fetched, report.stored, report.duplicates, report.quarantined) == (3, 1, 0, 2)
+    reasons = sorted(QuarantinedItem.objects.values_list("reason", flat=True))
+    assert reasons == ["The platform gave this item no id.", "truncated JSON"]
+    assert QuarantinedItem.objects.filter(raw='{"id": ', stream="mentions").exists()
+
+
+def test_the_cursor_is_saved_with_the_batch_and_clears_a_pause(account):
+    StreamCursor.objects.create(
+        account=account, stream="mentions", position={"since_id": "0"}, paused_until=T0, consecutive_failures=3
+    )
+    ingest_batch(account=account, stream="mentions", result=batch(post("1"), position={"since_id": "1"}))
+    saved = StreamCursor.objects.get()
+    assert (saved.position, saved.paused_until, saved.consecutive_failures) == ({"since_id": "1"}, None, 0)
+    ingest_batch(account=account, stream="mentions", result=batch(position={}))
+    assert StreamCursor.objects.get().position == {"since_id": "1"}
+
+
+def test_nothing_is_kept_when_the_batch_transaction_fails(account):
+    def failing_subscriber(**kwargs):
+        raise RuntimeError("a subscriber failed")
+
+    messages_ingested.connect(failing_subscriber)
+    try:
+        with pytest.raises(RuntimeError):
+            ingest_batch(account=account, stream="mentions", result=batch(post("1"), position={"since_id": "1"}))
+    finally:
+        messages_ingested.disconnect(failing_subscriber)
+    assert not StreamCursor.objects.exists()
+    assert not Message.objects.exists() and not Conversation.objects.exists() and not Author.objects.exists()
+
+
+def test_subscribers_hear_of_new_inbound_messages_only(account):
+    heard = []
+
+    def subscriber(brand_id, message_ids, **kwargs):
+        heard.append(
+            (brand_id, sorted(Message.objects.filter(id__in=message_ids).values_list("external_id", flat=True)))
+        )
+
+    messages_ingested.connect(subscriber)
+    try:
+        own = post("3", is_from_brand=True, by=author("1000"))
+        ingest_batch(account=account, stream="mentions", result=batch(post("1"), post("2"), own))
+        ingest_batch(account=account, stream="mentions", result=batch(post("1")))
+    finally:
+        messages_ingested.disconnect(subscriber)
+    assert heard == [(account.brand_id, ["1", "2"])]
+
+
+def _ingest_queries(account, size, start):
+    messages = [
+        post(str(start + n), thread=str(start + n // 3), by=author(f"u{n % 7}"), minutes=n, text="Where is my order?")
+        for n in range(size)
+    ]
+    messages.append(post(str(start)))  # a duplicate inside the batch
+    result = batch(*messages, quarantined=[QuarantinedPayload(raw="{", reason="bad")])
+    with CaptureQueriesContext(connection) as captured:
+        ingest_batch(account=account, stream="mentions", result=result)
+    return len(captured.captured_queries)
+
+
+def test_query_count_is_constant_in_batch_size(account):
+    small = _ingest_queries(account, 3, 1000)
+    large = _ingest_queries(account, 300, 5000)
+    assert small == large
+    assert large <= 10
+
+
+def test_query_count_of_an_all_duplicate_batch(account, django_assert_num_queries):
+    ingest_batch(account=account, stream="mentions", result=batch(post("1"), post("2")))
+    # savepoint, known ids, cursor, release
+    with django_assert_num_queries(4):
+        ingest_batch(account=account, stream="mentions", result=batch(post("1"), post("2")))
+
+
+def test_query_matches_raise_priority_once(account):
+    ingest_batch(account=account, stream="mentions", result=batch(post("1", text="I like the new cups")))
+    message = Message.objects.get()
+    before = message.priority
+    mark_query_matches(message_ids=[message.id])
+    mark_query_matches(message_ids=[message.id])
+    message.refresh_from_db()
+    assert message.priority == before + 15 and message.matched_query
+    assert Conversation.objects.get().priority == message.priority

@@ -1,0 +1,79 @@
+"""Browsers hear of ingested conversations through the real Redis channel layer, only after commit."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+from channels_redis.core import RedisChannelLayer
+from django.conf import settings
+from django.db import transaction
+
+from inbox.events import brand_group
+from inbox.services.ingest import ingest_batch
+from tests.inbox.ingest_helpers import batch, make_account, post
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Listener:
+    """A browser's stand-in: its own channel-layer client on its own event loop, subscribed to the brand."""
+
+    def __init__(self, brand_id: int) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.layer = RedisChannelLayer(**settings.CHANNEL_LAYERS["default"]["CONFIG"])
+        self.group = brand_group(brand_id)
+        self.channel = self._run(self.layer.new_channel())
+        self._run(self.layer.group_add(self.group, self.channel))
+
+    def _run(self, coroutine, timeout: float = 10):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def receive(self, timeout: float) -> dict | None:
+        async def wait() -> dict | None:
+            try:
+                return await asyncio.wait_for(self.layer.receive(self.channel), timeout)
+            except TimeoutError:
+                return None
+
+        return self._run(wait(), timeout + 5)
+
+    def close(self) -> None:
+        self._run(self.layer.group_discard(self.group, self.channel))
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def listener(brand):
+    listening = Listener(brand.id)
+    yield listening
+    listening.close()
+
+
+def test_one_event_per_batch_is_published_only_after_commit(brand, listener):
+    account = make_account(brand)
+    with transaction.atomic():
+        report = ingest_batch(
+            account=account, stream="mentions", result=batch(post("1"), post("2"), post("3", thread="1"))
+        )
+        assert listener.receive(timeout=0.5) is None
+    event = listener.receive(timeout=5)
+    assert event == {"type": "inbox.event", "kind": "conversation.created", "conversation_ids": report.conversation_ids}
+    assert len(report.conversation_ids) == 2
+    assert listener.receive(timeout=0.5) is None  # one event for the whole batch
+
+    ingest_batch(account=account, stream="mentions", result=batch(post("4", thread="1")))
+    updated = listener.receive(timeout=5)
+    assert updated is not None and updated["kind"] == "conversation.updated"
+
+
+def test_a_rolled_back_batch_publishes_nothing(brand, listener):
+    account = make_account(brand)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ingest_batch(account=account, stream="mentions", result=batch(post("1")))
+        raise RuntimeError("the worker died before commit")
+    assert listener.receive(timeout=1) is None
