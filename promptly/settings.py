@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "inbox",
     "responses",
     "crisis",
+    "monitoring.sandbox",
 ]
 
 MIDDLEWARE = [

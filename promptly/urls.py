@@ -22,4 +22,4 @@ urlpatterns = [
 ]
 
 if settings.PROMPTLY_SANDBOX:
-    urlpatterns += []
+    urlpatterns += [path("sandbox/", include("monitoring.sandbox.urls"))]

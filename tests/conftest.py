@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -87,3 +88,20 @@ def chromium() -> Iterator[object]:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def sandbox_url(asgi_server: str, settings: Any) -> Iterator[str]:
+    """The sandbox platform served by the real ASGI server; its base URL (http://127.0.0.1:PORT/sandbox)."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    def mount(enabled: bool) -> None:
+        settings.PROMPTLY_SANDBOX = enabled
+        importlib.reload(importlib.import_module(settings.ROOT_URLCONF))
+        clear_url_caches()
+
+    mount(True)
+    yield f"{asgi_server}/sandbox"
+    mount(False)

@@ -1,0 +1,191 @@
+"""Changes to the sandbox platform: accounts and their credentials, posts, DMs, comments, feed entries, faults.
+
+Tests and the demo use these to play the customers; the sandbox's own POST endpoints use them too.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from monitoring.sandbox.api.x_format import mentioned_usernames
+from monitoring.sandbox.models import DirectMessage, FaultSettings, InjectedFault, Tweet, XUser
+
+MAX_TWEET_LENGTH = 280
+
+
+class ReplyNotAllowed(Exception):
+    """The brand may not reply: the post neither mentions it nor answers it (X's self-serve rule)."""
+
+
+class UnknownObject(Exception):
+    """The post, user or conversation named does not exist in the sandbox."""
+
+
+@dataclass(frozen=True)
+class XCredentials:
+    user_id: str
+    username: str
+    bearer_token: str
+    consumer_key: str
+    consumer_secret: str
+    access_token: str
+    access_token_secret: str
+
+
+def _token(prefix: str = "", size: int = 24) -> str:
+    return prefix + secrets.token_urlsafe(size)
+
+
+@transaction.atomic
+def create_x_account(*, username: str, name: str = "", followers_count: int = 1000) -> XCredentials:
+    """A brand's X account with API credentials (app bearer token and OAuth 1.0a keys); idempotent per username."""
+    account, _ = XUser.objects.get_or_create(
+        username=username,
+        defaults={"name": name or username, "followers_count": followers_count},
+    )
+    if not account.bearer_token:
+        account.bearer_token = _token("AAAAAAAAAAAAAAAAAAAAA", 40)
+        account.consumer_key = _token("", 18)
+        account.consumer_secret = _token("", 36)
+        account.access_token = f"{account.id}-{_token('', 24)}"
+        account.access_token_secret = _token("", 32)
+        account.save()
+    return XCredentials(
+        user_id=str(account.id),
+        username=account.username,
+        bearer_token=account.bearer_token,
+        consumer_key=account.consumer_key,
+        consumer_secret=account.consumer_secret,
+        access_token=account.access_token,
+        access_token_secret=account.access_token_secret,
+    )
+
+
+def x_user(*, username: str, name: str = "", followers_count: int = 0, suspended: bool = False) -> XUser:
+    """A customer's X account (created on first use)."""
+    user, _ = XUser.objects.get_or_create(
+        username=username,
+        defaults={"name": name or username, "followers_count": followers_count, "suspended": suspended},
+    )
+    return user
+
+
+def _as_user(user: XUser | str) -> XUser:
+    return user if isinstance(user, XUser) else x_user(username=user)
+
+
+def mentioned_ids(text: str) -> list[int]:
+    names = {name.lower() for name in mentioned_usernames(text)}
+    if not names:
+        return []
+    found = XUser.objects.filter(username__iregex=r"^(" + "|".join(names) + r")$").values_list("id", flat=True)
+    return sorted(found)
+
+
+@transaction.atomic
+def post_tweet(
+    *,
+    author: XUser | str,
+    text: str,
+    lang: str = "en",
+    in_reply_to: int | None = None,
+    retweet_of: int | None = None,
+    created_at: datetime | None = None,
+) -> Tweet:
+    """Publish a post (a reply when in_reply_to is given) as `author`."""
+    parent = None
+    if in_reply_to is not None:
+        parent = Tweet.objects.filter(pk=in_reply_to).first()
+        if parent is None:
+            raise UnknownObject(f"No post {in_reply_to}.")
+    return Tweet.objects.create(
+        author=_as_user(author),
+        text=text,
+        lang=lang,
+        created_at=created_at or timezone.now(),
+        in_reply_to=parent,
+        in_reply_to_user_id=parent.author_id if parent else None,
+        root_id=parent.conversation_id if parent else None,
+        retweet_of_id=retweet_of,
+        mentioned_user_ids=mentioned_ids(text),
+    )
+
+
+def post_mention(
+    *, brand: str, text: str, author: XUser | str = "customer", lang: str = "en", in_reply_to: int | None = None
+) -> Tweet:
+    """A customer's post that tags the brand's account (its @handle is put in front when the text lacks it)."""
+    if f"@{brand.lower()}" not in text.lower():
+        text = f"@{brand} {text}"
+    return post_tweet(author=author, text=text, lang=lang, in_reply_to=in_reply_to)
+
+
+def check_reply_allowed(*, author: XUser, parent: Tweet) -> None:
+    """X lets a self-serve app reply only where the author of the post engaged the replying account."""
+    engaged = (
+        parent.author_id == author.id
+        or author.id in parent.mentioned_user_ids
+        or parent.in_reply_to_user_id == author.id
+        or DirectMessage.objects.filter(sender=parent.author, recipient=author).exists()
+    )
+    if not engaged:
+        raise ReplyNotAllowed(
+            "Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged "
+            "by the author of the post you are replying to."
+        )
+
+
+@transaction.atomic
+def reply_as(*, author: XUser, text: str, in_reply_to: int) -> Tweet:
+    """The account's reply to a post, refused as X refuses it (ReplyNotAllowed, UnknownObject)."""
+    parent = Tweet.objects.select_related("author").filter(pk=in_reply_to).first()
+    if parent is None or parent.author.suspended:
+        raise UnknownObject("You attempted to reply to a Tweet that is deleted or not visible to you.")
+    check_reply_allowed(author=author, parent=parent)
+    return post_tweet(author=author, text=text, in_reply_to=in_reply_to)
+
+
+@transaction.atomic
+def send_dm(*, sender: XUser | str, recipient: XUser | str, text: str, lang: str = "en") -> DirectMessage:
+    """A direct message on X between two accounts."""
+    return DirectMessage.objects.create(sender=_as_user(sender), recipient=_as_user(recipient), text=text, lang=lang)
+
+
+def set_faults(
+    *,
+    rate_500: float = 0.0,
+    rate_429: float = 0.0,
+    rate_timeout: float = 0.0,
+    rate_malformed: float = 0.0,
+    rate_duplicate: float = 0.0,
+    seed: int = 0,
+    slow_seconds: float = 5.0,
+    reset_seconds: int = 30,
+) -> None:
+    """Set the fault rates of read endpoints (0..1 each) and restart the deterministic sequence.
+
+    rate_500 + rate_429 + rate_timeout must not exceed 1: one request suffers at most one of them.
+    The log of injected faults is cleared.
+    """
+    rates = [rate_500, rate_429, rate_timeout, rate_malformed, rate_duplicate]
+    if any(not 0 <= rate <= 1 for rate in rates) or rate_500 + rate_429 + rate_timeout > 1:
+        raise ValueError("Fault rates are fractions between 0 and 1; 500 + 429 + timeout at most 1.")
+    values = {
+        "rate_500": rate_500,
+        "rate_429": rate_429,
+        "rate_timeout": rate_timeout,
+        "rate_malformed": rate_malformed,
+        "rate_duplicate": rate_duplicate,
+        "seed": seed,
+        "slow_seconds": slow_seconds,
+        "reset_seconds": reset_seconds,
+        "requests_seen": 0,
+    }
+    with transaction.atomic():
+        FaultSettings.objects.update_or_create(pk=1, defaults=values)
+        InjectedFault.objects.all().delete()
