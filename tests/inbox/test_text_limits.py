@@ -10,7 +10,6 @@ from inbox.text_limits import (
     FACEBOOK_COMMENT_LIMIT,
     FACEBOOK_MESSAGE_LIMIT,
     X_PARSE_CAP,
-    X_POST_LIMIT,
     character_length,
     count_reply,
     x_weighted_length,

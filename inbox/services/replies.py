@@ -1,0 +1,259 @@
+"""Replying in kind: check_reply decides whether and how a reply may go, do_reply queues it.
+
+A reply goes back in the conversation's own channel and visibility: a reply post in the thread,
+a comment reply, a private message for a private message. An alert-feed article cannot be
+answered on the platform: the text is kept as an internal note with the article's link.
+do_reply writes the outbound message (queued) in the caller's transaction, keyed by the
+idempotency key the composer generated when it rendered, and hands it to the delivery worker
+after commit (Sentry's outbox pattern).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role, has_role
+from inbox.events import publish_on_commit
+from inbox.models import Conversation, DeliveryStatus, Direction, Message, Status, Visibility
+from inbox.text_limits import TextCount, count_reply
+from monitoring.models import Platform
+from monitoring.selectors import brands_for
+
+# Platforms where the brand can post back; other sources (alert feeds, webhooks) only get notes.
+SENDABLE_PLATFORMS = frozenset({Platform.X, Platform.FACEBOOK})
+# Outbound messages that count as "somebody answered": a failed reply never reached the customer.
+ANSWERING_STATUSES = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.SENT)
+
+PRIVATE_SWITCH_WARNING = (
+    "This customer wrote in public. Answering in a private message looks like hiding a public complaint "
+    "from everyone else who saw it, and leaves the public post unanswered. Answer in public unless the "
+    "customer must share private details (an order number, an address)."
+)
+
+
+class ReplyRefused(Exception):
+    """A reply that cannot go as asked, with the sentence the agent reads."""
+
+    code = "refused"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ReplyNeedsConfirmation(ReplyRefused):
+    """A reply that may go only if the agent confirms (code names the confirmation to send back)."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ReplyPlan:
+    """What check_reply decided: where the reply goes and how long it is."""
+
+    text: str
+    visibility: str
+    sendable: bool  # False: kept as an internal note (alert feeds, webhooks)
+    in_reply_to: str  # the platform id of the customer's message answered
+    link_out: str  # a note's link to where the mention lives
+    count: TextCount
+
+
+@dataclass(frozen=True)
+class ReplyResult:
+    message: Message
+    created: bool  # False: the same click arrived again and found its message
+
+
+def can_reply(user: User, conversation: Conversation) -> bool:
+    return has_role(user, Role.AGENT) and brands_for(user).filter(pk=conversation.brand_id).exists()
+
+
+def answered_message(conversation: Conversation) -> Message | None:
+    """The customer's latest message: the one a reply answers."""
+    return conversation.messages.filter(direction=Direction.INBOUND).order_by("-platform_time", "-id").first()
+
+
+def latest_answer(conversation: Conversation) -> Message | None:
+    """The newest outbound reply that reached or is on its way to the customer."""
+    return (
+        conversation.messages.filter(direction=Direction.OUTBOUND, delivery_status__in=ANSWERING_STATUSES)
+        .select_related("sent_by")
+        .order_by("-id")
+        .first()
+    )
+
+
+def check_reply(
+    *,
+    user: User,
+    conversation: Conversation,
+    text: str,
+    private: bool | None = None,
+    confirm_private: bool = False,
+    seen_answer_id: int | None = None,
+    confirm_replied_meanwhile: bool = False,
+) -> ReplyPlan:
+    """Validate a reply; raise PermissionDenied, ReplyRefused or ReplyNeedsConfirmation with a clear reason.
+
+    private=None answers in the conversation's own visibility. seen_answer_id is the newest outbound
+    message the composer showed (0 for none); a newer one by anybody asks for confirmation.
+    """
+    if not can_reply(user, conversation):
+        raise PermissionDenied("You can reply only in conversations of your brands, with the agent role or above.")
+    if conversation.status == Status.SPAM:
+        raise ReplyRefused("This conversation is marked as spam. Open it again before replying.")
+    account = conversation.account
+    if not account.enabled:
+        raise ReplyRefused(f"{account} is switched off in Setup; switch it on before replying from it.")
+    text = text.strip()
+    if not text:
+        raise ReplyRefused("Write a reply first.")
+    sendable = account.platform in SENDABLE_PLATFORMS
+    visibility = _visibility(conversation, private=private, confirmed=confirm_private, sendable=sendable)
+    count = count_reply(text, platform=account.platform if sendable else "", private=visibility == Visibility.PRIVATE)
+    if count.over:
+        raise ReplyRefused(count.message)
+    if seen_answer_id is not None and not confirm_replied_meanwhile:
+        _check_replied_meanwhile(user, conversation, seen_answer_id)
+    answered = answered_message(conversation)
+    return ReplyPlan(
+        text=text,
+        visibility=visibility,
+        sendable=sendable,
+        in_reply_to=(answered.external_id or "") if answered else "",
+        link_out="" if sendable or answered is None else answered.url,
+        count=count,
+    )
+
+
+def _visibility(conversation: Conversation, *, private: bool | None, confirmed: bool, sendable: bool) -> str:
+    if private is None or not sendable:
+        return Visibility.PRIVATE if not sendable else conversation.visibility
+    if conversation.visibility == Visibility.PRIVATE and not private:
+        raise ReplyRefused(
+            "The customer wrote privately; answering in public would expose what they told you. Reply privately."
+        )
+    if conversation.visibility == Visibility.PUBLIC and private:
+        if conversation.author is None or not conversation.author.external_id:
+            raise ReplyRefused("The platform did not say who wrote this post, so there is nobody to message.")
+        if not confirmed:
+            raise ReplyNeedsConfirmation(PRIVATE_SWITCH_WARNING, code="confirm_private")
+        return Visibility.PRIVATE
+    return conversation.visibility
+
+
+def _check_replied_meanwhile(user: User, conversation: Conversation, seen_answer_id: int) -> None:
+    newer = latest_answer(conversation)
+    if newer is None or newer.pk <= seen_answer_id:
+        return
+    who = "You" if newer.sent_by_id == user.pk else (newer.sent_by.get_username() if newer.sent_by else "The brand")
+    when = timezone.localtime(newer.created_at).strftime("%H:%M")
+    raise ReplyNeedsConfirmation(
+        f"{who} replied at {when} UTC while you were writing: \u201c{newer.text[:200]}\u201d. Send yours as well?",
+        code="confirm_replied_meanwhile",
+    )
+
+
+@transaction.atomic
+def do_reply(
+    *,
+    user: User,
+    conversation_id: int,
+    text: str,
+    idempotency_key: uuid.UUID,
+    private: bool | None = None,
+    confirm_private: bool = False,
+    seen_answer_id: int | None = None,
+    confirm_replied_meanwhile: bool = False,
+) -> ReplyResult:
+    """Queue a reply (or keep a note) and deliver it after commit; the same idempotency key gives the same message.
+
+    Locking: the conversation row is locked first, so two agents replying at once are ordered and
+    the second sees the first's reply in check_reply; a double click waits, then finds its message.
+    """
+    conversation = (
+        Conversation.objects.select_for_update(of=("self",)).select_related("account", "author").get(pk=conversation_id)
+    )
+    existing = Message.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.conversation_id != conversation.pk or existing.sent_by_id != user.pk:
+            raise ReplyRefused("This reply form was already used elsewhere; reload the conversation.")
+        return ReplyResult(message=existing, created=False)
+    plan = check_reply(
+        user=user,
+        conversation=conversation,
+        text=text,
+        private=private,
+        confirm_private=confirm_private,
+        seen_answer_id=seen_answer_id,
+        confirm_replied_meanwhile=confirm_replied_meanwhile,
+    )
+    message = _write_outbound(user=user, conversation=conversation, plan=plan, idempotency_key=idempotency_key)
+    publish_reply_status(message)
+    if plan.sendable:
+        _deliver_on_commit(message.pk)
+    return ReplyResult(message=message, created=True)
+
+
+def _write_outbound(*, user: User, conversation: Conversation, plan: ReplyPlan, idempotency_key: uuid.UUID) -> Message:
+    now = timezone.now()
+    return Message.objects.create(
+        conversation=conversation,
+        account=conversation.account,
+        direction=Direction.OUTBOUND,
+        visibility=plan.visibility,
+        in_reply_to=plan.in_reply_to,
+        text=plan.text,
+        url=plan.link_out,
+        platform_time=now,
+        received_at=now,
+        sent_by=user,
+        delivery_status=DeliveryStatus.QUEUED if plan.sendable else DeliveryStatus.NOTE,
+        idempotency_key=idempotency_key,
+    )
+
+
+@transaction.atomic
+def retry_reply(*, user: User, message_id: int) -> Message:
+    """Put a failed reply back in the queue; delivery reconciles with the platform before posting again."""
+    message = Message.objects.select_for_update(of=("self",)).select_related("conversation").get(pk=message_id)
+    if not can_reply(user, message.conversation):
+        raise PermissionDenied("You can retry only replies in conversations of your brands.")
+    if message.direction != Direction.OUTBOUND or message.delivery_status != DeliveryStatus.FAILED:
+        raise ReplyRefused("Only a failed reply can be retried.")
+    # delivery_error stays: it tells delivery that an earlier attempt happened, so it reconciles first.
+    message.delivery_status = DeliveryStatus.QUEUED
+    message.save(update_fields=["delivery_status"])
+    publish_reply_status(message)
+    _deliver_on_commit(message.pk)
+    return message
+
+
+def publish_reply_status(message: Message) -> None:
+    """Tell every open inbox of the brand where this reply stands (after commit)."""
+    publish_on_commit(
+        brand_id=message.conversation.brand_id,
+        kind="reply.status",
+        payload={
+            "conversation_id": message.conversation_id,
+            "message_id": message.pk,
+            "delivery_status": message.delivery_status,
+            "delivery_error": message.delivery_error,
+            "url": message.url,
+        },
+    )
+
+
+def _deliver_on_commit(message_id: int) -> None:
+    from inbox.tasks import deliver_reply
+
+    transaction.on_commit(lambda: deliver_reply.delay(message_id))
