@@ -1,10 +1,14 @@
 from django.urls import path
 
-from inbox import views
+from inbox.views import dashboard, queue, replies
 
 app_name = "inbox"
 
 urlpatterns = [
-    path("", views.QueueView.as_view(), name="queue"),
-    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("", queue.QueueView.as_view(), name="queue"),
+    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("conversations/<int:conversation_id>/reply/", replies.ReplyView.as_view(), name="reply"),
+    path("conversations/<int:conversation_id>/reply/count/", replies.CountView.as_view(), name="reply-count"),
+    path("replies/<int:message_id>/", replies.DeliveryView.as_view(), name="reply-delivery"),
+    path("replies/<int:message_id>/retry/", replies.RetryView.as_view(), name="reply-retry"),
 ]

@@ -1,4 +1,4 @@
-"""Inbox pages: the conversation queue (agents) and the SLA dashboard (supervisors)."""
+"""The conversation queue page (agents)."""
 
 from __future__ import annotations
 
@@ -14,16 +14,6 @@ from monitoring.selectors import brands_for
 class QueueView(RoleRequiredMixin, TemplateView):
     minimum_role = Role.AGENT
     template_name = "inbox/queue.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["brands"] = list(brands_for(self.request.user))
-        return context
-
-
-class DashboardView(RoleRequiredMixin, TemplateView):
-    minimum_role = Role.SUPERVISOR
-    template_name = "inbox/dashboard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

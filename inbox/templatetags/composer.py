@@ -1,0 +1,24 @@
+"""{% composer conversation %}: the reply composer for the signed-in person, and a guard for links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from inbox.models import Conversation
+from inbox.views.replies import composer_context
+
+register = template.Library()
+
+
+@register.inclusion_tag("inbox/composer/form.html", takes_context=True)
+def composer(context: template.Context, conversation: Conversation) -> dict[str, Any]:
+    request = context["request"]
+    return {**composer_context(request.user, conversation), "csrf_token": context.get("csrf_token"), "request": request}
+
+
+@register.filter
+def web_link(url: str) -> str:
+    """The URL when it is an http(s) link, else nothing: platform data never becomes a javascript: link."""
+    return url if isinstance(url, str) and url.lower().startswith(("https://", "http://")) else ""

@@ -1,0 +1,1 @@
+"""Inbox pages, one module per page family: queue, conversation, dashboard (and replies, by the reply work)."""

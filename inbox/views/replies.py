@@ -1,0 +1,207 @@
+"""The composer's endpoints: send a reply, count it as the platform will, follow and retry its delivery.
+
+The composer is the partial templates/inbox/_composer.html that the conversation page includes;
+every endpoint here answers with a fragment of it for htmx to swap in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views import View
+
+from accounts.models import User
+from accounts.permissions import RoleRequiredMixin
+from accounts.roles import Role
+from inbox.models import Conversation, Direction, Message, Visibility
+from inbox.services.replies import (
+    SENDABLE_PLATFORMS,
+    ReplyNeedsConfirmation,
+    ReplyRefused,
+    do_reply,
+    latest_answer,
+    retry_reply,
+)
+from inbox.text_limits import count_reply
+from monitoring.models import Platform
+from monitoring.selectors import brands_for
+from responses.selectors import saved_replies_for
+from responses.services import fill_in
+
+COMPOSER = "inbox/composer/form.html"
+
+
+def conversation_of(user: User, conversation_id: int) -> Conversation:
+    """A conversation of the user's brands, or 404 (another brand's conversation does not exist for them)."""
+    conversation = (
+        Conversation.objects.select_related("account", "author")
+        .filter(pk=conversation_id, brand__in=brands_for(user))
+        .first()
+    )
+    if conversation is None:
+        raise Http404("No such conversation.")
+    return conversation
+
+
+def channel_label(conversation: Conversation, *, private: bool) -> str:
+    """Where the reply goes, in the agent's words."""
+    platform = conversation.account.platform
+    if platform not in SENDABLE_PLATFORMS:
+        return "This mention cannot be answered from Promptly: your text is kept as an internal note."
+    who = f"@{conversation.author.handle}" if conversation.author and conversation.author.handle else "the customer"
+    if platform == Platform.X:
+        return f"Private message to {who} on X" if private else f"Public reply in {who}'s thread on X"
+    if private:
+        return f"Messenger message to {conversation.author.name if conversation.author else who}"
+    return "Public comment reply on Facebook"
+
+
+def composer_context(user: User, conversation: Conversation, **state: Any) -> dict[str, Any]:
+    """Everything the composer shows; state carries the text, the choice and the last outcome."""
+    private = bool(state.get("private", conversation.visibility == Visibility.PRIVATE))
+    sendable = conversation.account.platform in SENDABLE_PLATFORMS
+    answer = latest_answer(conversation)
+    text = state.get("text", "")
+    return {
+        "conversation": conversation,
+        "sendable": sendable,
+        "can_switch": sendable and conversation.visibility == Visibility.PUBLIC,
+        "private": private,
+        "channel_label": channel_label(conversation, private=private),
+        "link_out": "" if sendable else _link_out(conversation),
+        "idempotency_key": state.get("idempotency_key") or uuid.uuid4(),
+        "seen_answer_id": state.get("seen_answer_id", answer.pk if answer else 0),
+        "saved_replies": saved_replies(conversation),
+        "text": text,
+        "count": count_reply(text, platform=conversation.account.platform if sendable else "", private=private),
+        "error": state.get("error", ""),
+        "confirm": state.get("confirm"),
+        "queued": state.get("queued"),
+    }
+
+
+def saved_replies(conversation: Conversation) -> list[dict[str, Any]]:
+    """The brand's saved replies, filled in for this conversation's customer."""
+    author = conversation.author
+    name, handle = "", ""
+    if author is not None:
+        name = author.name or author.handle
+        handle = f"@{author.handle}" if author.platform == Platform.X and author.handle else author.handle or name
+    return [
+        {"pk": s.pk, "title": s.title, "language": s.language, "text": fill_in(s.text, author_name=name, handle=handle)}
+        for s in saved_replies_for(brand_id=conversation.brand_id, language=conversation.language)
+    ]
+
+
+def _link_out(conversation: Conversation) -> str:
+    first = conversation.messages.filter(direction=Direction.INBOUND).exclude(url="").order_by("platform_time").first()
+    return first.url if first else ""
+
+
+def _flag(request: HttpRequest, name: str) -> bool:
+    return request.POST.get(name, "") in ("1", "on", "true")
+
+
+def _seen_answer_id(request: HttpRequest) -> int:
+    raw = request.POST.get("seen_answer_id", "0")
+    return int(raw) if raw.isdigit() else 0
+
+
+class ReplyView(RoleRequiredMixin, View):
+    """POST: queue the reply; answers with the composer (fresh, or with the refusal or question)."""
+
+    minimum_role = Role.AGENT
+
+    def post(self, request: HttpRequest, conversation_id: int) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        conversation = conversation_of(user, conversation_id)
+        try:
+            key = uuid.UUID(request.POST.get("idempotency_key", ""))
+        except ValueError:
+            key = None
+        text = request.POST.get("text", "")
+        private = _flag(request, "private") if conversation.visibility == Visibility.PUBLIC else None
+        # A refused reply keeps the newest answer the agent had seen, so a colleague's reply is still warned of.
+        state: dict[str, Any] = {
+            "text": text,
+            "private": bool(private),
+            "idempotency_key": key,
+            "seen_answer_id": _seen_answer_id(request),
+        }
+        if key is None:
+            state["error"] = "This form is out of date; reload the conversation and send again."
+            return render(request, COMPOSER, composer_context(user, conversation, **state), status=400)
+        try:
+            result = do_reply(
+                user=user,
+                conversation_id=conversation.pk,
+                text=text,
+                idempotency_key=key,
+                private=private,
+                confirm_private=_flag(request, "confirm_private"),
+                seen_answer_id=_seen_answer_id(request),
+                confirm_replied_meanwhile=_flag(request, "confirm_replied_meanwhile"),
+            )
+        except ReplyNeedsConfirmation as question:
+            state["confirm"] = {"code": question.code, "message": question.message}
+            state.pop("seen_answer_id")
+            return render(request, COMPOSER, composer_context(user, conversation, **state), status=409)
+        except ReplyRefused as refused:
+            state["error"] = refused.message
+            return render(request, COMPOSER, composer_context(user, conversation, **state), status=422)
+        fresh = composer_context(user, conversation, queued=result.message)
+        return render(request, COMPOSER, fresh, status=201 if result.created else 200)
+
+
+class CountView(RoleRequiredMixin, View):
+    """POST text: the count line, computed by the same rules that will refuse an over-long reply."""
+
+    minimum_role = Role.AGENT
+
+    def post(self, request: HttpRequest, conversation_id: int) -> HttpResponse:
+        conversation = conversation_of(request.user, conversation_id)  # type: ignore[arg-type]
+        sendable = conversation.account.platform in SENDABLE_PLATFORMS
+        private = conversation.visibility == Visibility.PRIVATE or _flag(request, "private")
+        count = count_reply(
+            request.POST.get("text", ""), platform=conversation.account.platform if sendable else "", private=private
+        )
+        return render(request, "inbox/composer/count.html", {"count": count})
+
+
+def _outbound_of(user: User, message_id: int) -> Message:
+    message = (
+        Message.objects.select_related("account")
+        .filter(pk=message_id, direction=Direction.OUTBOUND, conversation__brand__in=brands_for(user))
+        .first()
+    )
+    if message is None:
+        raise Http404("No such reply.")
+    return message
+
+
+class DeliveryView(RoleRequiredMixin, View):
+    """GET: where a reply stands (the fragment polls itself until the reply is sent or failed)."""
+
+    minimum_role = Role.AGENT
+
+    def get(self, request: HttpRequest, message_id: int) -> HttpResponse:
+        message = _outbound_of(request.user, message_id)  # type: ignore[arg-type]
+        return render(request, "inbox/_delivery.html", {"message": message})
+
+
+class RetryView(RoleRequiredMixin, View):
+    """POST: send a failed reply again (delivery first checks the platform did not take it already)."""
+
+    minimum_role = Role.AGENT
+
+    def post(self, request: HttpRequest, message_id: int) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        message = _outbound_of(user, message_id)
+        try:
+            message = retry_reply(user=user, message_id=message.pk)
+        except ReplyRefused as refused:
+            return render(request, "inbox/_delivery.html", {"message": message, "error": refused.message}, status=422)
+        return render(request, "inbox/_delivery.html", {"message": message})
