@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,22 +37,15 @@ PRIVATE_SWITCH_WARNING = (
 )
 
 
-class ReplyRefused(Exception):
-    """A reply that cannot go as asked, with the sentence the agent reads."""
+class ReplyRefused(ValidationError):
+    """A reply that cannot go as asked, with the sentence the agent reads (.message) and a .code."""
 
-    code = "refused"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, code: str = "refused") -> None:
+        super().__init__(message, code=code)
 
 
 class ReplyNeedsConfirmation(ReplyRefused):
-    """A reply that may go only if the agent confirms (code names the confirmation to send back)."""
-
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.code = code
+    """A reply that may go only if the agent confirms; .code names the confirmation to send back."""
 
 
 @dataclass(frozen=True)
