@@ -72,7 +72,9 @@ EMOJI_SCORES = {
 EMOTICONS = re.compile(r"(?<!\w)(:-?\)+|:-?D\b|<3|:-?\(+|:'\(|:-?/(?!/))")
 EMOTICON_SCORES = {")": 1.0, "D": 1.5, "3": 1.5, "(": -1.0, "/": -0.5}
 
-_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# Words, and the punctuation that ends a clause: negation and intensity never cross it.
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|[.!?;,:]")
+CLAUSE_END = frozenset(".!?;,:")
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,10 @@ def _word_score(tokens: list[str], lexicon: CompiledLexicon) -> float:
     negation_left = 0
     boost = 1.0
     for token in tokens:
+        if token in CLAUSE_END:
+            negation_left = 0
+            boost = 1.0
+            continue
         if token in lexicon.negators:
             negation_left = NEGATION_SPAN
             continue

@@ -4,6 +4,13 @@ from inbox.enrichment.lexicons.base import Lexicon
 
 LEXICON = Lexicon(
     words={
+        "overrated": -2.0,
+        "lukewarm": -1.0,
+        "downhill": -2.0,
+        "complaints": -2.0,
+        "problem": -1.0,
+        "problems": -1.0,
+        "issue": -1.0,
         "thanks": 1.5,
         "thank": 1.5,
         "thx": 1.0,
@@ -139,6 +146,8 @@ LEXICON = Lexicon(
         "avoid": -2.0,
     },
     stems={
+        "cancel": -1.0,
+        "smooth": 1.0,
         "disappoint": -2.5,
         "horribl": -2.5,
         "terribl": -2.5,
@@ -233,6 +242,8 @@ LEXICON = Lexicon(
     ),
     urgent=frozenset({"urgent", "urgently", "asap", "immediately", "emergency", "now"}),
     complaints=(
+        r"\bno (reply|response|answer)\b",
+        r"\bnot ok(ay)?\b",
         r"\bwrong (order|item|size|drink|product|colou?r|address)",
         r"\b(still|been) waiting\b",
         r"\bnever (arrived|came|showed|got|received)",

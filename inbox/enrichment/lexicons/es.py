@@ -4,6 +4,12 @@ from inbox.enrichment.lexicons.base import Lexicon
 
 LEXICON = Lexicon(
     words={
+        "crudo": -1.5,
+        "cruda": -1.5,
+        "volvere": 1.5,
+        "volveremos": 1.5,
+        "problema": -1.0,
+        "problemas": -1.0,
         "gracias": 1.5,
         "genial": 2.0,
         "excelente": 2.5,
@@ -99,6 +105,11 @@ LEXICON = Lexicon(
         "triste": -1.5,
     },
     stems={
+        "quemad": -1.5,
+        "aplastad": -2.0,
+        "arruin": -2.5,
+        "perdier": -1.5,
+        "defectuos": -1.5,
         "increibl": 2.5,
         "maravill": 2.5,
         "fantastic": 2.5,
@@ -171,6 +182,9 @@ LEXICON = Lexicon(
     ),
     urgent=frozenset({"urgente", "urgentemente", "ya", "inmediatamente", "ahora"}),
     complaints=(
+        r"\bnadie (me )?(responde|contesta|soluciona|atiende|ayuda)",
+        r"\bdejo de funcionar|\bdejaron de funcionar",
+        r"\btomadura de pelo",
         r"\bpedido (equivocado|incorrecto|erroneo)",
         r"\b(me|nos) (llego|trajeron|mandaron|enviaron) (otro|otra|el pedido equivocado|mal)",
         r"\bno (me )?(ha|han) llegado\b",

@@ -4,6 +4,9 @@ from inbox.enrichment.lexicons.base import Lexicon
 
 LEXICON = Lexicon(
     words={
+        "juokinga": -2.0,
+        "nusibodo": -2.5,
+        "negalima": -1.0,
         "aciu": 1.5,
         "dekui": 1.5,
         "dekoju": 2.0,
@@ -49,6 +52,18 @@ LEXICON = Lexicon(
         "apgavikai": -3.0,
     },
     stems={
+        "trūk": -1.5,
+        "pamet": -1.5,
+        "beviltišk": -2.5,
+        "sugadin": -2.5,
+        "patog": 1.0,
+        "pasipiktin": -3.0,
+        "sudeg": -1.5,
+        "sugrįš": 1.5,
+        "atšauk": -1.0,
+        "brokuot": -1.5,
+        "problem": -1.0,
+        "nesuprant": -1.5,
         "puik": 2.5,
         "šaun": 2.0,
         "nuostab": 2.5,
@@ -119,7 +134,6 @@ LEXICON = Lexicon(
             "taip",
             "tikrai",
             "visiškai",
-            "super",
             "siaubingai",
             "nepaprastai",
             "absoliučiai",
@@ -141,6 +155,8 @@ LEXICON = Lexicon(
         }
     ),
     complaints=(
+        r"\btaip negalima\b",
+        r"\bniekas (neišsprendžia|nepadeda|nesprendžia)",
         r"\bne tas (užsakymas|dydis|gėrimas|produktas|prekė)",
         r"\bne t[ąa] (užsakym[ąa]|prek[ęe]|dyd[įi])",
         r"\bvis dar (laukiu|nėra|negavau|neatvežė)",
