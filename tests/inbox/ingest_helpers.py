@@ -20,6 +20,10 @@ def author(external_id: str = "u1", **details: Any) -> InboundAuthor:
     return InboundAuthor(external_id=external_id, **details)
 
 
+# `by=NOBODY`: the platform did not say who wrote it (withheld, missing expansion).
+NOBODY = InboundAuthor(external_id="")
+
+
 def post(
     external_id: str,
     *,
@@ -35,7 +39,7 @@ def post(
         thread_key=thread or external_id,
         text=text,
         platform_time=T0 + timedelta(minutes=minutes),
-        author=by if by is not None else author(),
+        author=None if by is NOBODY else (by or author()),
         **fields,
     )
 

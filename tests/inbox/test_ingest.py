@@ -14,7 +14,7 @@ from inbox.services.priority import mark_query_matches
 from inbox.signals import messages_ingested
 from monitoring.connectors.base import QuarantinedPayload
 from monitoring.models import Platform, StreamCursor
-from tests.inbox.ingest_helpers import T0, author, batch, make_account, post
+from tests.inbox.ingest_helpers import NOBODY, T0, author, batch, make_account, post
 
 pytestmark = pytest.mark.django_db
 
@@ -182,14 +182,12 @@ def test_a_post_without_author_language_or_safe_values_is_still_stored(account):
         "x" * 900,
         thread="",
         text="\x00<script>alert(1)</script> 🙂",
-        by=None,
+        by=NOBODY,
         url="javascript:alert(1)",
         raw={"bad": "nul\x00byte"},
         visibility="something-else",
     )
-    faceless = post("2", text="", by=None)
-    object.__setattr__(faceless, "author", None)
-    object.__setattr__(hostile, "author", None)
+    faceless = post("2", text="", by=NOBODY)
     report = ingest_batch(account=account, stream="mentions", result=batch(hostile, faceless))
     assert report.stored == 2
     stored = Message.objects.get(external_id="x" * 500)
