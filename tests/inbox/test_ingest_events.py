@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from channels_redis.core import RedisChannelLayer
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from inbox.events import brand_group
 from inbox.services.ingest import ingest_batch
@@ -47,6 +48,23 @@ class Listener:
         self.thread.join(timeout=5)
 
 
+def in_worker_thread(work):
+    """Run `work` as a worker would: its own thread and database connection.
+
+    Playwright's sync API (browser tests) leaves an event loop in the test thread, where
+    async_to_sync refuses to run; a worker never has one.
+    """
+
+    def run():
+        try:
+            return work()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result(timeout=60)
+
+
 @pytest.fixture
 def listener(brand):
     listening = Listener(brand.id)
@@ -56,24 +74,34 @@ def listener(brand):
 
 def test_one_event_per_batch_is_published_only_after_commit(brand, listener):
     account = make_account(brand)
-    with transaction.atomic():
-        report = ingest_batch(
-            account=account, stream="mentions", result=batch(post("1"), post("2"), post("3", thread="1"))
-        )
-        assert listener.receive(timeout=0.5) is None
+
+    def ingest_and_commit():
+        with transaction.atomic():
+            report = ingest_batch(
+                account=account, stream="mentions", result=batch(post("1"), post("2"), post("3", thread="1"))
+            )
+            assert listener.receive(timeout=0.5) is None
+        return report
+
+    report = in_worker_thread(ingest_and_commit)
     event = listener.receive(timeout=5)
     assert event == {"type": "inbox.event", "kind": "conversation.created", "conversation_ids": report.conversation_ids}
     assert len(report.conversation_ids) == 2
     assert listener.receive(timeout=0.5) is None  # one event for the whole batch
 
-    ingest_batch(account=account, stream="mentions", result=batch(post("4", thread="1")))
+    in_worker_thread(lambda: ingest_batch(account=account, stream="mentions", result=batch(post("4", thread="1"))))
     updated = listener.receive(timeout=5)
     assert updated is not None and updated["kind"] == "conversation.updated"
 
 
 def test_a_rolled_back_batch_publishes_nothing(brand, listener):
     account = make_account(brand)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        ingest_batch(account=account, stream="mentions", result=batch(post("1")))
-        raise RuntimeError("the worker died before commit")
+
+    def ingest_and_fail():
+        with transaction.atomic():
+            ingest_batch(account=account, stream="mentions", result=batch(post("1")))
+            raise RuntimeError("the worker died before commit")
+
+    with pytest.raises(RuntimeError, match="died before commit"):
+        in_worker_thread(ingest_and_fail)
     assert listener.receive(timeout=1) is None
