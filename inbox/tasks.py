@@ -10,10 +10,11 @@ from django.utils import timezone
 from inbox.services import delivery
 
 # Retries of a reply while its platform is unavailable: 10 s, 20 s, 40 s … capped at 10 minutes,
-# or later when the platform said when (HTTP 429 reset), never more than an hour ahead.
+# or later when the platform said when (HTTP 429 reset), but within the broker's redelivery time
+# (PROMPTLY_REDELIVERY_SECONDS, an hour by default), past which a waiting task would be handed out twice.
 BACKOFF_BASE_SECONDS = 10
 BACKOFF_CAP_SECONDS = 600
-RETRY_AFTER_CAP_SECONDS = 3600
+RETRY_AFTER_CAP_SECONDS = 3000
 MAX_DELIVERY_RETRIES = 8
 
 

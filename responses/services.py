@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 
 from monitoring.models import Brand
-from responses.models import SavedReply
+from responses.models import VARIABLES, SavedReply
 
 
 @transaction.atomic
@@ -17,10 +19,14 @@ def add_saved_reply(*, brand: Brand, title: str, text: str, language: str = "") 
     return saved
 
 
-def fill_in(text: str, *, author_name: str, handle: str) -> str:
-    """The text with {author_name} and {handle} replaced.
+VARIABLE = re.compile(r"\{(" + "|".join(VARIABLES) + r")\}")
 
-    Plain replacement, never str.format: a customer's name may hold braces, and format would
-    also let a template reach into attributes.
+
+def fill_in(text: str, *, author_name: str, handle: str) -> str:
+    """The text with {author_name} and {handle} replaced, in one pass.
+
+    Never str.format: a customer's name may hold braces (even "{handle}", which must stay as
+    written), and format would let a template reach into attributes.
     """
-    return text.replace("{author_name}", author_name).replace("{handle}", handle)
+    values = {"author_name": author_name, "handle": handle}
+    return VARIABLE.sub(lambda match: values[match.group(1)], text)

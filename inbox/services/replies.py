@@ -24,6 +24,8 @@ from inbox.models import Conversation, DeliveryStatus, Direction, Message, Statu
 from inbox.text_limits import TextCount, count_reply
 from monitoring.models import Platform
 from monitoring.selectors import brands_for
+from responses.models import SavedReply
+from responses.services import fill_in
 
 # Platforms where the brand can post back; other sources (alert feeds, webhooks) only get notes.
 SENDABLE_PLATFORMS = frozenset({Platform.X, Platform.FACEBOOK})
@@ -229,6 +231,38 @@ def retry_reply(*, user: User, message_id: int) -> Message:
     publish_reply_status(message)
     _deliver_on_commit(message.pk)
     return message
+
+
+def author_variables(conversation: Conversation) -> dict[str, str]:
+    """What {author_name} and {handle} become in a saved reply for this conversation's customer."""
+    author = conversation.author
+    if author is None:
+        return {"author_name": "", "handle": ""}
+    name = author.name or author.handle
+    handle = f"@{author.handle}" if author.platform == Platform.X and author.handle else author.handle or name
+    return {"author_name": name, "handle": handle}
+
+
+def acknowledge(*, user: User, conversation_id: int, saved_reply_id: int, idempotency_key: uuid.UUID) -> ReplyResult:
+    """Answer one conversation with a short saved reply, filled in for its customer, in its own channel.
+
+    For bulk acknowledgement: a conversation already answered since the customer last wrote is
+    refused, so selecting it twice (or two people doing the same bulk action) never answers twice.
+    """
+    conversation = Conversation.objects.select_related("author").get(pk=conversation_id)
+    saved = SavedReply.objects.filter(pk=saved_reply_id, brand_id=conversation.brand_id).first()
+    if saved is None:
+        raise ReplyRefused("That saved reply belongs to another brand.", code="saved_reply_elsewhere")
+    answer, asked = latest_answer(conversation), answered_message(conversation)
+    if answer is not None and (asked is None or answer.created_at >= asked.received_at):
+        who = answer.sent_by.get_username() if answer.sent_by else "the brand"
+        raise ReplyRefused(f"Already answered by {who}.", code="already_answered")
+    return do_reply(
+        user=user,
+        conversation_id=conversation_id,
+        text=fill_in(saved.text, **author_variables(conversation)),
+        idempotency_key=idempotency_key,
+    )
 
 
 def publish_reply_status(message: Message) -> None:

@@ -21,6 +21,7 @@ from inbox.services.replies import (
     SENDABLE_PLATFORMS,
     ReplyNeedsConfirmation,
     ReplyRefused,
+    author_variables,
     do_reply,
     latest_answer,
     retry_reply,
@@ -85,13 +86,9 @@ def composer_context(user: User, conversation: Conversation, **state: Any) -> di
 
 def saved_replies(conversation: Conversation) -> list[dict[str, Any]]:
     """The brand's saved replies, filled in for this conversation's customer."""
-    author = conversation.author
-    name, handle = "", ""
-    if author is not None:
-        name = author.name or author.handle
-        handle = f"@{author.handle}" if author.platform == Platform.X and author.handle else author.handle or name
+    variables = author_variables(conversation)
     return [
-        {"pk": s.pk, "title": s.title, "language": s.language, "text": fill_in(s.text, author_name=name, handle=handle)}
+        {"pk": s.pk, "title": s.title, "language": s.language, "text": fill_in(s.text, **variables)}
         for s in saved_replies_for(brand_id=conversation.brand_id, language=conversation.language)
     ]
 

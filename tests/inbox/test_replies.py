@@ -185,3 +185,36 @@ def test_only_a_failed_reply_can_be_retried_and_it_goes_back_to_the_queue(agent,
     retried = retry_reply(user=agent, message_id=message.pk)
     assert retried.delivery_status == DeliveryStatus.QUEUED
     assert retried.delivery_error == "X said no"  # kept: delivery reconciles before posting again
+
+
+def test_acknowledge_answers_each_in_its_own_channel_once(agent, brand):
+    from inbox.services.replies import acknowledge
+    from responses.services import add_saved_reply
+
+    thanks = add_saved_reply(brand=brand, title="Thanks", text="Thanks for the feedback, {author_name} ({handle})!")
+    tweet = conversation(account(brand, Platform.X))
+    dm = conversation(account(brand, Platform.FACEBOOK), visibility=Visibility.PRIVATE)
+    for conv in (tweet, dm):
+        acknowledge(user=agent, conversation_id=conv.pk, saved_reply_id=thanks.pk, idempotency_key=uuid.uuid4())
+    replies = {m.conversation_id: m for m in Message.objects.filter(direction=Direction.OUTBOUND)}
+    assert replies[tweet.pk].visibility == Visibility.PUBLIC
+    assert replies[tweet.pk].text == "Thanks for the feedback, Jane Doe (@jane)!"
+    assert replies[dm.pk].visibility == Visibility.PRIVATE
+    assert replies[dm.pk].text == "Thanks for the feedback, Jane Doe (jane)!"
+    with pytest.raises(ReplyRefused, match="Already answered by agent"):
+        acknowledge(user=agent, conversation_id=tweet.pk, saved_reply_id=thanks.pk, idempotency_key=uuid.uuid4())
+    assert Message.objects.filter(direction=Direction.OUTBOUND).count() == 2
+
+
+def test_acknowledge_refuses_another_brands_saved_reply(agent, brand):
+    from inbox.services.replies import acknowledge
+    from responses.services import add_saved_reply
+
+    elsewhere = add_saved_reply(brand=add_brand(slug="globex", name="Globex"), title="Hi", text="Hi")
+    with pytest.raises(ReplyRefused, match="another brand"):
+        acknowledge(
+            user=agent,
+            conversation_id=conversation(account(brand)).pk,
+            saved_reply_id=elsewhere.pk,
+            idempotency_key=uuid.uuid4(),
+        )
