@@ -7,13 +7,26 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from monitoring.sandbox import webhooks
 from monitoring.sandbox.api.x_format import mentioned_usernames
-from monitoring.sandbox.models import DirectMessage, FaultSettings, InjectedFault, Tweet, XUser
+from monitoring.sandbox.models import (
+    DirectMessage,
+    FacebookComment,
+    FacebookConversation,
+    FacebookMessage,
+    FacebookPage,
+    FacebookPost,
+    FacebookUser,
+    FaultSettings,
+    InjectedFault,
+    Tweet,
+    XUser,
+)
 
 MAX_TWEET_LENGTH = 280
 
@@ -189,3 +202,155 @@ def set_faults(
     with transaction.atomic():
         FaultSettings.objects.update_or_create(pk=1, defaults=values)
         InjectedFault.objects.all().delete()
+
+
+@dataclass(frozen=True)
+class PageCredentials:
+    page_id: str
+    name: str
+    page_token: str
+    app_secret: str
+    verify_token: str
+
+
+@transaction.atomic
+def create_facebook_page(*, name: str, username: str, webhook_url: str = "") -> PageCredentials:
+    """A brand's Facebook Page with a page access token and an app secret (webhook signing); idempotent."""
+    page, created = FacebookPage.objects.get_or_create(
+        username=username,
+        defaults={
+            "name": name,
+            "page_token": _token("EAAG", 60),
+            "app_secret": secrets.token_hex(16),
+            "verify_token": _token("", 16),
+            "webhook_url": webhook_url,
+        },
+    )
+    if not created and webhook_url and page.webhook_url != webhook_url:
+        page.webhook_url = webhook_url
+        page.save(update_fields=["webhook_url"])
+    return PageCredentials(str(page.id), page.name, page.page_token, page.app_secret, page.verify_token)
+
+
+def facebook_user(*, name: str) -> FacebookUser:
+    user = FacebookUser.objects.filter(name=name).order_by("pk").first()
+    return user or FacebookUser.objects.create(name=name)
+
+
+def _as_fb_user(user: FacebookUser | str) -> FacebookUser:
+    return user if isinstance(user, FacebookUser) else facebook_user(name=user)
+
+
+def _page(page_id: str | int) -> FacebookPage:
+    page = FacebookPage.objects.filter(pk=int(page_id)).first()
+    if page is None:
+        raise UnknownObject(f"No Page {page_id}.")
+    return page
+
+
+@transaction.atomic
+def publish_page_post(
+    *, page_id: str | int, message: str, author: FacebookUser | str | None = None, created_time: datetime | None = None
+) -> FacebookPost:
+    """A post on the Page: by the Page itself (author None) or a visitor's post."""
+    return FacebookPost.objects.create(
+        page=_page(page_id),
+        author=_as_fb_user(author) if author is not None else None,
+        message=message,
+        created_time=created_time or timezone.now(),
+    )
+
+
+def find_post(graph_id: str) -> FacebookPost:
+    page_id, _, post_id = graph_id.partition("_")
+    post = (
+        FacebookPost.objects.filter(pk=int(post_id or 0), page_id=int(page_id or 0)).first()
+        if post_id.isdigit() and page_id.isdigit()
+        else None
+    )
+    if post is None:
+        raise UnknownObject(f"No post {graph_id}.")
+    return post
+
+
+def find_comment(graph_id: str) -> FacebookComment:
+    post_id, _, comment_id = graph_id.partition("_")
+    found = None
+    if post_id.isdigit() and comment_id.isdigit():
+        found = (
+            FacebookComment.objects.select_related("post__page")
+            .filter(pk=int(comment_id), post_id=int(post_id))
+            .first()
+        )
+    if found is None:
+        raise UnknownObject(f"No comment {graph_id}.")
+    return found
+
+
+@transaction.atomic
+def post_comment(
+    *,
+    on: str,
+    message: str,
+    author: FacebookUser | str | None = None,
+    hide_author: bool = False,
+    created_time: datetime | None = None,
+) -> FacebookComment:
+    """A comment on a post, or a reply when `on` is a comment id (Facebook threads one level: a reply to a
+    reply joins its top-level comment). author None: the Page comments. Pushes the Page webhook."""
+    parent: FacebookComment | None
+    try:
+        parent = find_comment(on)
+        post = parent.post
+    except UnknownObject:
+        parent, post = None, find_post(on)
+    if parent is not None and parent.parent_id is not None:
+        parent = parent.parent
+    comment = FacebookComment.objects.create(
+        post=post,
+        parent=parent,
+        author=_as_fb_user(author) if author is not None else None,
+        message=message,
+        hide_author=hide_author,
+        created_time=created_time or timezone.now(),
+    )
+    webhooks.push_on_commit(post.page, webhooks.comment_event(comment))
+    return comment
+
+
+@transaction.atomic
+def send_page_message(
+    *, page_id: str | int, user: FacebookUser | str, text: str, created_time: datetime | None = None
+) -> FacebookMessage:
+    """A person's Messenger message to the Page. Pushes the Page webhook."""
+    page = _page(page_id)
+    moment = created_time or timezone.now()
+    conversation, _ = FacebookConversation.objects.get_or_create(page=page, user=_as_fb_user(user))
+    conversation.updated_time = moment
+    conversation.save(update_fields=["updated_time"])
+    message = FacebookMessage.objects.create(conversation=conversation, text=text, created_time=moment)
+    webhooks.push_on_commit(page, webhooks.message_event(message))
+    return message
+
+
+class OutsideMessagingWindow(Exception):
+    """The person last wrote more than 24 hours ago: a RESPONSE may no longer be sent."""
+
+
+MESSAGING_WINDOW = timedelta(hours=24)
+
+
+@transaction.atomic
+def page_reply_message(*, page: FacebookPage, recipient_id: str, text: str) -> FacebookMessage:
+    """The Page's Messenger answer to a person (the Send API), within the 24-hour window."""
+    conversation = FacebookConversation.objects.filter(
+        page=page, user_id=int(recipient_id) if recipient_id.isdigit() else 0
+    ).first()
+    if conversation is None:
+        raise UnknownObject("No matching user found")
+    last = conversation.messages.filter(from_page=False).order_by("-created_time").first()
+    if last is None or timezone.now() - last.created_time > MESSAGING_WINDOW:
+        raise OutsideMessagingWindow("This message is sent outside of allowed window.")
+    conversation.updated_time = timezone.now()
+    conversation.save(update_fields=["updated_time"])
+    return FacebookMessage.objects.create(conversation=conversation, from_page=True, text=text)

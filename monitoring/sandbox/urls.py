@@ -5,7 +5,7 @@ X API base: /sandbox/x (tweepy's https://api.twitter.com), Graph API base: /sand
 
 from django.urls import path
 
-from monitoring.sandbox.api import x
+from monitoring.sandbox.api import graph, x
 
 app_name = "sandbox"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("x/2/dm_events", x.dm_events, name="x-dm-events"),
     path("x/2/dm_conversations/with/<int:participant_id>/dm_events", x.dm_events_with, name="x-dm-events-with"),
     path("x/2/dm_conversations/with/<int:participant_id>/messages", x.send_dm, name="x-send-dm"),
+    path("graph/<path:rest>", graph.graph_api, name="graph"),
 ]
