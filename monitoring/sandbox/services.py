@@ -5,6 +5,8 @@ Tests and the demo use these to play the customers; the sandbox's own POST endpo
 
 from __future__ import annotations
 
+import html
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +17,7 @@ from django.utils import timezone
 from monitoring.sandbox import webhooks
 from monitoring.sandbox.api.x_format import mentioned_usernames
 from monitoring.sandbox.models import (
+    AlertFeed,
     DirectMessage,
     FacebookComment,
     FacebookConversation,
@@ -23,6 +26,7 @@ from monitoring.sandbox.models import (
     FacebookPost,
     FacebookUser,
     FaultSettings,
+    FeedEntry,
     InjectedFault,
     Tweet,
     XUser,
@@ -354,3 +358,41 @@ def page_reply_message(*, page: FacebookPage, recipient_id: str, text: str) -> F
     conversation.updated_time = timezone.now()
     conversation.save(update_fields=["updated_time"])
     return FacebookMessage.objects.create(conversation=conversation, from_page=True, text=text)
+
+
+@transaction.atomic
+def create_feed(*, slug: str, term: str) -> AlertFeed:
+    """An alerts feed for a term, served at /sandbox/feeds/<slug>.xml; idempotent per slug."""
+    feed, _ = AlertFeed.objects.get_or_create(slug=slug, defaults={"term": term})
+    return feed
+
+
+def alert_html(text: str, term: str) -> str:
+    """Text as an alert shows it: escaped, with the term in bold wherever it occurs."""
+    escaped = html.escape(text, quote=False)
+    if not term:
+        return escaped
+    pattern = re.compile(re.escape(html.escape(term, quote=False)), re.IGNORECASE)
+    return pattern.sub(lambda match: f"<b>{match.group(0)}</b>", escaped)
+
+
+@transaction.atomic
+def publish_feed_entry(
+    *, feed: str, title: str, summary: str, article_url: str, published: datetime | None = None
+) -> FeedEntry:
+    """A new alert: plain title and summary (the feed bolds its term), the article's real URL."""
+    alert_feed = AlertFeed.objects.filter(slug=feed).first()
+    if alert_feed is None:
+        raise UnknownObject(f"No feed {feed}.")
+    return FeedEntry.objects.create(
+        feed=alert_feed,
+        title_html=alert_html(title, alert_feed.term)[:500],
+        summary_html=alert_html(summary, alert_feed.term),
+        article_url=article_url,
+        published=published or timezone.now(),
+    )
+
+
+def x_handle(slug: str) -> str:
+    """The sandbox X username of a brand: its slug as X allows usernames (letters, digits, _; 15 long)."""
+    return slug.replace("-", "_")[:15]

@@ -5,6 +5,7 @@ X API base: /sandbox/x (tweepy's https://api.twitter.com), Graph API base: /sand
 
 from django.urls import path
 
+from monitoring.sandbox import feeds, views
 from monitoring.sandbox.api import graph, x
 
 app_name = "sandbox"
@@ -19,4 +20,10 @@ urlpatterns = [
     path("x/2/dm_conversations/with/<int:participant_id>/dm_events", x.dm_events_with, name="x-dm-events-with"),
     path("x/2/dm_conversations/with/<int:participant_id>/messages", x.send_dm, name="x-send-dm"),
     path("graph/<path:rest>", graph.graph_api, name="graph"),
+    path("feeds/<slug:slug>.xml", feeds.alert_feed, name="feed"),
+    path("", views.home, name="home"),
+    path("x/messages/<str:conversation_id>", views.x_messages, name="x-messages"),
+    path("x/<str:handle>/status/<int:tweet_id>", views.x_status, name="x-status"),
+    path("facebook/<int:page_id>/messages/<str:conversation_id>", views.facebook_messages, name="facebook-messages"),
+    path("facebook/<str:post_id>", views.facebook_post, name="facebook-post"),
 ]
