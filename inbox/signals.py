@@ -5,3 +5,8 @@ from django.dispatch import Signal
 # Sent inside the ingest transaction after new inbound messages are stored.
 # Arguments: brand_id: int, message_ids: list[int]. Receivers may write (it is the same transaction).
 messages_ingested = Signal()
+
+# Sent once per SLA clock and kind when a waiting conversation crosses its at-risk share or its due time,
+# inside the escalation transaction. Arguments: brand_id: int, conversation_id: int, clock_id: int,
+# kind: "at_risk" | "breached", due_at: datetime, assignee_id: int | None.
+sla_warning = Signal()

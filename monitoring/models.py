@@ -91,3 +91,8 @@ class StreamCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} / {self.stream}"
+
+
+from monitoring.alerts.models import AlertDelivery, AlertRule  # noqa: E402, F401
+from monitoring.checkins.models import CheckInReminder, CoverageGap, Shift  # noqa: E402, F401
+from monitoring.queries.models import MessageQueryMatch, MonitoredQuery  # noqa: E402, F401  (one app, split files)

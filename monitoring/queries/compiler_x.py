@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from monitoring.queries.parser import And, Expression, Not, Or, ParsedQuery, Phrase, Word
+from monitoring.queries.parser import And, Expression, Not, ParsedQuery, Phrase, Word
 from monitoring.queries.text import TOKEN_RE
 
 RETWEETS_EXCLUDED = "-is:retweet"

@@ -85,6 +85,3 @@ def compile_matcher(query: ParsedQuery) -> Predicate:
 def matches(query: ParsedQuery, text: str, *, language: str = "", channel: str = "") -> bool:
     """One-off match (tests, previews of a single text); bulk matching compiles once instead."""
     return compile_matcher(query)(Document.of(text, language=language, channel=channel))
-
-
-

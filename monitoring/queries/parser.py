@@ -201,7 +201,7 @@ class _Parser:
     def expect_operand(self, operator: Token) -> None:
         """An operator must be followed by something it can apply to."""
         if self.peek().kind in ("END", "RPAREN", "AND", "OR"):
-            raise self.error(f'dangling operator {operator.text}: nothing follows it', operator.position)
+            raise self.error(f"dangling operator {operator.text}: nothing follows it", operator.position)
 
     def parse(self) -> Expression:
         if self.peek().kind == "END":
