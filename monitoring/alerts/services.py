@@ -9,7 +9,7 @@ result; a worker that dies mid-send leaves a lease that the sweeper picks up whe
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -50,7 +50,7 @@ def quiet_hours_end(rule: AlertRule, now: datetime) -> datetime | None:
     if not inside:
         return None
     day = local.date() if clock < end else local.date() + timedelta(days=1)
-    return datetime.combine(day, end, tzinfo=zone).astimezone(timezone.UTC)
+    return datetime.combine(day, end, tzinfo=zone).astimezone(UTC)
 
 
 def _merge(delivery: AlertDelivery, hit: Hit) -> None:
@@ -194,7 +194,6 @@ def due_deliveries(*, now: datetime | None = None) -> list[int]:
         AlertDelivery.objects.filter(
             state__in=[DeliveryState.PENDING, DeliveryState.RETRYING, DeliveryState.SENDING],
             channel__in=list(SENDERS),
-            due_at__lte=now,
         )
         .exclude(next_attempt_at__gt=now)
         .values_list("pk", flat=True)[:500]

@@ -30,7 +30,7 @@ class Shift(models.Model):
         ordering = ["brand", "weekday", "starts_at"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+        return f"{self.user} {self.get_weekday_display()} {self.starts_at:%H:%M}-{self.ends_at:%H:%M}"
 
     def clean(self) -> None:
         if self.starts_at == self.ends_at:

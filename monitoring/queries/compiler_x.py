@@ -60,7 +60,7 @@ def _term_text(expression: Word | Phrase) -> str:
 def _flatten(kind: type[AllOf] | type[AnyOf], children: list[XNode]) -> XNode:
     flat: list[XNode] = []
     for child in children:
-        flat.extend(child.children if isinstance(child, kind) else (child,))
+        flat.extend(child.children if isinstance(child, AllOf | AnyOf) and isinstance(child, kind) else (child,))
     return flat[0] if len(flat) == 1 else kind(tuple(flat))
 
 

@@ -113,7 +113,7 @@ def _scan_word(query: str, start: int) -> Token:
     text = query[start:end]
     if text in _OPERATORS:
         return Token(_OPERATORS[text], text, start, end)
-    prefix, colon, value = text.partition(":")
+    prefix, colon, _ = text.partition(":")
     if colon and prefix.isalpha():
         if prefix.lower() not in SCOPE_KINDS:
             raise QuerySyntaxError(f'unknown operator "{prefix}:" (supported: lang:, channel:)', start, query)

@@ -1,8 +1,8 @@
 """Folding and tokenising mention text the same way for queries and messages.
 
 Matching is case- and accent-insensitive: NFKD, casefold, strip combining marks. One exception keeps
-Cyrillic "й" apart from "и" (they are different letters, not an accent); "ё" still folds to "е",
-which is how Russian is usually typed. Lithuanian ą č ę ė į š ų ū ž fold to their base letters.
+Cyrillic "й" apart from "и" (they are different letters, not an accent); Cyrillic "ё" still folds
+to its base letter, which is how Russian is usually typed. Lithuanian ą č ę ė į š ų ū ž fold to their base letters.
 """
 
 from __future__ import annotations

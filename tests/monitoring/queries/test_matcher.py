@@ -25,7 +25,7 @@ from monitoring.queries.parser import parse
         ("šalta", "SALTA kava", True),
         ("žalia arbata", "ŽALIA ARBATA čia", True),
         ("ėčęįųū", "ECEIUU", True),
-        # Cyrillic: case-insensitive, ё folds to е, й stays a letter of its own.
+        # Cyrillic: case-insensitive, "ё" folds to its base letter, "й" stays a letter of its own.
         ("кофе", "Холодный КОФЕ!", True),
         ("ёлка", "Елка в парке", True),
         ("мой", "мои деньги", False),
