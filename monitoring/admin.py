@@ -22,3 +22,7 @@ class ChannelAccountAdmin(admin.ModelAdmin):
 class StreamCursorAdmin(admin.ModelAdmin):
     list_display = ("account", "stream", "paused_until", "consecutive_failures", "updated_at")
     readonly_fields = ("updated_at",)
+
+
+from monitoring.alerts import admin as alert_admin  # noqa: E402, F401  (registers alert and schedule admins)
+from monitoring.queries import admin as query_admin  # noqa: E402, F401

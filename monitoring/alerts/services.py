@@ -85,9 +85,13 @@ def _record(rule: AlertRule, channel: str, hit: Hit, now: datetime) -> AlertDeli
     return None if hold_until else delivery
 
 
-@transaction.atomic
 def raise_alerts(*, hits: list[Hit]) -> list[AlertDelivery]:
     """Log each hit per channel; send at once unless throttled or in quiet hours (then it joins a digest)."""
+    return _raise_alerts(hits) if hits else []
+
+
+@transaction.atomic
+def _raise_alerts(hits: list[Hit]) -> list[AlertDelivery]:
     now = timezone.now()
     immediate: list[AlertDelivery] = []
     for hit in hits:

@@ -47,14 +47,17 @@ class BrandMatchers:
 _matchers: dict[int, BrandMatchers] = {}
 
 
-def _fingerprint(brand_id: int) -> tuple[object, ...]:
+def queries_fingerprint(brand_id: int) -> tuple[object, ...]:
+    """Changes whenever a query of the brand is added, changed or deleted."""
     figures = MonitoredQuery.objects.filter(brand_id=brand_id).aggregate(count=Count("pk"), changed=Max("updated_at"))
-    return (figures["count"], figures["changed"])
+    return (figures["count"] or 0, figures["changed"])
 
 
-def matchers_for(brand_id: int) -> tuple[tuple[int, Predicate], ...]:
+def matchers_for(brand_id: int, fingerprint: tuple[object, ...] | None = None) -> tuple[tuple[int, Predicate], ...]:
     """The brand's enabled queries as compiled predicates, recompiled only after a query changed."""
-    fingerprint = _fingerprint(brand_id)
+    fingerprint = fingerprint or queries_fingerprint(brand_id)
+    if not fingerprint[0]:
+        return ()
     cached = _matchers.get(brand_id)
     if cached and cached.fingerprint == fingerprint:
         return cached.matchers

@@ -41,9 +41,14 @@ def change_query(*, monitored: MonitoredQuery, query: str) -> MonitoredQuery:
     return monitored
 
 
-def record_matches(*, brand_id: int, message_ids: Sequence[int]) -> list[MessageQueryMatch]:
-    """Store which of the brand's queries each new inbound message matched (runs inside ingest's transaction)."""
-    matchers = matchers_for(brand_id)
+def record_matches(
+    *, brand_id: int, message_ids: Sequence[int], fingerprint: tuple[object, ...] | None = None
+) -> list[MessageQueryMatch]:
+    """Store which of the brand's queries each new inbound message matched (runs inside ingest's transaction).
+
+    `fingerprint` (monitoring.queries.selectors.queries_fingerprint) saves a query when the caller has it.
+    """
+    matchers = matchers_for(brand_id, fingerprint)
     if not matchers or not message_ids:
         return []
     rows = Message.objects.filter(pk__in=message_ids, direction=Direction.INBOUND).values_list(
