@@ -39,9 +39,6 @@ class QueryListView(_AdminQueries, ListView):
 
 
 class _QueryFormView(_AdminQueries):
-    form_class = MonitoredQueryForm
-    template_name = "monitoring/queries/form.html"
-
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = super().get_form_kwargs()  # type: ignore[misc]
         kwargs["brands"] = brands_for(self.request.user)
@@ -52,11 +49,13 @@ class _QueryFormView(_AdminQueries):
 
 
 class QueryCreateView(_QueryFormView, CreateView):
-    pass
+    form_class = MonitoredQueryForm
+    template_name = "monitoring/queries/form.html"
 
 
 class QueryUpdateView(_QueryFormView, UpdateView):
-    pass
+    form_class = MonitoredQueryForm
+    template_name = "monitoring/queries/form.html"
 
 
 class QueryPreviewView(RoleRequiredMixin, View):

@@ -112,6 +112,7 @@ def test_a_retry_waits_for_its_backoff_and_gives_up_after_the_last_attempt(outag
     assert _deliver_all() == ["retrying"]
     delivery = AlertDelivery.objects.get()
     assert "unreachable" in delivery.last_error
+    assert delivery.next_attempt_at is not None
     assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=20)
     assert _deliver_all() == []  # not due yet
     assert deliver(delivery_id=delivery.pk) == "retrying"  # a stray task does not jump the queue
