@@ -266,16 +266,13 @@ def acknowledge(*, user: User, conversation_id: int, saved_reply_id: int, idempo
 
 
 def publish_reply_status(message: Message) -> None:
-    """Tell every open inbox of the brand where this reply stands (after commit)."""
+    """Tell every open inbox of the brand that this conversation changed (its reply moved on), after commit."""
     publish_on_commit(
         brand_id=message.conversation.brand_id,
-        kind="reply.status",
+        kind="conversation.updated",
         payload={
-            "conversation_id": message.conversation_id,
-            "message_id": message.pk,
-            "delivery_status": message.delivery_status,
-            "delivery_error": message.delivery_error,
-            "url": message.url,
+            "conversation_ids": [message.conversation_id],
+            "reply": {"message_id": message.pk, "delivery_status": message.delivery_status},
         },
     )
 

@@ -3,6 +3,15 @@
 (function () {
   if (window.promptlyComposer) return;
   window.promptlyComposer = true;
+  // A refused or questioned reply comes back as 409/422 with the composer to show: swap it in.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    var target = event.detail.target;
+    if ((status === 409 || status === 422) && target && target.closest && target.closest("form.composer, .delivery")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   document.addEventListener("change", function (event) {
     var picker = event.target;
     if (!picker.matches || !picker.matches("select.saved-reply-picker")) return;
