@@ -101,6 +101,8 @@ def main() -> int:
 
     stack = Stack(Path(settings.DATA_DIR))
     bin_dir = Path(sys.executable).parent
+    if settings.PROMPTLY_SANDBOX:
+        _start_sandbox(stack, f"http://{host}:{port}")
     stack.spawn("web", [str(bin_dir / "uvicorn"), "promptly.asgi:application", "--host", host, "--port", str(port)])
     stack.spawn("worker", [str(bin_dir / "celery"), "-A", "promptly", "worker", "-l", "INFO", "--concurrency", "2"])
     stack.spawn("beat", [str(bin_dir / "celery"), "-A", "promptly", "beat", "-l", "INFO"])
@@ -130,12 +132,31 @@ def main() -> int:
     return exit_code
 
 
+def _start_sandbox(stack: Stack, base: str) -> None:
+    """Sandbox accounts for the demo brand, the platforms' URLs pointed at them, and live traffic."""
+    import io
+
+    from django.core.management import call_command
+
+    from promptly.demo import DEMO_BRAND_SLUG
+
+    # Children read these at start; values set by the person running us win.
+    os.environ.setdefault("PROMPTLY_X_API_URL", f"{base}/sandbox/x")
+    os.environ.setdefault("PROMPTLY_GRAPH_API_URL", f"{base}/sandbox/graph")
+    setup = ["sandbox", "setup", "--brand", DEMO_BRAND_SLUG, "--base-url", base]
+    call_command(*setup, "--webhook-url", f"{base}/webhooks/facebook/", stdout=io.StringIO())
+    manage = str(Path(__file__).resolve().parent.parent / "manage.py")
+    traffic = [sys.executable, manage, "sandbox", "traffic", "--brand", DEMO_BRAND_SLUG, "--rate", "6/min"]
+    stack.spawn("traffic", traffic)
+
+
 def _print_welcome(url: str, logins: list, log_dir: Path) -> None:
     print(f"\nPromptly is running at {url}\n", flush=True)
     print("Demo logins (role, username, password):")
     for login in logins:
         print(f"  {login.role.label:<11} {login.username:<11} {login.password}")
-    print(f"\nLogs: {log_dir}/ (web, worker, beat). Press Ctrl-C to stop everything.", flush=True)
+    print(f"Sandbox platform (customers' view): {url}sandbox/")
+    print(f"\nLogs: {log_dir}/ (web, worker, beat, traffic). Press Ctrl-C to stop everything.", flush=True)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ MIX = {
 LANGUAGE_WEIGHTS = {"en": 40, "es": 25, "ru": 20, "lt": 15}
 MENTION_KINDS = {"complaint": 35, "question": 30, "praise": 18, "spam": 5, "long": 12}
 MAX_TWEET = 280
+EMOJI = ["🙏", "😅", "☕", "🤷", "😤", "💔", "👀", "🙃", "❤️", "🔥", "!!", "?!"]
 
 
 @dataclass
@@ -110,6 +111,8 @@ class Writer:
             "spam": phrases.SPAM,
         }[kind]
         text = self.pick(bank, lang)
+        if self.rng.random() < 0.3:
+            text += " " + self.rng.choice(EMOJI)
         if kind == "complaint" and self.rng.random() < 0.2:
             text += f" https://pic.example.com/{self.rng.randrange(10**8, 10**9)}"
         return text[:MAX_TWEET]

@@ -58,6 +58,7 @@ def test_runner_serves_login_and_stops_every_process_on_ctrl_c(tmp_path):
         )
         assert response.url.endswith("/inbox/"), response.url
         assert "Acme Coffee" in response.text
+        assert session.get(f"http://127.0.0.1:{port}/sandbox/feeds/acme.xml", timeout=10).status_code == 200
 
         state = json.loads((tmp_path / "var" / "run" / "stack.json").read_text())
         pids = set(state.values())

@@ -94,3 +94,37 @@ def test_duplicate_fault_repeats_the_previous_pages_last_item(sandbox_url, brand
 def test_fault_rates_are_validated():
     with pytest.raises(ValueError, match="between 0 and 1"):
         services.set_faults(rate_500=0.7, rate_429=0.5)
+
+
+def test_graph_pages_carry_malformed_and_repeated_comments(sandbox_url, transactional_db):
+    from tests.sandbox.clients import graph
+
+    page = services.create_facebook_page(name="Acme", username="acme")
+    post = services.publish_page_post(page_id=page.page_id, message="hello")
+    comments = [services.post_comment(on=post.graph_id, message=f"c{n}", author=f"P{n}") for n in range(30)]
+    api = graph(sandbox_url, page.page_token)
+    services.set_faults(rate_malformed=0.2, rate_duplicate=1.0, seed=5)
+
+    first = api.request(f"v21.0/{post.graph_id}/comments", {"limit": 15})
+    second = api.request(f"v21.0/{post.graph_id}/comments", {"limit": 15, "after": first["paging"]["cursors"]["after"]})
+
+    items = first["data"] + second["data"]
+    broken = [c for c in items if "id" not in c or c["created_time"].startswith("2024-13")]
+    assert len({c["message"] for c in items}) == 29  # the last comment of page one comes again on page two
+    assert second["data"][0] == first["data"][-1]
+    assert 0 < len({c.get("message") for c in broken}) == len(malformed_item_ids())
+    assert malformed_item_ids() <= {str(c.id) for c in comments}
+    assert injected_faults()["duplicate"] == 1
+
+
+def test_server_errors_still_carry_rate_limit_headers(sandbox_url, brand_x):
+    services.set_faults(rate_500=1.0)
+    response = requests.get(
+        f"{sandbox_url}/x/2/users/{brand_x.user_id}/mentions",
+        headers={"Authorization": f"Bearer {brand_x.bearer_token}"},
+        timeout=10,
+    )
+
+    assert response.status_code == 500
+    assert response.json()["status"] == 500
+    assert {"x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset"} <= set(response.headers)

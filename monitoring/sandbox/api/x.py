@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from monitoring.sandbox import services
 from monitoring.sandbox.api.common import json_answer, platform_endpoint, request_json
-from monitoring.sandbox.api.x_auth import XCaller, add_rate_limit_headers, authenticate
+from monitoring.sandbox.api.x_auth import XCaller, add_rate_limit_headers, authenticate, rate_key
 from monitoring.sandbox.api.x_format import (
     Fields,
     Includes,
@@ -41,7 +43,26 @@ def failure(faults: RequestFaults) -> HttpResponse:
     return json_answer(problem(500, "Internal Server Error", "Internal Server Error"), status=500)
 
 
-x_endpoint = platform_endpoint(failure)
+def x_endpoint(
+    endpoint: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., Coroutine[Any, Any, HttpResponse]]]:
+    """A sandbox X endpoint: the fault gate, and X's rate-limit headers on every answer (errors included)."""
+
+    def decorate(handler: Callable[..., HttpResponse]) -> Callable[..., Coroutine[Any, Any, HttpResponse]]:
+        view = platform_endpoint(failure)(handler)
+
+        @functools.wraps(view)
+        async def with_rate_headers(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = await view(request, *args, **kwargs)
+            if "x-rate-limit-limit" not in response:
+                await sync_to_async(add_rate_limit_headers)(
+                    response, token=rate_key(request), endpoint=endpoint, limit=LIMITS[endpoint]
+                )
+            return response
+
+        return with_rate_headers
+
+    return decorate
 
 
 def _unauthorized() -> JsonResponse:
@@ -121,7 +142,7 @@ def _visible_tweets() -> Any:
     return Tweet.objects.filter(author__suspended=False)
 
 
-@x_endpoint
+@x_endpoint("mentions")
 def user_mentions(request: HttpRequest, user_id: int, *, faults: RequestFaults) -> HttpResponse:
     """GET /2/users/:id/mentions"""
 
@@ -133,7 +154,7 @@ def user_mentions(request: HttpRequest, user_id: int, *, faults: RequestFaults) 
     return _timeline(request, faults, "mentions", tweets)
 
 
-@x_endpoint
+@x_endpoint("user_tweets")
 def user_tweets(request: HttpRequest, user_id: int, *, faults: RequestFaults) -> HttpResponse:
     """GET /2/users/:id/tweets (exclude=replies,retweets honoured)"""
     exclude = set(request.GET.get("exclude", "").split(","))
@@ -151,7 +172,7 @@ def user_tweets(request: HttpRequest, user_id: int, *, faults: RequestFaults) ->
     return _timeline(request, faults, "user_tweets", tweets)
 
 
-@x_endpoint
+@x_endpoint("search")
 def search_recent(request: HttpRequest, *, faults: RequestFaults) -> HttpResponse:
     """GET /2/tweets/search/recent: see monitoring.sandbox.search_query for the query language."""
     query = request.GET.get("query", "")
@@ -181,7 +202,7 @@ def search_recent(request: HttpRequest, *, faults: RequestFaults) -> HttpRespons
     return _timeline(request, faults, "search", _visible_tweets, cursor_param="next_token", low=10, keep=keep)
 
 
-@x_endpoint
+@x_endpoint("tweet")
 def tweet_detail(request: HttpRequest, tweet_id: int, *, faults: RequestFaults) -> HttpResponse:
     """GET /2/tweets/:id"""
     caller = authenticate(request)
@@ -199,7 +220,7 @@ def tweet_detail(request: HttpRequest, tweet_id: int, *, faults: RequestFaults) 
     return _answer(body, caller, "tweet")
 
 
-@x_endpoint
+@x_endpoint("create")
 def create_tweet(request: HttpRequest, *, faults: RequestFaults) -> HttpResponse:
     """POST /2/tweets: a post, or a reply via reply.in_reply_to_tweet_id (refused where X refuses it)."""
     caller = authenticate(request)
@@ -267,19 +288,19 @@ def _dm_list(request: HttpRequest, faults: RequestFaults, participant_id: int | 
     return _answer(body, caller, "dm_read")
 
 
-@x_endpoint
+@x_endpoint("dm_read")
 def dm_events(request: HttpRequest, *, faults: RequestFaults) -> HttpResponse:
     """GET /2/dm_events: the account's DM events, newest first (X has no since_id here)."""
     return _dm_list(request, faults, None)
 
 
-@x_endpoint
+@x_endpoint("dm_read")
 def dm_events_with(request: HttpRequest, participant_id: int, *, faults: RequestFaults) -> HttpResponse:
     """GET /2/dm_conversations/with/:participant_id/dm_events"""
     return _dm_list(request, faults, participant_id)
 
 
-@x_endpoint
+@x_endpoint("dm")
 def send_dm(request: HttpRequest, participant_id: int, *, faults: RequestFaults) -> HttpResponse:
     """POST /2/dm_conversations/with/:participant_id/messages"""
     caller = authenticate(request)

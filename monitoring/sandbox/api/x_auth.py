@@ -48,6 +48,14 @@ def authenticate(request: HttpRequest) -> XCaller | None:
     return None
 
 
+def rate_key(request: HttpRequest) -> str:
+    """Whose window a request counts against: its bearer token or OAuth access token."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("OAuth "):
+        return _oauth_params(header).get("oauth_token", "")
+    return header.removeprefix("Bearer ").strip()
+
+
 def add_rate_limit_headers(response: HttpResponse, *, token: str, endpoint: str, limit: int) -> HttpResponse:
     """X's x-rate-limit-* headers for a 15-minute window per token and endpoint (counted, not enforced)."""
     window = int(time.time()) // WINDOW_SECONDS
