@@ -11,6 +11,7 @@ after commit (Sentry's outbox pattern).
 from __future__ import annotations
 
 import uuid
+import zoneinfo
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -131,8 +132,10 @@ def check_reply(
 
 
 def _visibility(conversation: Conversation, *, private: bool | None, confirmed: bool, sendable: bool) -> str:
-    if private is None or not sendable:
-        return Visibility.PRIVATE if not sendable else conversation.visibility
+    if not sendable:
+        return Visibility.PRIVATE  # a note, seen by the team only
+    if private is None:
+        return conversation.visibility
     if conversation.visibility == Visibility.PRIVATE and not private:
         raise ReplyRefused(
             "The customer wrote privately; answering in public would expose what they told you. Reply privately."
@@ -151,9 +154,11 @@ def _check_replied_meanwhile(user: User, conversation: Conversation, seen_answer
     if newer is None or newer.pk <= seen_answer_id:
         return
     who = "You" if newer.sent_by_id == user.pk else (newer.sent_by.get_username() if newer.sent_by else "The brand")
-    when = timezone.localtime(newer.created_at).strftime("%H:%M")
+    # Shown in the brand audience's time zone, as every time in the inbox is.
+    zone = zoneinfo.ZoneInfo(conversation.brand.audience_time_zone)
+    when = newer.created_at.astimezone(zone).strftime("%H:%M %Z")
     raise ReplyNeedsConfirmation(
-        f"{who} replied at {when} UTC while you were writing: \u201c{newer.text[:200]}\u201d. Send yours as well?",
+        f"{who} replied at {when} while you were writing: \u201c{newer.text[:200]}\u201d. Send yours as well?",
         code="confirm_replied_meanwhile",
     )
 
