@@ -25,6 +25,9 @@ MAX_SUBJECT = 300
 MAX_FOLLOWERS = 2_147_483_647
 
 
+AuthorFields = tuple[str, str, str, int | None, str]
+
+
 @dataclass
 class Row:
     """One message ready for the bulk insert, with its enrichment."""
@@ -37,8 +40,9 @@ class Row:
     url: str
     in_reply_to: str
     platform_time: datetime
-    author: InboundAuthor | None
-    raw_json: str
+    # The author's cleaned (external_id, handle, name, followers, profile_url); None when unknown.
+    author: AuthorFields | None
+    raw: dict[str, Any]
     language_hint: str = ""
     language: str = ""
     sentiment: str = Sentiment.NEUTRAL
@@ -47,25 +51,34 @@ class Row:
     subject: str = field(default="")
 
 
+def valid_text(value: str) -> str:
+    """Text PostgreSQL stores: no NUL, no lone surrogate (json.loads lets '\\ud800' through)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value.replace("\x00", "")
+
+
 def clean(value: str, limit: int) -> str:
-    return value.replace("\x00", "")[:limit]
+    return valid_text(value)[:limit]
 
 
-def _clean_json(value: Any) -> Any:
+def clean_json(value: Any) -> Any:
     if isinstance(value, str):
-        return value.replace("\x00", "")
+        return valid_text(value)
     if isinstance(value, dict):
-        return {clean(str(key), MAX_TEXT): _clean_json(item) for key, item in value.items()}
+        return {clean(str(key), MAX_TEXT): clean_json(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean_json(item) for item in value]
+        return [clean_json(item) for item in value]
     return value
 
 
 def raw_json(raw: dict[str, Any]) -> str:
     """The platform payload as JSON PostgreSQL accepts (jsonb refuses \\u0000)."""
     text = json.dumps(raw, default=str, ensure_ascii=False)
-    if "\\u0000" in text:
-        text = json.dumps(_clean_json(raw), default=str, ensure_ascii=False)
+    if "\\u0000" in text or valid_text(text) != text:
+        text = json.dumps(clean_json(raw), default=str, ensure_ascii=False)
     return text
 
 
@@ -99,8 +112,8 @@ def to_row(message: InboundMessage) -> Row:
         url=web_url(message.url),
         in_reply_to=clean(message.in_reply_to, MAX_ID),
         platform_time=aware(message.platform_time),
-        author=message.author if message.author and message.author.external_id.strip() else None,
-        raw_json=raw_json(message.raw),
+        author=author_fields(message.author) if message.author and message.author.external_id.strip() else None,
+        raw=message.raw,
         language_hint=message.language_hint,
         delivery_status=DeliveryStatus.SENT if message.is_from_brand else "",
         subject=subject_of(text),
@@ -111,7 +124,7 @@ def enrich_row(row: Row) -> None:
     reading = enrich(row.text, row.language_hint)
     row.language = reading.language[:8]
     row.sentiment = reading.sentiment
-    followers = row.author.followers_count if row.author else None
+    followers = row.author[3] if row.author else None
     row.priority = (
         0 if row.direction == Direction.OUTBOUND else priority_score(reading.priority_signals, followers=followers)
     )
@@ -132,7 +145,7 @@ def prepare(messages: list[InboundMessage]) -> PreparedBatch:
     for message in messages:
         row = to_row(message)
         if not row.external_id:
-            rejected.append(QuarantinedPayload(raw=row.raw_json, reason="The platform gave this item no id."))
+            rejected.append(QuarantinedPayload(raw=raw_json(row.raw), reason="The platform gave this item no id."))
         elif row.external_id in rows:
             duplicates += 1
         else:
@@ -140,7 +153,7 @@ def prepare(messages: list[InboundMessage]) -> PreparedBatch:
     return PreparedBatch(rows=list(rows.values()), duplicates=duplicates, rejected=rejected)
 
 
-def author_fields(author: InboundAuthor) -> tuple[str, str, str, int | None, str]:
+def author_fields(author: InboundAuthor) -> AuthorFields:
     followers = author.followers_count
     if followers is not None and not 0 <= followers <= MAX_FOLLOWERS:
         followers = None

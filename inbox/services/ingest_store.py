@@ -11,16 +11,37 @@ from typing import Any
 from django.db.backends.utils import CursorWrapper
 
 from inbox.models import Direction, Status
-from inbox.services.ingest_rows import Row, author_fields
+from inbox.services.ingest_rows import Row, clean_json, valid_text
 from inbox.services.thread_state import ThreadState
 from monitoring.connectors.base import QuarantinedPayload
 from monitoring.models import ChannelAccount
 
 
+def _json(value: object) -> str:
+    # Datetimes of our rows; anything odd a platform put in a raw payload is kept as its text.
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def records(columns: dict[str, list[Any]]) -> str:
+    """A batch as one JSON array of objects: PostgreSQL reads it with json_to_recordset.
+
+    One text parameter instead of one array per column: psycopg quotes a long array in Python,
+    json.dumps runs in C.
+    """
+    names = list(columns)
+    objects = [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    text = json.dumps(objects, default=_json, ensure_ascii=False, separators=(",", ":"))
+    if "\\u0000" in text or valid_text(text) != text:
+        # Raw payloads may hold what PostgreSQL refuses (NUL, lone surrogates): cleaned, rarely.
+        text = json.dumps(clean_json(objects), default=_json, ensure_ascii=False, separators=(",", ":"))
+    return text
+
+
 def known_external_ids(cursor: CursorWrapper, account: ChannelAccount, external_ids: list[str]) -> set[str]:
     cursor.execute(
-        "SELECT external_id FROM inbox_message WHERE account_id = %s AND external_id = ANY(%s::text[])",
-        [account.pk, external_ids],
+        "SELECT external_id FROM inbox_message"
+        " WHERE account_id = %s AND external_id = ANY(ARRAY(SELECT json_array_elements_text(%s::json)))",
+        [account.pk, json.dumps(external_ids, ensure_ascii=False)],
     )
     return {external_id for (external_id,) in cursor.fetchall()}
 
@@ -31,7 +52,7 @@ def upsert_authors(cursor: CursorWrapper, platform: str, rows: Sequence[Row]) ->
     for row in sorted(rows, key=lambda row: row.platform_time):
         if row.author is None:
             continue
-        external_id, handle, name, followers, profile_url = author_fields(row.author)
+        external_id, handle, name, followers, profile_url = row.author
         seen = merged.setdefault(external_id, [external_id, "", "", None, "", row.platform_time, row.platform_time])
         # The newest message says who the author is now; older copies only fill gaps.
         seen[1] = handle or seen[1]
@@ -41,13 +62,16 @@ def upsert_authors(cursor: CursorWrapper, platform: str, rows: Sequence[Row]) ->
         seen[6] = row.platform_time
     if not merged:
         return {}
-    columns = list(zip(*(merged[key] for key in sorted(merged)), strict=True))
+    names = ("external_id", "handle", "name", "followers_count", "profile_url", "first_seen_at", "last_seen_at")
+    columns = dict(
+        zip(names, (list(column) for column in zip(*(merged[key] for key in sorted(merged)), strict=True)), strict=True)
+    )
     cursor.execute(
         """
         INSERT INTO inbox_author
             (platform, external_id, handle, name, followers_count, profile_url, first_seen_at, last_seen_at)
-        SELECT %s, * FROM unnest(
-            %s::text[], %s::text[], %s::text[], %s::integer[], %s::text[], %s::timestamptz[], %s::timestamptz[])
+        SELECT %s, * FROM json_to_recordset(%s::json) AS batch(external_id text, handle text, name text,
+            followers_count integer, profile_url text, first_seen_at timestamptz, last_seen_at timestamptz)
         ON CONFLICT (platform, external_id) DO UPDATE SET
             handle = COALESCE(NULLIF(EXCLUDED.handle, ''), inbox_author.handle),
             name = COALESCE(NULLIF(EXCLUDED.name, ''), inbox_author.name),
@@ -57,7 +81,7 @@ def upsert_authors(cursor: CursorWrapper, platform: str, rows: Sequence[Row]) ->
             last_seen_at = GREATEST(inbox_author.last_seen_at, EXCLUDED.last_seen_at)
         RETURNING external_id, id
         """,
-        [platform, *(list(column) for column in columns)],
+        [platform, records(columns)],
     )
     return dict(cursor.fetchall())
 
@@ -84,8 +108,8 @@ def upsert_conversations(
             (brand_id, account_id, thread_key, visibility, author_id, subject, status, language, sentiment,
              priority, first_inbound_at, last_inbound_at, last_message_at, created_at, updated_at)
         SELECT %s, %s, key, visibility, author_id, subject, %s, '', 'neutral', 0, first_at, first_at, first_at, %s, %s
-        FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::text[], %s::timestamptz[])
-            AS batch(key, visibility, author_id, subject, first_at)
+        FROM json_to_recordset(%s::json)
+            AS batch(key text, visibility text, author_id bigint, subject text, first_at timestamptz)
         ON CONFLICT (account_id, thread_key) DO UPDATE SET thread_key = EXCLUDED.thread_key
         RETURNING thread_key, id, (xmax = 0), status, awaiting_reply_since, response_due_at, last_inbound_at,
             last_message_at, priority, sentiment, language
@@ -96,11 +120,17 @@ def upsert_conversations(
             Status.RESOLVED,
             now,
             now,
-            keys,
-            [row.visibility for row in firsts],
-            [author_id_of(row, author_ids) if row.direction == Direction.INBOUND else None for row in firsts],
-            [row.subject if row.direction == Direction.INBOUND else "" for row in firsts],
-            [row.platform_time for row in firsts],
+            records(
+                {
+                    "key": keys,
+                    "visibility": [row.visibility for row in firsts],
+                    "author_id": [
+                        author_id_of(row, author_ids) if row.direction == Direction.INBOUND else None for row in firsts
+                    ],
+                    "subject": [row.subject if row.direction == Direction.INBOUND else "" for row in firsts],
+                    "first_at": [row.platform_time for row in firsts],
+                }
+            ),
         ],
     )
     threads = {}
@@ -110,7 +140,7 @@ def upsert_conversations(
 
 
 def author_id_of(row: Row, author_ids: dict[str, int]) -> int | None:
-    return author_ids.get(author_fields(row.author)[0]) if row.author else None
+    return author_ids.get(row.author[0]) if row.author else None
 
 
 def insert_messages(
@@ -130,11 +160,11 @@ def insert_messages(
              platform_time, received_at, language, sentiment, priority, raw, matched_query, is_automated,
              delivery_status, delivery_error, created_at)
         SELECT conversation_id, %s, external_id, direction, visibility, author_id, in_reply_to, text, url,
-            platform_time, %s, language, sentiment, priority, raw::jsonb, false, false, delivery_status, '', %s
-        FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[],
-            %s::text[], %s::timestamptz[], %s::text[], %s::text[], %s::integer[], %s::text[], %s::text[])
-            AS batch(conversation_id, external_id, direction, visibility, author_id, in_reply_to, text, url,
-                platform_time, language, sentiment, priority, raw, delivery_status)
+            platform_time, %s, language, sentiment, priority, raw, false, false, delivery_status, '', %s
+        FROM json_to_recordset(%s::json)
+            AS batch(conversation_id bigint, external_id text, direction text, visibility text, author_id bigint,
+                in_reply_to text, text text, url text, platform_time timestamptz, language text, sentiment text,
+                priority integer, raw jsonb, delivery_status text)
         ON CONFLICT (account_id, external_id) DO NOTHING
         RETURNING external_id, id
         """,
@@ -142,20 +172,24 @@ def insert_messages(
             account.pk,
             now,
             now,
-            [threads[row.thread_key].id for row in ordered],
-            [row.external_id for row in ordered],
-            [row.direction for row in ordered],
-            [row.visibility for row in ordered],
-            [author_id_of(row, author_ids) for row in ordered],
-            [row.in_reply_to for row in ordered],
-            [row.text for row in ordered],
-            [row.url for row in ordered],
-            [row.platform_time for row in ordered],
-            [row.language for row in ordered],
-            [row.sentiment for row in ordered],
-            [row.priority for row in ordered],
-            [row.raw_json for row in ordered],
-            [row.delivery_status for row in ordered],
+            records(
+                {
+                    "conversation_id": [threads[row.thread_key].id for row in ordered],
+                    "external_id": [row.external_id for row in ordered],
+                    "direction": [row.direction for row in ordered],
+                    "visibility": [row.visibility for row in ordered],
+                    "author_id": [author_id_of(row, author_ids) for row in ordered],
+                    "in_reply_to": [row.in_reply_to for row in ordered],
+                    "text": [row.text for row in ordered],
+                    "url": [row.url for row in ordered],
+                    "platform_time": [row.platform_time for row in ordered],
+                    "language": [row.language for row in ordered],
+                    "sentiment": [row.sentiment for row in ordered],
+                    "priority": [row.priority for row in ordered],
+                    "raw": [row.raw for row in ordered],
+                    "delivery_status": [row.delivery_status for row in ordered],
+                }
+            ),
         ],
     )
     return dict(cursor.fetchall())
@@ -189,26 +223,30 @@ def update_conversations(cursor: CursorWrapper, changes: list[ThreadChange], now
             author_id = COALESCE(conversation.author_id, batch.author_id),
             subject = CASE WHEN conversation.subject = '' THEN batch.subject ELSE conversation.subject END,
             updated_at = %s
-        FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::timestamptz[], %s::timestamptz[],
-            %s::timestamptz[], %s::timestamptz[], %s::integer[], %s::text[], %s::text[], %s::bigint[], %s::text[])
-            AS batch(id, status, awaiting_reply_since, response_due_at, first_inbound_at, last_inbound_at,
-                last_message_at, priority, sentiment, language, author_id, subject)
+        FROM json_to_recordset(%s::json)
+            AS batch(id bigint, status text, awaiting_reply_since timestamptz, response_due_at timestamptz,
+                first_inbound_at timestamptz, last_inbound_at timestamptz, last_message_at timestamptz,
+                priority integer, sentiment text, language text, author_id bigint, subject text)
         WHERE conversation.id = batch.id
         """,
         [
             now,
-            [change.id for change in changes],
-            [change.state.status for change in changes],
-            [change.state.awaiting_reply_since for change in changes],
-            [change.state.response_due_at for change in changes],
-            [change.first_inbound_at for change in changes],
-            [change.state.last_inbound_at for change in changes],
-            [change.state.last_message_at for change in changes],
-            [change.state.priority for change in changes],
-            [change.state.sentiment for change in changes],
-            [change.state.language for change in changes],
-            [change.author_id for change in changes],
-            [change.subject for change in changes],
+            records(
+                {
+                    "id": [change.id for change in changes],
+                    "status": [change.state.status for change in changes],
+                    "awaiting_reply_since": [change.state.awaiting_reply_since for change in changes],
+                    "response_due_at": [change.state.response_due_at for change in changes],
+                    "first_inbound_at": [change.first_inbound_at for change in changes],
+                    "last_inbound_at": [change.state.last_inbound_at for change in changes],
+                    "last_message_at": [change.state.last_message_at for change in changes],
+                    "priority": [change.state.priority for change in changes],
+                    "sentiment": [change.state.sentiment for change in changes],
+                    "language": [change.state.language for change in changes],
+                    "author_id": [change.author_id for change in changes],
+                    "subject": [change.subject for change in changes],
+                }
+            ),
         ],
     )
 
@@ -227,8 +265,8 @@ def store_quarantine(
             account.pk,
             stream,
             now,
-            [item.raw.replace("\x00", "") for item in items],
-            [item.reason.replace("\x00", "") for item in items],
+            [valid_text(item.raw) for item in items],
+            [valid_text(item.reason) for item in items],
         ],
     )
 

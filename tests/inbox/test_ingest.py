@@ -181,10 +181,10 @@ def test_a_post_without_author_language_or_safe_values_is_still_stored(account):
     hostile = post(
         "x" * 900,
         thread="",
-        text="\x00<script>alert(1)</script> 🙂",
+        text="\x00<script>alert(1)</script> 🙂\ud800",
         by=NOBODY,
         url="javascript:alert(1)",
-        raw={"bad": "nul\x00byte"},
+        raw={"bad": "nul\x00byte", "lone": "\udfff"},
         visibility="something-else",
     )
     faceless = post("2", text="", by=NOBODY)
@@ -192,20 +192,28 @@ def test_a_post_without_author_language_or_safe_values_is_still_stored(account):
     assert report.stored == 2
     stored = Message.objects.get(external_id="x" * 500)
     assert stored.author is None
-    assert stored.text == "<script>alert(1)</script> 🙂"
+    assert stored.text == "<script>alert(1)</script> 🙂?"
     assert stored.url == ""
     assert stored.visibility == "private"
-    assert stored.raw == {"bad": "nulbyte"}
+    assert stored.raw == {"bad": "nulbyte", "lone": "?"}
     assert Message.objects.get(external_id="2").language == ""
 
 
 def test_quarantined_payloads_are_stored_with_their_reason(account):
     nameless = post("  ", text="no id")
-    result = batch(post("1"), nameless, quarantined=[QuarantinedPayload(raw='{"id": ', reason="truncated JSON")])
+    result = batch(
+        post("1"),
+        nameless,
+        quarantined=[
+            QuarantinedPayload(raw='{"id": ', reason="truncated JSON"),
+            QuarantinedPayload(raw="\x00\ud800", reason="bad"),
+        ],
+    )
     report = ingest_batch(account=account, stream="mentions", result=result)
-    assert (report.fetched, report.stored, report.duplicates, report.quarantined) == (3, 1, 0, 2)
+    assert (report.fetched, report.stored, report.duplicates, report.quarantined) == (4, 1, 0, 3)
     reasons = sorted(QuarantinedItem.objects.values_list("reason", flat=True))
-    assert reasons == ["The platform gave this item no id.", "truncated JSON"]
+    assert reasons == ["The platform gave this item no id.", "bad", "truncated JSON"]
+    assert QuarantinedItem.objects.get(reason="bad").raw == "?"
     assert QuarantinedItem.objects.filter(raw='{"id": ', stream="mentions").exists()
 
 

@@ -27,7 +27,7 @@ class Lexicon:
 
 def fold(text: str) -> str:
     """Lower case without diacritics: people type 'aciu' as often as 'ačiū', 'pesimo' as 'pésimo'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("\u2019", "'")
 
 

@@ -1,0 +1,237 @@
+"""Ingest benchmark: mentions/s through ingest_batch (enrichment on, one process) next to a plain COPY.
+
+Generates N realistic mentions in English, Spanish, Russian and Lithuanian (complaints, questions,
+praise, replies inside threads, the brand's own replies, emoji, links) and stores them in pages of
+--batch through `ingest_batch` — dedupe, authors, threading, enrichment, SLA clock, cursor, signal and
+live event, one transaction per page — then COPYs the very same rows, in the same pages and
+transactions, into a plain table shaped like inbox_message with the same unique index: the physical
+limit of getting these rows into this PostgreSQL.
+
+    .venv/bin/python bench/ingest.py [--size 20000] [--batch 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import start_stack
+
+TEXTS = {
+    "en": [
+        "@acme ordered a flat white and got a caramel frappe, wrong order again 😡",
+        "Where is my order #{n}? Still waiting since Tuesday",
+        "Thanks @acme, the new autumn menu is amazing ❤️",
+        "Does the store on Main St open on Sundays?",
+        "Cold fries and a 50 minute wait, never again https://example.com/p/{n}",
+        "Shout out to the team at @acme, best coffee in town",
+    ],
+    "es": [
+        "Pedido equivocado otra vez, me llegó un frappé en vez de un cortado",
+        "¿Dónde está mi pedido {n}? Sigo esperando",
+        "¡Gracias por el envío tan rápido! Todo perfecto 👍",
+        "¿A qué hora cierra la tienda los domingos?",
+        "Pésimo servicio, nadie contesta el teléfono",
+    ],
+    "ru": [
+        "Опять не тот заказ, привезли какао вместо латте",
+        "Где мой заказ {n}? До сих пор жду",
+        "Спасибо за быструю доставку, все отлично!",
+        "Во сколько закрывается магазин в воскресенье?",
+        "Ужасный сервис, никто не отвечает на звонки 😡",
+    ],
+    "lt": [
+        "Vėl ne tas užsakymas, atvežė kakavą vietoj latte",
+        "Kur mano užsakymas {n}? Vis dar laukiu",
+        "Ačiū už greitą pristatymą, viskas puiku!",
+        "Kada sekmadienį užsidaro parduotuvė?",
+        "Siaubingas aptarnavimas, niekas neatsako telefonu",
+    ],
+}
+BRAND_REPLY = "Sorry about that, we're on it. Could you DM us your order number?"
+T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def generate(size: int, seed: int = 7) -> list:
+    """Mentions in time order: 70% start a thread, 25% reply inside one, 5% are the brand answering."""
+    from monitoring.connectors.base import InboundAuthor, InboundMessage
+
+    rng = random.Random(seed)
+    authors = [
+        InboundAuthor(
+            external_id=f"a{n}",
+            handle=f"user{n}",
+            name=f"User {n}",
+            followers_count=rng.choice([12, 340, 5_000, 120_000]),
+        )
+        for n in range(max(10, size // 20))
+    ]
+    brand = InboundAuthor(external_id="brand", handle="acme", name="Acme")
+    threads: list[str] = []
+    messages = []
+    for n in range(size):
+        roll = rng.random()
+        language = rng.choice(list(TEXTS))
+        text = rng.choice(TEXTS[language]).format(n=n)
+        thread = rng.choice(threads) if threads and roll >= 0.70 else f"t{n}"
+        if thread == f"t{n}":
+            threads.append(thread)
+        own = roll >= 0.95
+        messages.append(
+            InboundMessage(
+                external_id=f"m{n}",
+                thread_key=thread,
+                visibility="public",
+                text=BRAND_REPLY if own else text,
+                platform_time=T0 + timedelta(seconds=n),
+                author=brand if own else rng.choice(authors),
+                url=f"https://x.example/acme/status/{n}",
+                in_reply_to="" if thread == f"t{n}" else thread,
+                language_hint="" if own else language,
+                is_from_brand=own,
+                raw={"id": f"m{n}", "text": text, "lang": language},
+            )
+        )
+    return messages
+
+
+def time_ingest(account, messages: list, batch: int) -> tuple[float, float, int, int]:
+    from inbox.services.ingest import ingest_batch
+    from monitoring.connectors.base import FetchResult
+
+    stored = duplicates = 0
+    started, cpu = time.perf_counter(), time.process_time()
+    for start in range(0, len(messages), batch):
+        page = messages[start : start + batch]
+        report = ingest_batch(
+            account=account,
+            stream="mentions",
+            result=FetchResult(messages=page, position={"since_id": page[-1].external_id}),
+        )
+        stored += report.stored
+        duplicates += report.duplicates
+    return time.perf_counter() - started, time.process_time() - cpu, stored, duplicates
+
+
+def time_enrichment(messages: list) -> tuple[float, float]:
+    from inbox.enrichment import enrich
+
+    started, cpu = time.perf_counter(), time.process_time()
+    for message in messages:
+        enrich(message.text, message.language_hint)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+BASELINE_COLUMNS = (
+    "conversation_id, account_id, external_id, direction, visibility, in_reply_to, text, url, platform_time, "
+    "received_at, language, sentiment, priority, raw, matched_query, is_automated, delivery_status, delivery_error, "
+    "created_at"
+)
+
+
+def time_baseline(account_id: int, messages: list, batch: int) -> tuple[float, float]:
+    """COPY of the same rows, page by page, one transaction each, into a plain inbox_message-shaped table."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_plain_message")
+        cursor.execute("CREATE TABLE bench_plain_message (LIKE inbox_message INCLUDING ALL)")
+    now = datetime.now(UTC)
+    rows = [
+        (
+            1,
+            account_id,
+            m.external_id,
+            "in",
+            m.visibility,
+            m.in_reply_to,
+            m.text,
+            m.url,
+            m.platform_time,
+            now,
+            "",
+            "neutral",
+            0,
+            json.dumps(m.raw, ensure_ascii=False),
+            False,
+            False,
+            "",
+            "",
+            now,
+        )
+        for m in messages
+    ]
+    started, cpu = time.perf_counter(), time.process_time()
+    for start in range(0, len(rows), batch):
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY bench_plain_message ({BASELINE_COLUMNS}) FROM STDIN") as copy,
+        ):
+            for row in rows[start : start + batch]:
+                copy.write_row(row)
+    elapsed = time.perf_counter() - started, time.process_time() - cpu
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_plain_message")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=20_000, help="mentions to ingest")
+    parser.add_argument("--batch", type=int, default=100, help="mentions per fetched page (X returns up to 100)")
+    args = parser.parse_args()
+    start_stack("ingest")
+
+    from inbox.enrichment.language import detector
+    from monitoring.models import Brand, ChannelAccount, Platform
+
+    Brand.objects.filter(slug="bench-ingest").delete()
+    brand = Brand.objects.create(slug="bench-ingest", name="Bench ingest")
+    account = ChannelAccount.objects.create(brand=brand, platform=Platform.X, external_id="bench", handle="acme")
+    messages = generate(args.size)
+    detector()  # models load once per process, before any timing
+
+    enrich_s, enrich_cpu = time_enrichment(messages)
+    ingest_s, ingest_cpu, stored, _ = time_ingest(account, messages, args.batch)
+    again_s, again_cpu, _, duplicates = time_ingest(account, messages, args.batch)
+    baseline_s, baseline_cpu = time_baseline(account.pk, messages, args.batch)
+    brand.delete()
+
+    mentions_per_s = stored / ingest_s
+    baseline_rows_per_s = args.size / baseline_s
+    print(f"ingest bench: {args.size} mentions in pages of {args.batch}, one process, enrichment on\n")
+    # Wall-clock figures count; the CPU seconds of this process say how much a busy machine slowed it.
+    print(f"| {'step':<52} | {'rows':>7} | {'seconds':>8} | {'rows/s':>9} | {'our CPU s':>9} |")
+    print(f"| {'-' * 52} | {'-' * 7}:| {'-' * 8}:| {'-' * 9}:| {'-' * 9}:|")
+    for step, rows, seconds, cpu_seconds in [
+        ("enrichment alone (language, sentiment, priority)", args.size, enrich_s, enrich_cpu),
+        ("ingest_batch: new mentions (stored)", stored, ingest_s, ingest_cpu),
+        ("ingest_batch: the same pages again (all duplicates)", duplicates, again_s, again_cpu),
+        ("baseline: COPY of the same rows, same pages", args.size, baseline_s, baseline_cpu),
+    ]:
+        print(f"| {step:<52} | {rows:>7} | {seconds:>8.2f} | {rows / seconds:>9.0f} | {cpu_seconds:>9.2f} |")
+    ratio = mentions_per_s / baseline_rows_per_s
+    print(f"\ningest runs at {ratio:.2f}x the plain COPY rate (target: at least 3,000 mentions/s)\n")
+    print(
+        json.dumps(
+            {
+                "bench": "ingest",
+                "size": args.size,
+                "batch": args.batch,
+                "mentions_per_s": round(mentions_per_s, 1),
+                "baseline_rows_per_s": round(baseline_rows_per_s, 1),
+                "ratio": round(ratio, 3),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
