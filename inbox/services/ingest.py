@@ -7,6 +7,7 @@ loses nothing and the next run starts from the last committed position.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -90,9 +91,9 @@ def _thread_changes(
     for row in stored:
         by_thread[row.thread_key].append(row)
     changes = []
+    template = Conversation(brand=account.brand, account=account)
     for key, rows in sorted(by_thread.items()):
         thread = threads[key]
-        conversation = Conversation(id=thread.id, brand=account.brand, account=account, thread_key=key)
         state = advance(
             EMPTY if thread.created else thread.state,
             [
@@ -100,7 +101,7 @@ def _thread_changes(
                 for row in rows
             ],
             created=thread.created,
-            due=partial(clock_hook.response_due_at, conversation),
+            due=partial(_response_due_at, template, thread, key),
         )
         inbound = sorted((row for row in rows if row.direction == Direction.INBOUND), key=lambda row: row.platform_time)
         first = inbound[0] if inbound else None
@@ -114,6 +115,15 @@ def _thread_changes(
             )
         )
     return changes
+
+
+def _response_due_at(template: Conversation, thread: Thread, key: str, received_at: datetime) -> datetime:
+    """The SLA hook sees the conversation; a copy of one unsaved instance spares a model __init__ per thread."""
+    conversation = copy.copy(template)
+    conversation.id = thread.id
+    conversation.thread_key = key
+    conversation.visibility = thread.visibility
+    return clock_hook.response_due_at(conversation, received_at)
 
 
 def _announce(

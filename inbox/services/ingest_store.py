@@ -94,6 +94,7 @@ def upsert_authors(cursor: CursorWrapper, platform: str, rows: Sequence[Row]) ->
 class Thread:
     id: int
     created: bool
+    visibility: str
     state: ThreadState
 
 
@@ -115,8 +116,8 @@ def upsert_conversations(
         FROM json_to_recordset(%s::json)
             AS batch(key text, visibility text, author_id bigint, subject text, first_at timestamptz)
         ON CONFLICT (account_id, thread_key) DO UPDATE SET thread_key = EXCLUDED.thread_key
-        RETURNING thread_key, id, (xmax = 0), status, awaiting_reply_since, response_due_at, last_inbound_at,
-            last_message_at, priority, sentiment, language
+        RETURNING thread_key, id, (xmax = 0), visibility, status, awaiting_reply_since, response_due_at,
+            last_inbound_at, last_message_at, priority, sentiment, language
         """,
         [
             account.brand_id,
@@ -138,8 +139,8 @@ def upsert_conversations(
         ],
     )
     threads = {}
-    for key, pk, created, *state in cursor.fetchall():
-        threads[key] = Thread(id=pk, created=created, state=ThreadState(*state))
+    for key, pk, created, visibility, *state in cursor.fetchall():
+        threads[key] = Thread(id=pk, created=created, visibility=visibility, state=ThreadState(*state))
     return threads
 
 

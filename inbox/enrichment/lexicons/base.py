@@ -25,10 +25,16 @@ class Lexicon:
     negation_prefix: str = ""  # Lithuanian and Russian glue "ne"/"не" to verbs: nepatiko, неудобно
 
 
+# Combining marks (all below U+20000), removed by one C-level regex pass, not a Python loop per character.
+_COMBINING = re.compile("[" + "".join(chr(code) for code in range(0x20000) if unicodedata.combining(chr(code))) + "]")
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics: people type 'aciu' as often as 'ačiū', 'pesimo' as 'pésimo'."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("\u2019", "'")
+    return _COMBINING.sub("", decomposed).replace("\u2019", "'")
 
 
 def _fold_set(words: frozenset[str]) -> frozenset[str]:
