@@ -180,3 +180,13 @@ def test_object_lookup_returns_requested_fields(sandbox_url, page):
     assert found["from"]["name"] == "Visitor"
     assert found["permalink_url"].endswith(f"/{page.page_id}/posts/{post.id}")
     assert me == {"name": "Acme Coffee", "id": page.page_id}
+
+
+def test_conversations_narrow_to_one_person_with_user_id(sandbox_url, page):
+    ana = services.send_page_message(page_id=page.page_id, user="Ana", text="hola")
+    services.send_page_message(page_id=page.page_id, user="Ben", text="hi")
+    api = graph(sandbox_url, page.page_token)
+
+    body = api.request(f"{V}/{page.page_id}/conversations", {"user_id": str(ana.conversation.user_id), "fields": "id"})
+
+    assert body["data"] == [{"id": ana.conversation.graph_id}]

@@ -338,6 +338,10 @@ def conversations_page(ctx: Context, params: dict[str, str], specs: list[FieldSp
     queryset = (
         FacebookConversation.objects.filter(page=ctx.page).select_related("user").order_by("-updated_time", "-pk")
     )
+    if params.get("user_id"):
+        # Graph narrows a Page's conversations to one person with user_id (their page-scoped id).
+        user_id = params["user_id"]
+        queryset = queryset.filter(user_id=int(user_id)) if user_id.isdigit() else queryset.none()
     items = list(queryset[start : start + limit + 1])
     more = len(items) > limit
     items = items[:limit]
