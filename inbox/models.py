@@ -161,3 +161,6 @@ class QuarantinedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} / {self.stream}: {self.reason[:60]}"
+
+
+from inbox.sla.models import ResponseClock, SlaPolicy, SlaWarning  # noqa: E402, F401  (SLA lives in its own module)

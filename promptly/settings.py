@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.role",
             ],
+            "builtins": ["inbox.sla.template_filters"],
         },
     },
 ]
@@ -147,6 +148,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 # A task a worker took but never acknowledged (the worker died) is handed out again after this long.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("PROMPTLY_REDELIVERY_SECONDS", default=3600)}
+CELERY_BEAT_SCHEDULE = {
+    "sla-escalate": {"task": "inbox.sla.escalate", "schedule": 60.0},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("inbox/", include("inbox.urls")),
     path("setup/", include("monitoring.urls")),
+    path("api/v1/sla/", include("inbox.sla.api")),
 ]
 
 if settings.PROMPTLY_SANDBOX:

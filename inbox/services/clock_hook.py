@@ -1,12 +1,13 @@
-"""When a waiting conversation's first response falls due; the SLA clock (inbox/sla/) owns the policy."""
+"""When a waiting conversation's response falls due; the SLA clock (inbox/sla/) owns the policy."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from inbox.models import Conversation
+from inbox.sla import services as sla
 
 
 def response_due_at(conversation: Conversation, received_at: datetime) -> datetime:
-    """The brand's first-response target counted from when the unanswered message reached us."""
-    return received_at + timedelta(minutes=conversation.brand.first_response_target_minutes)
+    """The brand's policy (channel, priority, coverage hours, first or next response) counted from receipt."""
+    return sla.response_due_at(conversation, received_at)

@@ -1,0 +1,289 @@
+"""Reads of the SLA clock: the state of waiting conversations for the queue, and the supervisor dashboard.
+
+Every figure is computed in PostgreSQL (percentile_cont, AT TIME ZONE) in a fixed number of queries,
+whatever the date range: one per table of the dashboard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.utils import timezone
+
+from inbox.models import Conversation
+from inbox.sla.aggregates import Percentile
+from inbox.sla.models import ClockKind, Outcome, ResponseClock
+from monitoring.models import Brand
+
+
+class SlaState:
+    """What the queue shows about a conversation's wait."""
+
+    NONE = "none"  # nothing waits for an answer
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BREACHED = "breached"
+
+
+def with_sla_state(conversations: QuerySet[Conversation], *, now: datetime | None = None) -> QuerySet[Conversation]:
+    """Annotate `sla_due_at`, `sla_at_risk_at` and `sla_state` (SlaState) from each conversation's open clock.
+
+    Filter on them like any field: ``with_sla_state(qs).filter(sla_state=SlaState.AT_RISK)``; order by
+    ``sla_due_at`` for most urgent first. The due time without a clock row (e.g. a wait ingest started a
+    moment ago) falls back to the conversation's own ``response_due_at``.
+    """
+    now = now or timezone.now()
+    open_clock = ResponseClock.objects.filter(conversation=OuterRef("pk"), outcome=Outcome.OPEN)
+    return conversations.annotate(
+        sla_at_risk_at=Subquery(open_clock.values("at_risk_at")[:1], output_field=DateTimeField()),
+        sla_due_at=F("response_due_at"),
+    ).annotate(
+        sla_state=Case(
+            When(response_due_at__isnull=True, then=Value(SlaState.NONE)),
+            When(response_due_at__lte=now, then=Value(SlaState.BREACHED)),
+            When(sla_at_risk_at__lte=now, then=Value(SlaState.AT_RISK)),
+            default=Value(SlaState.ON_TRACK),
+            output_field=CharField(),
+        )
+    )
+
+
+# Backlog age bands: (label, lower bound) in ascending order; each band runs to the next bound.
+AGE_BANDS: tuple[tuple[str, timedelta], ...] = (
+    ("under 30 min", timedelta(0)),
+    ("30 min - 1 h", timedelta(minutes=30)),
+    ("1 - 2 h", timedelta(hours=1)),
+    ("2 - 4 h", timedelta(hours=2)),
+    ("4 - 24 h", timedelta(hours=4)),
+    ("over 24 h", timedelta(hours=24)),
+)
+LIST_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """What the supervisor looks at: one brand, local dates (inclusive) in its audience's zone, narrowed."""
+
+    brand: Brand
+    start: date
+    end: date
+    account_id: int | None = None
+    agent_id: int | None = None
+    team_member_ids: tuple[int, ...] | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.brand.audience_time_zone)
+
+    @property
+    def window(self) -> tuple[datetime, datetime]:
+        """The UTC instants of the first local midnight and of the local midnight after the last day."""
+        first = datetime.combine(self.start, time(), tzinfo=self.zone)
+        after = datetime.combine(self.end + timedelta(days=1), time(), tzinfo=self.zone)
+        return first, after
+
+
+@dataclass
+class Dashboard:
+    filters: DashboardFilters
+    now: datetime
+    summary: dict[str, Any] = field(default_factory=dict)
+    breaches: list[dict[str, Any]] = field(default_factory=list)
+    backlog: list[dict[str, Any]] = field(default_factory=list)
+    unanswered: list[dict[str, Any]] = field(default_factory=list)
+    agents: list[dict[str, Any]] = field(default_factory=list)
+    channels: list[dict[str, Any]] = field(default_factory=list)
+    heatmap: list[dict[str, Any]] = field(default_factory=list)
+    trend: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _narrowed(clocks: QuerySet[ResponseClock], filters: DashboardFilters) -> QuerySet[ResponseClock]:
+    clocks = clocks.filter(brand=filters.brand)
+    if filters.account_id is not None:
+        clocks = clocks.filter(account_id=filters.account_id)
+    # A person's clocks: those they answered, and those waiting while assigned to them.
+    if filters.agent_id is not None:
+        clocks = clocks.filter(
+            Q(responder_id=filters.agent_id) | Q(outcome=Outcome.OPEN, conversation__assignee_id=filters.agent_id)
+        )
+    if filters.team_member_ids is not None:
+        members = list(filters.team_member_ids)
+        clocks = clocks.filter(
+            Q(responder_id__in=members) | Q(outcome=Outcome.OPEN, conversation__assignee_id__in=members)
+        )
+    return clocks
+
+
+def _in_window(filters: DashboardFilters) -> QuerySet[ResponseClock]:
+    first, after = filters.window
+    return _narrowed(ResponseClock.objects.filter(started_at__gte=first, started_at__lt=after), filters)
+
+
+FIRST = Q(kind=ClockKind.FIRST)
+ANSWERED = Q(outcome=Outcome.ANSWERED)
+WITHIN = Q(outcome=Outcome.ANSWERED, stopped_at__lte=F("due_at"))
+
+
+def _breached(now: datetime) -> Q:
+    """Answered after the due time, or still waiting past it (closed without a reply is neither)."""
+    return Q(outcome=Outcome.ANSWERED, stopped_at__gt=F("due_at")) | Q(outcome=Outcome.OPEN, due_at__lte=now)
+
+
+def _decided(now: datetime) -> Q:
+    """Clocks whose SLA result is known: answered, or past due without an answer."""
+    return ANSWERED | Q(due_at__lte=now, outcome=Outcome.OPEN)
+
+
+def _rates(now: datetime) -> dict[str, Any]:
+    """Per-group figures shared by the summary, the agent, channel, heatmap and trend tables."""
+    first_answered = FIRST & ANSWERED
+    return {
+        "received": Count("pk", filter=FIRST),
+        "answered": Count("pk", filter=first_answered),
+        "within_target": Count("pk", filter=FIRST & WITHIN),
+        "decided": Count("pk", filter=FIRST & _decided(now)),
+        "median_first_seconds": Percentile("business_seconds", 0.5, filter=first_answered),
+        "p90_first_seconds": Percentile("business_seconds", 0.9, filter=first_answered),
+    }
+
+
+def _share(row: dict[str, Any]) -> float | None:
+    return round(row["within_target"] / row["decided"], 4) if row["decided"] else None
+
+
+def _finish(row: dict[str, Any]) -> dict[str, Any]:
+    row["within_target_share"] = _share(row)
+    return row
+
+
+def _summary(filters: DashboardFilters, now: datetime) -> dict[str, Any]:
+    first_answered = FIRST & ANSWERED
+    follow_up = Q(kind=ClockKind.NEXT) & ANSWERED
+    row = _in_window(filters).aggregate(
+        **_rates(now),
+        median_first_calendar_seconds=Percentile("response_seconds", 0.5, filter=first_answered),
+        median_first_platform_seconds=Percentile("response_seconds_platform", 0.5, filter=first_answered),
+        next_received=Count("pk", filter=Q(kind=ClockKind.NEXT)),
+        next_answered=Count("pk", filter=follow_up),
+        median_next_seconds=Percentile("business_seconds", 0.5, filter=follow_up),
+        p90_next_seconds=Percentile("business_seconds", 0.9, filter=follow_up),
+        breaches=Count("pk", filter=_breached(now)),
+        closed_unanswered=Count("pk", filter=Q(outcome=Outcome.CLOSED)),
+        acknowledged=Count("pk", filter=Q(automated_ack_at__isnull=False)),
+        median_ack_seconds=Percentile("automated_ack_seconds", 0.5),
+        median_listening_delay_seconds=Percentile("listening_delay_seconds", 0.5),
+        p90_listening_delay_seconds=Percentile("listening_delay_seconds", 0.9),
+    )
+    return _finish(row)
+
+
+def _breach_list(filters: DashboardFilters, now: datetime) -> list[dict[str, Any]]:
+    rows = (
+        _in_window(filters)
+        .filter(_breached(now))
+        .order_by("-due_at", "-pk")
+        .values(
+            "pk",
+            "conversation_id",
+            "kind",
+            "outcome",
+            "started_at",
+            "due_at",
+            "stopped_at",
+            "conversation__subject",
+            "account__handle",
+            "responder__username",
+        )[:LIST_LIMIT]
+    )
+    return [_plain(row) for row in rows]
+
+
+def _backlog(filters: DashboardFilters, now: datetime) -> list[dict[str, Any]]:
+    waiting = _narrowed(ResponseClock.objects.filter(outcome=Outcome.OPEN), filters)
+    bounds = [now - low for _, low in AGE_BANDS] + [None]
+    counts = waiting.aggregate(
+        **{
+            f"band{index}": Count(
+                "pk",
+                filter=Q(started_at__lte=bounds[index])
+                & (Q(started_at__gt=bounds[index + 1]) if bounds[index + 1] else Q()),
+            )
+            for index in range(len(AGE_BANDS))
+        }
+    )
+    return [{"band": label, "count": counts[f"band{index}"]} for index, (label, _) in enumerate(AGE_BANDS)]
+
+
+def _unanswered(filters: DashboardFilters, now: datetime) -> list[dict[str, Any]]:
+    rows = (
+        _narrowed(ResponseClock.objects.filter(outcome=Outcome.OPEN), filters)
+        .annotate(waiting=ExpressionWrapper(Value(now) - F("started_at"), output_field=DurationField()))
+        .order_by("started_at", "pk")
+        .values(
+            "pk",
+            "conversation_id",
+            "kind",
+            "started_at",
+            "due_at",
+            "at_risk_at",
+            "waiting",
+            "conversation__subject",
+            "conversation__assignee__username",
+            "account__handle",
+        )[:LIST_LIMIT]
+    )
+    return [_plain(row) for row in rows]
+
+
+def _grouped(filters: DashboardFilters, now: datetime, *keys: Any, **named: Any) -> list[dict[str, Any]]:
+    clocks = _in_window(filters).annotate(**named) if named else _in_window(filters)
+    columns = [*keys, *named]
+    rows = clocks.values(*columns).annotate(**_rates(now)).order_by(*columns)
+    return [_finish(_plain(row)) for row in rows]
+
+
+def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Durations in whole seconds, so every row serialises the same way to HTML, CSV and JSON."""
+    return {key: int(value.total_seconds()) if isinstance(value, timedelta) else value for key, value in row.items()}
+
+
+def dashboard(filters: DashboardFilters, *, now: datetime | None = None) -> Dashboard:
+    """Every dashboard figure for the filters, in eight queries."""
+    now = now or timezone.now()
+    zone = filters.zone
+    result = Dashboard(filters=filters, now=now)
+    result.summary = _summary(filters, now)
+    result.breaches = _breach_list(filters, now)
+    result.backlog = _backlog(filters, now)
+    result.unanswered = _unanswered(filters, now)
+    answered_by = [row for row in _grouped(filters, now, "responder_id", "responder__username") if row["answered"]]
+    result.agents = answered_by
+    result.channels = _grouped(filters, now, "account_id", "account__handle", "account__platform")
+    result.heatmap = _grouped(
+        filters,
+        now,
+        weekday=ExtractIsoWeekDay("started_at", tzinfo=zone),
+        hour=ExtractHour("started_at", tzinfo=zone),
+    )
+    result.trend = _grouped(filters, now, day=TruncDate("started_at", tzinfo=zone))
+    return result
