@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from inbox.models import DeliveryStatus, Direction, Message, Visibility
 from inbox.services.replies import publish_reply_status
+from inbox.sla.services import record_response
 from monitoring.connectors.base import DeliveryRefused, OutboundReply, PlatformUnavailable, SentReceipt
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,8 @@ def _mark_sent(message: Message, receipt: SentReceipt) -> None:
     message.delivery_error = ""
     message.platform_time = timezone.now()
     message.save(update_fields=["delivery_status", "external_id", "url", "delivery_error", "platform_time"])
+    # The first reply a person sent stops the conversation's SLA clock.
+    record_response(message_id=message.pk, sent_at=message.platform_time)
     publish_reply_status(message)
     logger.info("reply %s sent as %s", message.pk, receipt.external_id)
 
