@@ -32,9 +32,10 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from inbox.sla.models import ResponseClock  # noqa: E402
 from inbox.sla.selectors import DashboardFilters, dashboard  # noqa: E402
 from monitoring.models import Brand  # noqa: E402
 
@@ -58,7 +59,7 @@ def _defaults_for(table: str, given: dict[str, str]) -> dict[str, str]:
         cursor.execute(
             """
             SELECT column_name, data_type FROM information_schema.columns
-            WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL
+            WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO'
             """,
             [table],
         )
@@ -79,11 +80,12 @@ def _insert(table: str, columns: dict[str, str], size: int) -> None:
         cursor.execute(sql, [size])
 
 
+@transaction.atomic
 def seed(size: int, days: int) -> Brand:
     brand = Brand.objects.filter(slug=SLUG).first()
     if brand is not None:
-        existing = brand.conversations.count()
-        if existing == size:
+        clocks = ResponseClock.objects.filter(brand=brand, kind="first").count()
+        if clocks == size:
             return brand
         brand.delete()
     from accounts.models import User
@@ -106,12 +108,12 @@ def seed(size: int, days: int) -> Brand:
         "inbox_conversation",
         {
             "brand_id": str(brand.pk),
-            "account_id": f"(ARRAY{account_ids}::bigint[])[1 + g % 4]",
+            "account_id": f"(ARRAY{account_ids}::bigint[])[1 + g %% 4]",
             "thread_key": "'bench-' || g",
             "visibility": "'public'",
             "subject": "'Where is my order #' || g",
             "status": "CASE WHEN g < 400 THEN 'open' ELSE 'resolved' END",
-            "assignee_id": f"(ARRAY{agent_ids}::bigint[])[1 + g % 20]",
+            "assignee_id": f"(ARRAY{agent_ids}::bigint[])[1 + g %% 20]",
             "first_inbound_at": started,
             "last_inbound_at": started,
             "last_message_at": started,
@@ -129,7 +131,7 @@ def seed(size: int, days: int) -> Brand:
                  response_seconds_platform, business_seconds, business_seconds_platform, listening_delay_seconds,
                  automated_ack_at, automated_ack_seconds)
             SELECT c.id, c.brand_id, c.account_id, k.kind, c.first_inbound_at + k.shift,
-                   c.first_inbound_at + k.shift - make_interval(secs => c.id % 300), 120,
+                   c.first_inbound_at + k.shift - make_interval(secs => c.id %% 300), 120,
                    c.first_inbound_at + k.shift + interval '90 minutes',
                    c.first_inbound_at + k.shift + interval '2 hours',
                    CASE WHEN c.status = 'open' THEN 'open' ELSE 'answered' END,
@@ -138,16 +140,16 @@ def seed(size: int, days: int) -> Brand:
                    CASE WHEN c.status = 'open' THEN NULL ELSE c.assignee_id END,
                    CASE WHEN c.status = 'open' THEN NULL ELSE c.account_id END,
                    CASE WHEN c.status = 'open' THEN NULL ELSE r.s END,
-                   CASE WHEN c.status = 'open' THEN NULL ELSE r.s + c.id % 300 END,
+                   CASE WHEN c.status = 'open' THEN NULL ELSE r.s + c.id %% 300 END,
                    CASE WHEN c.status = 'open' THEN NULL ELSE r.s END,
-                   CASE WHEN c.status = 'open' THEN NULL ELSE r.s + c.id % 300 END,
-                   c.id % 300,
-                   CASE WHEN c.id % 5 = 0 THEN c.first_inbound_at + k.shift + interval '1 minute' END,
-                   CASE WHEN c.id % 5 = 0 THEN 60 END
+                   CASE WHEN c.status = 'open' THEN NULL ELSE r.s + c.id %% 300 END,
+                   c.id %% 300,
+                   CASE WHEN c.id %% 5 = 0 THEN c.first_inbound_at + k.shift + interval '1 minute' END,
+                   CASE WHEN c.id %% 5 = 0 THEN 60 END
             FROM inbox_conversation AS c
             CROSS JOIN LATERAL (VALUES ('first', interval '0'), ('next', interval '1 day')) AS k(kind, shift)
-            CROSS JOIN LATERAL (SELECT ((c.id * 7919) % 14400)::int AS s) AS r
-            WHERE c.brand_id = %s AND (k.kind = 'first' OR c.id % 10 = 0)
+            CROSS JOIN LATERAL (SELECT ((c.id * 7919) %% 14400)::int AS s) AS r
+            WHERE c.brand_id = %s AND (k.kind = 'first' OR (c.id %% 10 = 0 AND c.status <> 'open'))
             """,
             [brand.pk],
         )

@@ -31,3 +31,6 @@ class QuarantinedItemAdmin(admin.ModelAdmin):
     list_display = ("__str__", "stream", "created_at", "reprocessed_at")
     list_filter = ("stream",)
     readonly_fields = ("raw", "reason", "created_at")
+
+
+from inbox.sla import admin as sla_admin  # noqa: E402, F401  (SLA policies, with their preview)

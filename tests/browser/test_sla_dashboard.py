@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from inbox.models import Conversation
 from inbox.sla.services import set_policy
 from monitoring.models import Platform
 from tests.conftest import PASSWORD
 from tests.inbox.sla.helpers import channel, conversation, customer_writes, reply
 
 pytestmark = pytest.mark.browser
+SUBJECTS = ["Where is my order?", "Cold latte again", "Love the new cups!", "Refund please", "Store hours today?"]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "dashboard.png"
 
 
@@ -28,6 +30,7 @@ def seed(brand, agent, supervisor) -> None:
     for _ in range(160):
         received = now - timedelta(minutes=rng.randrange(10, 28 * 24 * 60))
         convo = conversation(rng.choice(accounts), received=received, delay=timedelta(seconds=rng.randrange(5, 400)))
+        Conversation.objects.filter(pk=convo.pk).update(subject=rng.choice(SUBJECTS))
         answer = received + timedelta(minutes=rng.choice([4, 12, 25, 40, 55, 90, 180, 600]))
         if answer < now and rng.random() < 0.9:
             reply(convo, at=answer, by=rng.choice([agent, supervisor]))
