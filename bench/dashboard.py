@@ -103,7 +103,7 @@ def seed(size: int, days: int) -> Brand:
     agent_ids = list(brand.members.values_list("pk", flat=True))
     params = {"brand": brand.pk, "days": days, "size": size}
     # Times spread evenly back from now; pseudo-random answers from the row number (no random() so reruns agree).
-    started = "now() - (g * interval '1 second' * {days} * 86400 / {size})".format(**params)
+    started = "now() - interval '1 second' * (g::float8 * {days} * 86400 / {size})".format(**params)
     _insert(
         "inbox_conversation",
         {

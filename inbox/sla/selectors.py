@@ -31,7 +31,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
 from inbox.models import Conversation
-from inbox.sla.aggregates import Percentile
+from inbox.sla.aggregates import Percentile, Percentiles
 from inbox.sla.models import ClockKind, Outcome, ResponseClock
 from monitoring.models import Brand
 
@@ -78,6 +78,7 @@ AGE_BANDS: tuple[tuple[str, timedelta], ...] = (
     ("over 24 h", timedelta(hours=24)),
 )
 LIST_LIMIT = 50
+MEDIAN_P90 = (0.5, 0.9)
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,7 @@ def _rates(now: datetime) -> dict[str, Any]:
         "answered": Count("pk", filter=first_answered),
         "within_target": Count("pk", filter=FIRST & WITHIN),
         "decided": Count("pk", filter=FIRST & _decided(now)),
-        "median_first_seconds": Percentile("business_seconds", 0.5, filter=first_answered),
-        "p90_first_seconds": Percentile("business_seconds", 0.9, filter=first_answered),
+        "first_seconds": Percentiles("business_seconds", MEDIAN_P90, filter=first_answered),
     }
 
 
@@ -171,7 +171,15 @@ def _share(row: dict[str, Any]) -> float | None:
     return round(row["within_target"] / row["decided"], 4) if row["decided"] else None
 
 
-def _finish(row: dict[str, Any]) -> dict[str, Any]:
+def _split(row: dict[str, Any], name: str) -> None:
+    """One sort gave both quantiles: `x_seconds` becomes `median_x_seconds` and `p90_x_seconds`."""
+    median, p90 = row.pop(f"{name}_seconds") or (None, None)
+    row[f"median_{name}_seconds"], row[f"p90_{name}_seconds"] = median, p90
+
+
+def _finish(row: dict[str, Any], *extra: str) -> dict[str, Any]:
+    for name in ("first", *extra):
+        _split(row, name)
     row["within_target_share"] = _share(row)
     return row
 
@@ -185,16 +193,14 @@ def _summary(filters: DashboardFilters, now: datetime) -> dict[str, Any]:
         median_first_platform_seconds=Percentile("response_seconds_platform", 0.5, filter=first_answered),
         next_received=Count("pk", filter=Q(kind=ClockKind.NEXT)),
         next_answered=Count("pk", filter=follow_up),
-        median_next_seconds=Percentile("business_seconds", 0.5, filter=follow_up),
-        p90_next_seconds=Percentile("business_seconds", 0.9, filter=follow_up),
+        next_seconds=Percentiles("business_seconds", MEDIAN_P90, filter=follow_up),
         breaches=Count("pk", filter=_breached(now)),
         closed_unanswered=Count("pk", filter=Q(outcome=Outcome.CLOSED)),
         acknowledged=Count("pk", filter=Q(automated_ack_at__isnull=False)),
         median_ack_seconds=Percentile("automated_ack_seconds", 0.5),
-        median_listening_delay_seconds=Percentile("listening_delay_seconds", 0.5),
-        p90_listening_delay_seconds=Percentile("listening_delay_seconds", 0.9),
+        listening_delay_seconds=Percentiles("listening_delay_seconds", MEDIAN_P90),
     )
-    return _finish(row)
+    return _finish(row, "next", "listening_delay")
 
 
 def _breach_list(filters: DashboardFilters, now: datetime) -> list[dict[str, Any]]:
