@@ -2,4 +2,6 @@
 
 from django.urls import URLPattern, URLResolver
 
-websocket_urlpatterns: list[URLPattern | URLResolver] = []
+from monitoring.alerts.routing import websocket_urlpatterns as alert_routes
+
+websocket_urlpatterns: list[URLPattern | URLResolver] = [*alert_routes]

@@ -1,0 +1,74 @@
+"""In-app alerts travel over the brand's Channels group to the websocket of the brand's members only."""
+
+import json
+
+import pytest
+from asgiref.sync import async_to_sync
+from asgiref.testing import ApplicationCommunicator
+from channels.db import database_sync_to_async
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.roles import Role
+from accounts.services import create_user
+from inbox.models import Sentiment
+from monitoring.alerts.consumers import AlertConsumer
+from monitoring.alerts.models import AlertDelivery, AlertRule, DeliveryState
+from monitoring.queries.services import add_query
+from tests.monitoring.factories import ingest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Socket(ApplicationCommunicator):
+    """A websocket client speaking ASGI to the consumer (channels.testing needs daphne, which we do not ship)."""
+
+    def __init__(self, user) -> None:
+        scope = {"type": "websocket", "path": "/ws/alerts/", "headers": [], "subprotocols": [], "user": user}
+        super().__init__(AlertConsumer.as_asgi(), scope)
+
+    async def connect(self) -> bool:
+        await self.send_input({"type": "websocket.connect"})
+        return (await self.receive_output(5))["type"] == "websocket.accept"
+
+    async def receive_json_from(self, timeout: float) -> dict:
+        return json.loads((await self.receive_output(timeout))["text"])
+
+    async def disconnect(self) -> None:
+        await self.send_input({"type": "websocket.disconnect", "code": 1000})
+        await self.wait(1)
+
+
+def _socket(user) -> Socket:
+    return Socket(user)
+
+
+def test_in_app_alert_reaches_the_brands_members_only(brand, agent) -> None:
+    rule = AlertRule.objects.create(brand=brand, name="Angry", negative_sentiment=True, notify_in_app=True)
+    rule.queries.add(add_query(brand=brand, name="Outage", query="outage"))
+    outsider = create_user(username="outsider", password="x-long-password", role=Role.AGENT)
+
+    async def scenario() -> tuple[dict, bool]:
+        member, stranger = _socket(agent), _socket(outsider)
+        assert await member.connect() and await stranger.connect()
+        await database_sync_to_async(ingest)(brand, "outage <img src=x onerror=alert(1)>", sentiment=Sentiment.NEGATIVE)
+        event = await member.receive_json_from(timeout=5)
+        quiet = await stranger.receive_nothing(timeout=0.5)
+        await member.disconnect()
+        await stranger.disconnect()
+        return event, quiet
+
+    event, stranger_heard_nothing = async_to_sync(scenario)()
+    assert event["kind"] == "alert"
+    assert event["alert"]["title"] == "Acme Coffee: Angry"
+    assert (
+        event["alert"]["examples"][0]["text"] == "outage <img src=x onerror=alert(1)>"
+    )  # data; the JS sets textContent
+    assert stranger_heard_nothing
+    assert AlertDelivery.objects.get().state == DeliveryState.SENT
+
+
+def test_anonymous_socket_is_refused() -> None:
+    async def scenario() -> bool:
+        return await _socket(AnonymousUser()).connect()
+
+    assert async_to_sync(scenario)() is False
