@@ -253,6 +253,8 @@ class _Parser:
         if token.kind == "LPAREN":
             if self.peek().kind == "RPAREN":
                 raise self.error("empty parentheses", token.position)
+            if self.peek().kind == "END":
+                raise self.error("opening parenthesis is never closed", token.position)
             inner = self.nested(self.parse_or, token)
             if self.take().kind != "RPAREN":
                 raise self.error("opening parenthesis is never closed", token.position)

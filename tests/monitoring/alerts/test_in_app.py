@@ -1,9 +1,12 @@
 """In-app alerts travel over the brand's Channels group to the websocket of the brand's members only."""
 
+import asyncio
 import json
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
@@ -38,6 +41,12 @@ class Socket(ApplicationCommunicator):
         await self.wait(1)
 
 
+def run(scenario: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """Run the async scenario on its own loop in a thread (Playwright may hold a loop in this one)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, scenario()).result()
+
+
 def _socket(user) -> Socket:
     return Socket(user)
 
@@ -57,7 +66,7 @@ def test_in_app_alert_reaches_the_brands_members_only(brand, agent) -> None:
         await stranger.disconnect()
         return event, quiet
 
-    event, stranger_heard_nothing = async_to_sync(scenario)()
+    event, stranger_heard_nothing = run(scenario)
     assert event["kind"] == "alert"
     assert event["alert"]["title"] == "Acme Coffee: Angry"
     assert (
@@ -71,4 +80,4 @@ def test_anonymous_socket_is_refused() -> None:
     async def scenario() -> bool:
         return await _socket(AnonymousUser()).connect()
 
-    assert async_to_sync(scenario)() is False
+    assert run(scenario) is False

@@ -47,6 +47,8 @@ def test_good_queries_parse_to_their_tree(query: str, expected: ParsedQuery) -> 
         ("(coffee OR tea", 0, "parenthesis is never closed"),
         ("coffee (tea OR (latte)", 7, "parenthesis is never closed"),
         ("coffee)", 6, "without a matching"),
+        ("coffee (", 7, "parenthesis is never closed"),
+        ("coffee -(", 8, "parenthesis is never closed"),
         ("coffee OR", 7, "dangling operator OR"),
         ("OR coffee", 0, "dangling operator OR"),
         ("coffee AND OR tea", 7, "dangling operator AND"),
