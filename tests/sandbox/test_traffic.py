@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from accounts.models import User
 from monitoring.sandbox import services, traffic
 from monitoring.sandbox.models import DirectMessage, FacebookComment, FacebookMessage, FeedEntry, Tweet
 
@@ -71,3 +72,15 @@ def test_setup_command_prints_credentials_and_traffic_command_generates(db):
     assert credentials["facebook"]["page_token"].startswith("EAAG")
     assert credentials["feed_url"] == "http://demo:9000/sandbox/feeds/acme.xml"
     assert Tweet.objects.count() + FacebookComment.objects.count() + FeedEntry.objects.count() > 0
+
+
+def test_superuser_admin_lists_sandbox_posts_and_promptly_admins_do_not_see_them(client, admin_user, acme):
+    traffic.generate(brand=acme, count=30, seed=4, mentions_only=True)
+    client.force_login(admin_user)
+    hidden = client.get("/admin/sandbox/tweet/")
+    client.force_login(User.objects.create_superuser(username="root", password="x-very-secret-1"))
+
+    pages = [client.get(f"/admin/sandbox/{name}/") for name in ("tweet", "xuser", "facebookcomment", "injectedfault")]
+
+    assert hidden.status_code == 403  # the pretend platforms are not Promptly's data
+    assert [page.status_code for page in pages] == [200, 200, 200, 200]
