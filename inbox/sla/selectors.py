@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -261,11 +262,63 @@ def _unanswered(filters: DashboardFilters, now: datetime) -> list[dict[str, Any]
     return [_plain(row) for row in rows]
 
 
-def _grouped(filters: DashboardFilters, now: datetime, *keys: Any, **named: Any) -> list[dict[str, Any]]:
-    clocks = _in_window(filters).annotate(**named) if named else _in_window(filters)
-    columns = [*keys, *named]
-    rows = clocks.values(*columns).annotate(**_rates(now)).order_by(*columns)
-    return [_finish(_plain(row)) for row in rows]
+# The agent, channel, weekday x hour and daily tables in one pass over the window (GROUPING SETS), with
+# names joined after aggregation so the sorts stay narrow.
+_TABLES_SQL = """
+SELECT grouped.*, person.username AS responder__username,
+       account.handle AS account__handle, account.platform AS account__platform
+FROM (
+    SELECT GROUPING(w.responder_id) AS by_agent, GROUPING(w.account_id) AS by_channel,
+           GROUPING(w.weekday, w.hour) AS by_cell, GROUPING(w.day) AS by_day,
+           w.responder_id, w.account_id, w.weekday::int AS weekday, w.hour::int AS hour, w.day,
+           count(*) FILTER (WHERE w.kind = 'first') AS received,
+           count(*) FILTER (WHERE w.kind = 'first' AND w.outcome = 'answered') AS answered,
+           count(*) FILTER (WHERE w.kind = 'first' AND w.outcome = 'answered' AND w.stopped_at <= w.due_at)
+               AS within_target,
+           count(*) FILTER (WHERE w.kind = 'first' AND (w.outcome = 'answered'
+                                                        OR (w.outcome = 'open' AND w.due_at <= %s))) AS decided,
+           percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY w.business_seconds)
+               FILTER (WHERE w.kind = 'first' AND w.outcome = 'answered') AS first_seconds
+    FROM ({window}) AS w
+    GROUP BY GROUPING SETS ((w.responder_id), (w.account_id), (w.weekday, w.hour), (w.day))
+) AS grouped
+LEFT JOIN accounts_user AS person ON person.id = grouped.responder_id AND grouped.by_agent = 0
+LEFT JOIN monitoring_channelaccount AS account ON account.id = grouped.account_id AND grouped.by_channel = 0
+"""
+
+# table: (its grouping flag, its columns, the columns it is ordered by)
+_TABLE_COLUMNS = {
+    "agents": ("by_agent", ("responder_id", "responder__username"), ("responder_id",)),
+    "channels": ("by_channel", ("account_id", "account__handle", "account__platform"), ("account_id",)),
+    "heatmap": ("by_cell", ("weekday", "hour"), ("weekday", "hour")),
+    "trend": ("by_day", ("day",), ("day",)),
+}
+_RATE_COLUMNS = ("received", "answered", "within_target", "decided", "first_seconds")
+
+
+def _tables(filters: DashboardFilters, now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """Rows of the agent, channel, heatmap and trend tables, each ordered by its keys (empty keys last)."""
+    zone = filters.zone
+    window = _in_window(filters).annotate(
+        weekday=ExtractIsoWeekDay("started_at", tzinfo=zone),
+        hour=ExtractHour("started_at", tzinfo=zone),
+        day=TruncDate("started_at", tzinfo=zone),
+    )
+    columns = ["kind", "outcome", "responder_id", "account_id", "business_seconds", "stopped_at", "due_at"]
+    window_sql, window_params = window.values(*columns, "weekday", "hour", "day").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_TABLES_SQL.format(window=window_sql), [now, *window_params])
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table, (flag, keys, order) in _TABLE_COLUMNS.items():
+        mine = [row for row in rows if row[flag] == 0]
+        # Like ORDER BY ... NULLS LAST: the clocks nobody answered come after the people.
+        mine.sort(
+            key=lambda row: tuple((row[key] is None, row[key]) if row[key] is not None else (True, 0) for key in order)
+        )
+        tables[table] = [_finish({key: row[key] for key in (*keys, *_RATE_COLUMNS)}) for row in mine]
+    return tables
 
 
 def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -273,23 +326,25 @@ def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
     return {key: int(value.total_seconds()) if isinstance(value, timedelta) else value for key, value in row.items()}
 
 
+# Sorting for the percentiles of a month of a busy brand stays in memory with this much (PostgreSQL's 4 MB
+# default spills it to disk); SET LOCAL holds it for this transaction only.
+SORT_MEMORY = "64MB"
+
+
+@transaction.atomic
 def dashboard(filters: DashboardFilters, *, now: datetime | None = None) -> Dashboard:
-    """Every dashboard figure for the filters, in eight queries."""
+    """Every dashboard figure for the filters, in six queries (one sets the sort memory)."""
     now = now or timezone.now()
-    zone = filters.zone
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
     result = Dashboard(filters=filters, now=now)
     result.summary = _summary(filters, now)
     result.breaches = _breach_list(filters, now)
     result.backlog = _backlog(filters, now)
     result.unanswered = _unanswered(filters, now)
-    answered_by = [row for row in _grouped(filters, now, "responder_id", "responder__username") if row["answered"]]
-    result.agents = answered_by
-    result.channels = _grouped(filters, now, "account_id", "account__handle", "account__platform")
-    result.heatmap = _grouped(
-        filters,
-        now,
-        weekday=ExtractIsoWeekDay("started_at", tzinfo=zone),
-        hour=ExtractHour("started_at", tzinfo=zone),
-    )
-    result.trend = _grouped(filters, now, day=TruncDate("started_at", tzinfo=zone))
+    tables = _tables(filters, now)
+    result.agents = [row for row in tables["agents"] if row["answered"]]
+    result.channels = tables["channels"]
+    result.heatmap = tables["heatmap"]
+    result.trend = tables["trend"]
     return result
