@@ -284,7 +284,11 @@ def save_cursor(
     paused_until: datetime | None,
     now: datetime,
 ) -> None:
-    """The stream's position commits with its batch; an empty position keeps the one stored."""
+    """The stream's position commits with its batch; an empty position keeps the one stored.
+
+    A successful page clears failures; the pause is the platform's own (retry_after of a 429 that
+    came with data) or none.
+    """
     cursor.execute(
         """
         INSERT INTO monitoring_streamcursor
