@@ -228,5 +228,5 @@ PROMPTLY_ALERT_RETRY_CAP_SECONDS = env.int("PROMPTLY_ALERT_RETRY_CAP_SECONDS", d
 PROMPTLY_ALERT_MAX_ATTEMPTS = env.int("PROMPTLY_ALERT_MAX_ATTEMPTS", default=8)
 # Check-in reminders: the function that recommends times (brand -> list of local times).
 PROMPTLY_CHECKIN_RECOMMENDER = env.str(
-    "PROMPTLY_CHECKIN_RECOMMENDER", default="monitoring.checkins.recommend.default_check_in_times"
+    "PROMPTLY_CHECKIN_RECOMMENDER", default="monitoring.checkins.recommend.heatmap_check_in_times"
 )

@@ -1,7 +1,7 @@
 """The check-in schedule: shifts in each person's own time zone, reminders once, uncovered-hours warnings."""
 
 import zoneinfo
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.test import override_settings
@@ -84,3 +84,21 @@ def test_ingest_notes_uncovered_mentions_only_for_brands_with_a_schedule(brand) 
     Shift.objects.create(brand=brand, user=user, weekday=not_today, starts_at=time(9), ends_at=time(17))
     ingest(brand, "anyone there?", "hello?")
     assert CoverageGap.objects.get().mention_count == 2
+
+
+def test_default_recommendation_follows_the_audience_heatmap(brand) -> None:
+    from django.core.cache import cache
+
+    from monitoring.checkins.recommend import heatmap_check_in_times
+    from tests.inbox.sla.helpers import channel, conversation
+
+    cache.delete(f"checkins:heatmap-times:{brand.pk}")
+    assert heatmap_check_in_times(brand) == [time(9), time(13), time(17)]  # no history yet
+    cache.delete(f"checkins:heatmap-times:{brand.pk}")
+    x = channel(brand)
+    two_days_ago = timezone.now().astimezone(LOS_ANGELES) - timedelta(days=2)
+    for hour, count in ((7, 4), (15, 2), (20, 1)):
+        for _ in range(count):
+            conversation(x, received=two_days_ago.replace(hour=hour, minute=10))
+    assert heatmap_check_in_times(brand) == [time(7), time(15), time(20)]
+    cache.delete(f"checkins:heatmap-times:{brand.pk}")
