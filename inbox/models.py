@@ -140,7 +140,13 @@ class Message(models.Model):
                 fields=["idempotency_key"], condition=Q(idempotency_key__isnull=False), name="message_idempotency"
             ),
         ]
-        indexes = [models.Index(fields=["conversation", "platform_time", "id"], name="msg_thread_order")]
+        indexes = [
+            models.Index(fields=["conversation", "platform_time", "id"], name="msg_thread_order"),
+            # Replies not yet delivered, for the sweep that re-drives lost delivery tasks (a few rows).
+            models.Index(
+                fields=["created_at"], name="msg_undelivered", condition=Q(delivery_status__in=["queued", "sending"])
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.external_id or '(unsent)'}"

@@ -8,6 +8,13 @@ from celery import Task, shared_task
 from django.utils import timezone
 
 from inbox.services import delivery
+from promptly.celery import app
+
+# Replies whose delivery task was lost go back to the workers; beat checks every minute.
+app.conf.beat_schedule["inbox-redeliver-stalled-replies"] = {
+    "task": "inbox.tasks.redeliver_stalled_replies",
+    "schedule": 60.0,
+}
 
 # Retries of a reply while its platform is unavailable: 10 s, 20 s, 40 s … capped at 10 minutes,
 # or later when the platform said when (HTTP 429 reset), but within the broker's redelivery time
@@ -36,3 +43,12 @@ def deliver_reply(self: Task, message_id: int) -> str:
         delivery.give_up(message_id=message_id, reason=outcome.reason)
         return "failed"
     raise self.retry(countdown=backoff_seconds(self.request.retries, outcome.retry_after))
+
+
+@shared_task(acks_late=True)
+def redeliver_stalled_replies() -> int:
+    """Hand replies whose delivery task was lost back to the workers (beat runs it every minute)."""
+    stalled = delivery.stalled_replies()
+    for message_id in stalled:
+        deliver_reply.delay(message_id)
+    return len(stalled)

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from inbox.models import DeliveryStatus, Direction, Message, Visibility
@@ -150,3 +150,23 @@ def give_up(*, message_id: int, reason: str) -> None:
     )
     if message is not None:
         _mark_failed(message, f"The platform stayed unavailable: {reason}. Retry when it is back.", link="")
+
+
+# A reply still queued this long after it was written lost its task (the broker was down at commit);
+# one still sending this long after it was written outlived every retry (a worker crashed oddly).
+STALLED_QUEUED = timedelta(minutes=2)
+STALLED_SENDING = timedelta(hours=2)
+
+
+def stalled_replies(*, now: datetime | None = None) -> list[int]:
+    """Replies whose delivery task is gone: deliver them again (delivery reconciles, so this is safe)."""
+    now = now or timezone.now()
+    return list(
+        Message.objects.filter(direction=Direction.OUTBOUND)
+        .filter(
+            models.Q(delivery_status=DeliveryStatus.QUEUED, created_at__lt=now - STALLED_QUEUED)
+            | models.Q(delivery_status=DeliveryStatus.SENDING, created_at__lt=now - STALLED_SENDING)
+        )
+        .order_by("id")
+        .values_list("id", flat=True)[:500]
+    )

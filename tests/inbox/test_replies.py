@@ -218,3 +218,23 @@ def test_acknowledge_refuses_another_brands_saved_reply(agent, brand):
             saved_reply_id=elsewhere.pk,
             idempotency_key=uuid.uuid4(),
         )
+
+
+def test_replies_whose_task_was_lost_are_found_for_redelivery(agent, brand):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inbox.services.delivery import stalled_replies
+
+    conv = conversation(account(brand))
+    fresh = reply(agent, conv, text="fresh").message
+    lost = reply(agent, conv, text="lost").message
+    stuck = reply(agent, conv, text="stuck", seen_answer_id=None).message
+    sent = reply(agent, conv, text="sent", seen_answer_id=None).message
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    Message.objects.filter(pk__in=[lost.pk, sent.pk]).update(created_at=an_hour_ago)
+    Message.objects.filter(pk=sent.pk).update(delivery_status=DeliveryStatus.SENT)
+    Message.objects.filter(pk=stuck.pk).update(delivery_status=DeliveryStatus.SENDING, created_at=an_hour_ago)
+    assert stalled_replies() == [lost.pk]
+    assert stalled_replies(now=timezone.now() + dt.timedelta(hours=2)) == [fresh.pk, lost.pk, stuck.pk]
