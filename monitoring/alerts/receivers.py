@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Subquery
 
+from inbox.services.priority import mark_query_matches
 from inbox.signals import messages_ingested, sla_warning
 from monitoring.alerts.conditions import hits_for_messages, hits_for_sla_warning
 from monitoring.alerts.models import AlertRule
@@ -49,7 +50,8 @@ def on_messages_ingested(*, brand_id: int, message_ids: list[int], **kwargs: Any
     """In ingest's transaction: record query matches first, since alert rules read them."""
     listening = _listening(brand_id)
     if listening.queries_fingerprint[0]:
-        record_matches(brand_id=brand_id, message_ids=message_ids, fingerprint=listening.queries_fingerprint)
+        matches = record_matches(brand_id=brand_id, message_ids=message_ids, fingerprint=listening.queries_fingerprint)
+        mark_query_matches(message_ids=sorted({match.message_id for match in matches}))
     if listening.has_rules:
         raise_alerts(hits=hits_for_messages(brand_id=brand_id, message_ids=message_ids))
     if listening.has_shifts:

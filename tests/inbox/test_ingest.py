@@ -295,3 +295,17 @@ def test_query_matches_raise_priority_once(account):
     message.refresh_from_db()
     assert message.priority == before + 15 and message.matched_query
     assert Conversation.objects.get().priority == message.priority
+
+
+def test_a_monitored_query_match_raises_the_priority_of_what_it_matched(account, brand):
+    from monitoring.queries.services import add_query
+
+    add_query(brand=brand, name="Drinks", query="latte")
+    ingest_batch(
+        account=account,
+        stream="search",
+        result=batch(post("1", text="I love my latte"), post("2", text="I love my tea", by=author("u2"))),
+    )
+    matched, other = Message.objects.get(external_id="1"), Message.objects.get(external_id="2")
+    assert matched.matched_query and not other.matched_query
+    assert matched.priority == other.priority + 15
