@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from inbox.models import Author, Conversation, Message, QuarantinedItem
+from monitoring.admin_actions import reprocess
 
 
 @admin.register(Author)
@@ -31,6 +32,7 @@ class QuarantinedItemAdmin(admin.ModelAdmin):
     list_display = ("__str__", "stream", "created_at", "reprocessed_at")
     list_filter = ("stream",)
     readonly_fields = ("raw", "reason", "created_at")
+    actions = [reprocess]
 
 
 from inbox.sla import admin as sla_admin  # noqa: E402, F401  (SLA policies, with their preview)

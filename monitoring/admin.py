@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
 
+from monitoring.admin_forms import TOKEN_FIELDS, ChannelAccountForm
+from monitoring.channel_accounts import set_credentials, sync_poll_schedule
 from monitoring.models import Brand, ChannelAccount, StreamCursor
 
 
@@ -11,16 +15,39 @@ class BrandAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
 
 
+class StreamCursorInline(admin.TabularInline):
+    model = StreamCursor
+    extra = 0
+    fields = ("stream", "position", "paused_until", "consecutive_failures", "last_error", "updated_at")
+    readonly_fields = fields
+    can_delete = False
+
+
 @admin.register(ChannelAccount)
 class ChannelAccountAdmin(admin.ModelAdmin):
+    form = ChannelAccountForm
     list_display = ("__str__", "brand", "platform", "enabled", "poll_interval_seconds")
     list_filter = ("platform", "enabled", "brand")
+    list_select_related = ("brand",)
     search_fields = ("handle", "external_id")
+    inlines = [StreamCursorInline]
+    fieldsets = [
+        (None, {"fields": ("brand", "platform", "external_id", "handle", "feed_url")}),
+        ("Polling", {"fields": ("enabled", "poll_interval_seconds")}),
+        ("Tokens (encrypted at rest, shown masked)", {"fields": tuple(TOKEN_FIELDS)}),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: ChannelAccount, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        assert isinstance(form, ChannelAccountForm)  # noqa: S101 - set by `form` above
+        set_credentials(account=obj, values=form.token_values())
+        sync_poll_schedule(account=obj)
 
 
 @admin.register(StreamCursor)
 class StreamCursorAdmin(admin.ModelAdmin):
     list_display = ("account", "stream", "paused_until", "consecutive_failures", "updated_at")
+    list_select_related = ("account",)
     readonly_fields = ("updated_at",)
 
 

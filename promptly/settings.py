@@ -207,6 +207,12 @@ PROMPTLY_GRAPH_API_URL = env.str("PROMPTLY_GRAPH_API_URL", default="https://grap
 PROMPTLY_GRAPH_VERSION = env.str("PROMPTLY_GRAPH_VERSION", default="v21.0")
 # Key for encrypting platform tokens at rest (Fernet); derived from SECRET_KEY when unset.
 PROMPTLY_TOKEN_KEY = env.str("PROMPTLY_TOKEN_KEY", default="")
+# Facebook Page webhooks: the app secret signs deliveries (X-Hub-Signature-256); the verify token
+# is what we told Facebook to send back when it checks the callback URL.
+PROMPTLY_FACEBOOK_APP_SECRET = env.str("PROMPTLY_FACEBOOK_APP_SECRET", default="")
+PROMPTLY_FACEBOOK_VERIFY_TOKEN = env.str("PROMPTLY_FACEBOOK_VERIFY_TOKEN", default="")
+# Every platform request gives up after this many seconds (then backs off and retries later).
+PROMPTLY_HTTP_TIMEOUT_SECONDS = env.float("PROMPTLY_HTTP_TIMEOUT_SECONDS", default=15.0)
 # The sandbox platform is served under /sandbox/ in demo and test mode only.
 PROMPTLY_SANDBOX = env.bool("PROMPTLY_SANDBOX", default=False)
 

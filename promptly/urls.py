@@ -20,6 +20,7 @@ urlpatterns = [
     path("inbox/", include("inbox.urls")),
     path("setup/", include("monitoring.urls")),
     path("api/v1/sla/", include("inbox.sla.api")),
+    path("webhooks/", include("monitoring.webhook_urls")),
 ]
 
 if settings.PROMPTLY_SANDBOX:

@@ -47,6 +47,7 @@ class FetchResult:
     quarantined: list[QuarantinedPayload] = field(default_factory=list)
     position: dict[str, Any] = field(default_factory=dict)
     retry_after: datetime | None = None  # the platform asked us to wait (429) until then
+    has_more: bool = False  # another page is ready now: poll again from position without waiting
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,9 @@ class Connector(Protocol):
     def find_sent(self, reply: OutboundReply) -> SentReceipt | None:
         """Reconcile before a retry: the platform's copy of this reply if it was already accepted."""
         ...
+
+
+class ItemReparser(Protocol):
+    """Connectors that can parse a quarantined item again from its stored raw payload."""
+
+    def parse_item(self, stream: str, raw: str) -> InboundMessage: ...

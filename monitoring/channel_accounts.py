@@ -1,0 +1,154 @@
+"""Connecting a brand's accounts (X, Facebook Page, alert feed, webhook) and keeping their poll schedules."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from monitoring.crypto import decrypt_credentials, encrypt_credentials
+from monitoring.models import Brand, ChannelAccount, Platform
+
+POLL_TASK = "monitoring.tasks.poll_account_task"
+CREDENTIAL_FIELDS = {
+    Platform.X: ("bearer_token", "consumer_key", "consumer_secret", "access_token", "access_secret"),
+    Platform.FACEBOOK: ("page_token",),
+    Platform.FEED: (),
+    Platform.WEBHOOK: ("secret",),
+}
+
+
+def _brand(slug: str) -> Brand:
+    try:
+        return Brand.objects.get(slug=slug)
+    except Brand.DoesNotExist:
+        raise ValidationError(f"There is no brand {slug!r}; `manage.py brands list` shows the brands.") from None
+
+
+def _create(
+    *, brand: Brand, platform: str, external_id: str, handle: str, credentials: dict[str, str], feed_url: str = ""
+) -> ChannelAccount:
+    if ChannelAccount.objects.filter(brand=brand, platform=platform, external_id=external_id).exists():
+        label = Platform(platform).label
+        raise ValidationError(f"{brand.slug} already has the {label} account {external_id}.")
+    account = ChannelAccount(
+        brand=brand,
+        platform=platform,
+        external_id=external_id,
+        handle=handle,
+        feed_url=feed_url,
+        encrypted_credentials=encrypt_credentials(credentials),
+    )
+    account.full_clean()
+    account.save()
+    sync_poll_schedule(account=account)
+    return account
+
+
+@transaction.atomic
+def add_x_account(
+    *,
+    brand_slug: str,
+    user_id: str,
+    handle: str,
+    bearer_token: str,
+    consumer_key: str = "",
+    consumer_secret: str = "",
+    access_token: str = "",
+    access_secret: str = "",
+) -> ChannelAccount:
+    if not user_id.isdigit():
+        raise ValidationError("An X user id is a number (the account's numeric id, not its @handle).")
+    user_tokens = (consumer_key, consumer_secret, access_token, access_secret)
+    if any(user_tokens) and not all(user_tokens):
+        raise ValidationError("To reply from Promptly give all four: consumer key and secret, access token and secret.")
+    if not bearer_token and not all(user_tokens):
+        raise ValidationError("Give a bearer token (to read) or all four user-context tokens.")
+    credentials = dict(zip(CREDENTIAL_FIELDS[Platform.X], (bearer_token, *user_tokens), strict=True))
+    return _create(
+        brand=_brand(brand_slug),
+        platform=Platform.X,
+        external_id=user_id,
+        handle=handle.lstrip("@"),
+        credentials=credentials,
+    )
+
+
+@transaction.atomic
+def add_facebook_account(*, brand_slug: str, page_id: str, page_token: str, name: str = "") -> ChannelAccount:
+    if not page_id.isdigit():
+        raise ValidationError("A Facebook Page id is a number.")
+    if not page_token:
+        raise ValidationError("A Page access token is needed to read the Page.")
+    return _create(
+        brand=_brand(brand_slug),
+        platform=Platform.FACEBOOK,
+        external_id=page_id,
+        handle=name,
+        credentials={"page_token": page_token},
+    )
+
+
+@transaction.atomic
+def add_feed_account(*, brand_slug: str, url: str, title: str = "") -> ChannelAccount:
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError(f"{url!r} is not an http(s) URL of an RSS or Atom feed.") from None
+    return _create(
+        brand=_brand(brand_slug),
+        platform=Platform.FEED,
+        external_id=url[:500],
+        handle=title[:200],
+        credentials={},
+        feed_url=url,
+    )
+
+
+@transaction.atomic
+def add_webhook_account(*, brand_slug: str, name: str) -> tuple[ChannelAccount, str]:
+    """A source that pushes mentions to /webhooks/inbound/<id>/; the signing secret is shown once."""
+    secret = secrets.token_urlsafe(32)
+    account = _create(
+        brand=_brand(brand_slug),
+        platform=Platform.WEBHOOK,
+        external_id=name,
+        handle=name,
+        credentials={"secret": secret},
+    )
+    return account, secret
+
+
+@transaction.atomic
+def set_credentials(*, account: ChannelAccount, values: dict[str, str]) -> None:
+    """Replace the tokens given (non-empty values); the others stay as they were."""
+    current = decrypt_credentials(account.encrypted_credentials)
+    allowed = CREDENTIAL_FIELDS[Platform(account.platform)]
+    current.update({name: value for name, value in values.items() if value and name in allowed})
+    account.encrypted_credentials = encrypt_credentials(current)
+    account.save(update_fields=["encrypted_credentials"])
+
+
+def sync_poll_schedule(*, account: ChannelAccount) -> None:
+    """One beat entry per polled account, following its interval and enabled flag."""
+    name = f"poll account {account.pk}"
+    if account.platform == Platform.WEBHOOK:
+        PeriodicTask.objects.filter(name=name).delete()
+        return
+    interval, _ = IntervalSchedule.objects.get_or_create(
+        every=account.poll_interval_seconds, period=IntervalSchedule.SECONDS
+    )
+    PeriodicTask.objects.update_or_create(
+        name=name,
+        defaults={
+            "task": POLL_TASK,
+            "interval": interval,
+            "args": json.dumps([account.pk]),
+            "enabled": account.enabled,
+            "description": f"Poll {account} of {account.brand.slug}",
+        },
+    )

@@ -1,0 +1,410 @@
+"""Facebook Pages through facebook-sdk's GraphAPI: posts, comments and replies, visitors' posts, Messenger."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import facebook
+import requests
+from django.conf import settings
+from django.utils import timezone
+
+from monitoring.connectors.base import (
+    DeliveryRefused,
+    FetchResult,
+    InboundAuthor,
+    InboundMessage,
+    OutboundReply,
+    PlatformUnavailable,
+    QuarantinedPayload,
+    SentReceipt,
+)
+from monitoring.connectors.http import graph_session
+from monitoring.connectors.parsing import ItemError, bounded_text, parse_time
+
+POST_FIELDS = "id,message,story,created_time,from,permalink_url"
+COMMENT_FIELDS = "id,message,created_time,from,parent{id},permalink_url"
+MESSAGE_FIELDS = "id,message,created_time,from,to"
+RECENT_POSTS = 25
+MAX_PAGES = 20
+# Comments and messages are re-read from a little before the last poll: clocks drift, duplicates are free.
+OVERLAP = timedelta(minutes=5)
+RATE_LIMIT_CODES = {4, 17, 32, 613}
+TRANSIENT_CODES = {1, 2} | RATE_LIMIT_CODES
+OUTSIDE_WINDOW_SUBCODES = {2018278, 2534022}
+WEBHOOK_STREAM = "page_webhook"
+MAX_WEBHOOK_ENTRIES = 1000
+FEED_ITEMS = {"comment", "post", "status", "photo", "video", "share"}
+
+
+def _author(sender: Any) -> InboundAuthor | None:
+    """Graph leaves out `from` when the commenter's privacy hides them: the author is then unknown."""
+    if not isinstance(sender, dict) or not sender.get("id"):
+        return None
+    return InboundAuthor(external_id=str(sender["id"]), name=bounded_text(sender.get("name"), 300))
+
+
+def _object_id(item: Any, kind: str) -> str:
+    if not isinstance(item, dict):
+        raise ItemError(f"{kind} is not an object")
+    object_id = item.get("id")
+    if not isinstance(object_id, str | int) or not str(object_id).strip():
+        raise ItemError(f"{kind} has no id")
+    return str(object_id)
+
+
+def _url(item: dict[str, Any], object_id: str) -> str:
+    link = item.get("permalink_url")
+    if isinstance(link, str) and link.startswith("https://"):
+        return link[:2000]
+    return f"https://www.facebook.com/{object_id}"
+
+
+def parse_post(item: Any, *, page_id: str) -> InboundMessage:
+    post_id = _object_id(item, "post")
+    author = _author(item.get("from"))
+    return InboundMessage(
+        external_id=post_id,
+        thread_key=post_id,
+        visibility="public",
+        text=bounded_text(item.get("message")) or bounded_text(item.get("story")),
+        platform_time=parse_time(item.get("created_time")),
+        author=author,
+        url=_url(item, post_id),
+        is_from_brand=author is not None and author.external_id == page_id,
+        raw=item,
+    )
+
+
+def parse_comment(item: Any, *, post_id: str, page_id: str) -> InboundMessage:
+    """Post → comment → reply: every comment threads under its post, answering its parent."""
+    comment_id = _object_id(item, "comment")
+    author = _author(item.get("from"))
+    parent = item.get("parent")
+    parent_id = str(parent["id"]) if isinstance(parent, dict) and parent.get("id") else post_id
+    return InboundMessage(
+        external_id=comment_id,
+        thread_key=post_id,
+        visibility="public",
+        text=bounded_text(item.get("message")),
+        platform_time=parse_time(item.get("created_time")),
+        author=author,
+        url=_url(item, comment_id),
+        in_reply_to=parent_id,
+        is_from_brand=author is not None and author.external_id == page_id,
+        raw=item,
+    )
+
+
+def messenger_thread_key(psid: str) -> str:
+    return f"dm:{psid}"
+
+
+def parse_message(item: Any, *, customer_id: str, page_id: str) -> InboundMessage:
+    message_id = _object_id(item, "message")
+    author = _author(item.get("from"))
+    return InboundMessage(
+        external_id=message_id,
+        thread_key=messenger_thread_key(customer_id),
+        visibility="private",
+        text=bounded_text(item.get("message")),
+        platform_time=parse_time(item.get("created_time")),
+        author=author,
+        is_from_brand=author is not None and author.external_id == page_id,
+        raw=item,
+    )
+
+
+def _quarantined(item: Any, reason: str, **context: str) -> QuarantinedPayload:
+    return QuarantinedPayload(raw=json.dumps({"item": item, **context}, default=str)[:100_000], reason=reason)
+
+
+def _unavailable(error: Exception) -> PlatformUnavailable:
+    if isinstance(error, facebook.GraphAPIError) and error.code in RATE_LIMIT_CODES:
+        return PlatformUnavailable(f"Facebook rate limit reached: {error.message}")
+    if isinstance(error, facebook.GraphAPIError) and isinstance(error.result, dict):
+        return PlatformUnavailable(f"Facebook answered an error: {str(error.message)[:300]}")
+    # facebook-sdk never looks at the HTTP status: a 5xx page with HTML arrives as an odd exception.
+    return PlatformUnavailable(f"Facebook could not be reached or answered garbage: {error.__class__.__name__}")
+
+
+# What facebook-sdk raises when Graph answers a non-JSON body, has no content type, or cannot be reached.
+GRAPH_FAULTS = (facebook.GraphAPIError, requests.RequestException, KeyError, ValueError)
+
+
+class FacebookConnector:
+    def __init__(self, *, page_id: str, page_token: str) -> None:
+        self.page_id = page_id
+        self.version = settings.PROMPTLY_GRAPH_VERSION
+        # facebook-sdk's own version check stops at 3.1; the version goes into every path instead.
+        self.graph = facebook.GraphAPI(access_token=page_token, session=graph_session())
+
+    def streams(self) -> list[str]:
+        return ["posts", "visitor_posts", "conversations"]
+
+    def _get(self, path: str, **args: Any) -> dict[str, Any]:
+        result = self.graph.request(f"{self.version}/{path}", args={k: str(v) for k, v in args.items()})
+        if not isinstance(result, dict):
+            raise ValueError("Graph answered something that is not an object")
+        return result
+
+    def _pages(self, path: str, **args: Any) -> Iterator[Any]:
+        """Every item of an edge, following the `after` cursor (bounded)."""
+        for _ in range(MAX_PAGES):
+            body = self._get(path, **args)
+            yield from body.get("data") or []
+            after = ((body.get("paging") or {}).get("cursors") or {}).get("after")
+            if not after or not (body.get("paging") or {}).get("next"):
+                return
+            args["after"] = after
+
+    def fetch(self, stream: str, position: dict[str, Any]) -> FetchResult:
+        started = timezone.now()
+        try:
+            if stream == "conversations":
+                result = self._fetch_conversations(position)
+            elif stream in ("posts", "visitor_posts"):
+                result = self._fetch_posts(stream, position)
+            else:
+                raise ValueError(f"Facebook has no stream {stream!r}")
+        except GRAPH_FAULTS as error:
+            raise _unavailable(error) from error
+        result.position = {"since": int((started - OVERLAP).timestamp())}
+        return result
+
+    def _fetch_posts(self, stream: str, position: dict[str, Any]) -> FetchResult:
+        """The newest posts, and every comment or reply on them since the last poll."""
+        result = FetchResult()
+        since = position.get("since")
+        body = self._get(f"{self.page_id}/{stream}", fields=POST_FIELDS, limit=RECENT_POSTS)
+        for post in body.get("data") or []:
+            try:
+                message = parse_post(post, page_id=self.page_id)
+            except ItemError as error:
+                result.quarantined.append(_quarantined(post, str(error)))
+                continue
+            result.messages.append(message)
+            comment_args: dict[str, Any] = {"fields": COMMENT_FIELDS, "filter": "stream", "limit": 100}
+            if since:
+                comment_args["since"] = since
+            for comment in self._pages(f"{message.external_id}/comments", **comment_args):
+                try:
+                    result.messages.append(parse_comment(comment, post_id=message.external_id, page_id=self.page_id))
+                except ItemError as error:
+                    result.quarantined.append(_quarantined(comment, str(error), post_id=message.external_id))
+        return result
+
+    def _fetch_conversations(self, position: dict[str, Any]) -> FetchResult:
+        result = FetchResult()
+        since = parse_time(position["since"]) if position.get("since") else None
+        body = self._get(f"{self.page_id}/conversations", fields="id,updated_time,participants", limit=RECENT_POSTS)
+        for conversation in body.get("data") or []:
+            if not isinstance(conversation, dict) or not conversation.get("id"):
+                result.quarantined.append(_quarantined(conversation, "conversation has no id"))
+                continue
+            if since and parse_time(conversation.get("updated_time")) < since:
+                continue
+            customer = self._customer(conversation)
+            for item in self._get(f"{conversation['id']}/messages", fields=MESSAGE_FIELDS, limit=50).get("data") or []:
+                try:
+                    result.messages.append(parse_message(item, customer_id=customer, page_id=self.page_id))
+                except ItemError as error:
+                    result.quarantined.append(_quarantined(item, str(error), customer_id=customer))
+        return result
+
+    def _customer(self, conversation: dict[str, Any]) -> str:
+        participants = (conversation.get("participants") or {}).get("data") or []
+        for participant in participants:
+            if isinstance(participant, dict) and participant.get("id") and str(participant["id"]) != self.page_id:
+                return str(participant["id"])
+        return str(conversation["id"])
+
+    def send(self, reply: OutboundReply) -> SentReceipt:
+        try:
+            if reply.visibility == "private":
+                body = self._post(f"{self.page_id}/messages", self._messenger_args(reply))
+                return SentReceipt(external_id=str(body["message_id"]))
+            body = self._post(f"{reply.in_reply_to}/comments", {"message": reply.text})
+        except facebook.GraphAPIError as error:
+            if isinstance(error.result, dict) and error.code not in TRANSIENT_CODES:
+                raise _refusal(error, reply) from error
+            raise _unavailable(error) from error
+        except GRAPH_FAULTS as error:
+            raise _unavailable(error) from error
+        return SentReceipt(external_id=str(body["id"]), url=f"https://www.facebook.com/{body['id']}")
+
+    def _post(self, path: str, post_args: dict[str, str]) -> dict[str, Any]:
+        result = self.graph.request(f"{self.version}/{path}", post_args=post_args)
+        if not isinstance(result, dict):
+            raise ValueError("Graph answered something that is not an object")
+        return result
+
+    def _messenger_args(self, reply: OutboundReply) -> dict[str, str]:
+        # facebook-sdk form-encodes nested dicts wrongly: the Send API gets JSON strings instead.
+        return {
+            "recipient": json.dumps({"id": _customer_of(reply)}),
+            "message": json.dumps({"text": reply.text}),
+            "messaging_type": "RESPONSE",
+        }
+
+    def find_sent(self, reply: OutboundReply) -> SentReceipt | None:
+        try:
+            if reply.visibility == "private":
+                return self._find_sent_message(reply)
+            for comment in self._pages(
+                f"{reply.in_reply_to}/comments", fields="id,message,from", order="reverse_chronological", limit=100
+            ):
+                if _is_ours(comment, self.page_id, reply.text):
+                    return SentReceipt(external_id=str(comment["id"]), url=f"https://www.facebook.com/{comment['id']}")
+        except GRAPH_FAULTS as error:
+            raise _unavailable(error) from error
+        return None
+
+    def _find_sent_message(self, reply: OutboundReply) -> SentReceipt | None:
+        conversations = self._get(f"{self.page_id}/conversations", user_id=_customer_of(reply), fields="id")
+        for conversation in conversations.get("data") or []:
+            for item in self._get(f"{conversation['id']}/messages", fields=MESSAGE_FIELDS, limit=50).get("data") or []:
+                if _is_ours(item, self.page_id, reply.text):
+                    return SentReceipt(external_id=str(item["id"]))
+        return None
+
+    def parse_item(self, stream: str, raw: str) -> InboundMessage:
+        payload = json.loads(raw)
+        item = payload.get("item")
+        if stream == WEBHOOK_STREAM:
+            message = parse_webhook_item(item, self.page_id)
+            if message is None:
+                raise ItemError("this webhook event is not a message")
+            return message
+        if "customer_id" in payload:
+            return parse_message(item, customer_id=payload["customer_id"], page_id=self.page_id)
+        if "post_id" in payload:
+            return parse_comment(item, post_id=payload["post_id"], page_id=self.page_id)
+        return parse_post(item, page_id=self.page_id)
+
+
+def _is_ours(item: Any, page_id: str, text: str) -> bool:
+    if not isinstance(item, dict):
+        return False
+    sender = item.get("from") or {}
+    message = item.get("message")
+    return (
+        str(sender.get("id")) == page_id
+        and isinstance(message, str)
+        and " ".join(message.split()) == " ".join(text.split())
+    )
+
+
+def _customer_of(reply: OutboundReply) -> str:
+    customer = reply.recipient_id or reply.thread_key.removeprefix("dm:")
+    if not customer:
+        raise DeliveryRefused("This Messenger conversation names no person to write to.")
+    return customer
+
+
+def _refusal(error: facebook.GraphAPIError, reply: OutboundReply) -> DeliveryRefused:
+    details = error.result.get("error") or {}
+    link = f"https://www.facebook.com/{reply.in_reply_to}" if reply.visibility == "public" else ""
+    if details.get("error_subcode") in OUTSIDE_WINDOW_SUBCODES:
+        return DeliveryRefused(
+            "Messenger only lets a Page answer within 24 hours of the person's last message; "
+            "answer them on Facebook by hand.",
+            link=link,
+        )
+    if error.code == 190:
+        return DeliveryRefused("Facebook rejected the Page token; reconnect the Page.", link=link)
+    return DeliveryRefused(f"Facebook refused the reply: {str(error.message)[:300]}", link=link)
+
+
+def _feed_change(value: Any, page_id: str) -> InboundMessage | None:
+    """A Page feed change: new or edited posts and comments; removals and reactions are not mentions."""
+    if not isinstance(value, dict):
+        raise ItemError("change value is not an object")
+    if value.get("item") not in FEED_ITEMS or value.get("verb") not in ("add", "edited"):
+        return None
+    post_id = value.get("post_id")
+    if not isinstance(post_id, str) or not post_id:
+        raise ItemError("change has no post_id")
+    comment_id = value.get("comment_id") if value.get("item") == "comment" else None
+    sender: dict[str, Any] = value["from"] if isinstance(value.get("from"), dict) else {}
+    author = (
+        InboundAuthor(external_id=str(sender["id"]), name=bounded_text(sender.get("name"), 300))
+        if sender.get("id")
+        else None
+    )
+    external_id = str(comment_id or post_id)
+    return InboundMessage(
+        external_id=external_id,
+        thread_key=post_id,
+        visibility="public",
+        text=bounded_text(value.get("message")),
+        platform_time=parse_time(value.get("created_time")),
+        author=author,
+        url=f"https://www.facebook.com/{external_id}",
+        in_reply_to=str(value.get("parent_id") or post_id) if comment_id else "",
+        is_from_brand=author is not None and author.external_id == page_id,
+        raw=value,
+    )
+
+
+def _messaging_event(event: Any, page_id: str) -> InboundMessage | None:
+    if not isinstance(event, dict):
+        raise ItemError("messaging event is not an object")
+    message = event.get("message")
+    if not isinstance(message, dict):
+        return None  # deliveries, reads, postbacks: not messages
+    sender = str((event.get("sender") or {}).get("id") or "")
+    recipient = str((event.get("recipient") or {}).get("id") or "")
+    if not message.get("mid") or not sender:
+        raise ItemError("message has no mid or no sender")
+    customer = recipient if sender == page_id else sender
+    timestamp = event.get("timestamp")
+    return InboundMessage(
+        external_id=str(message["mid"]),
+        thread_key=messenger_thread_key(customer),
+        visibility="private",
+        text=bounded_text(message.get("text")),
+        platform_time=parse_time(timestamp / 1000 if isinstance(timestamp, int | float) else None),
+        author=InboundAuthor(external_id=sender),
+        is_from_brand=sender == page_id,
+        raw=event,
+    )
+
+
+def parse_facebook(payload: Any) -> dict[str, FetchResult]:
+    """A Page webhook delivery, split by Page id: feed changes and Messenger messages."""
+    if not isinstance(payload, dict) or payload.get("object") != "page" or not isinstance(payload.get("entry"), list):
+        raise ValueError("not a Page webhook delivery")
+    results: dict[str, FetchResult] = defaultdict(FetchResult)
+    for entry in payload["entry"][:MAX_WEBHOOK_ENTRIES]:
+        if not isinstance(entry, dict) or not entry.get("id"):
+            continue
+        page_id = str(entry["id"])
+        result = results[page_id]
+        for change in entry.get("changes") or []:
+            if isinstance(change, dict) and change.get("field") == "feed":
+                _collect(result, change.get("value"), page_id)
+        for event in entry.get("messaging") or []:
+            _collect(result, event, page_id)
+    return dict(results)
+
+
+def parse_webhook_item(item: Any, page_id: str) -> InboundMessage | None:
+    """A feed change's value or a messaging event; None for what is not a message (reactions, reads)."""
+    if isinstance(item, dict) and "sender" in item:
+        return _messaging_event(item, page_id)
+    return _feed_change(item, page_id)
+
+
+def _collect(result: FetchResult, item: Any, page_id: str) -> None:
+    try:
+        message = parse_webhook_item(item, page_id)
+    except ItemError as error:
+        result.quarantined.append(_quarantined(item, str(error), page_id=page_id))
+        return
+    if message is not None:
+        result.messages.append(message)

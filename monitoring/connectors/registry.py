@@ -1,0 +1,50 @@
+"""The connector for a connected account, built from its stored (decrypted) settings."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from monitoring.connectors.base import Connector, ItemReparser
+from monitoring.connectors.facebook import FacebookConnector
+from monitoring.connectors.feed import FeedConnector
+from monitoring.connectors.webhook import WebhookConnector
+from monitoring.connectors.x import XConnector, XCredentials
+from monitoring.crypto import decrypt_credentials
+from monitoring.models import ChannelAccount, Platform
+
+
+class AccountConnector(Connector, ItemReparser, Protocol):
+    """What the registry hands out: a connector that can also re-read its quarantined items."""
+
+
+def x_search_query(account: ChannelAccount) -> str:
+    """What the search stream asks X: the brand's name and handle, without its own posts or retweets.
+
+    The brand's compiled monitored queries replace this once they exist.
+    """
+    name = account.brand.name.replace('"', " ").strip()
+    handle = account.handle.lstrip("@")
+    terms = [f'"{name}"'] if name else []
+    if handle:
+        terms.append(f"@{handle}")
+    if not terms:
+        return ""
+    exclusions = f" -from:{handle}" if handle else ""
+    return f"({' OR '.join(terms)}){exclusions} -is:retweet"
+
+
+def connector_for(account: ChannelAccount) -> AccountConnector:
+    credentials = decrypt_credentials(account.encrypted_credentials)
+    if account.platform == Platform.X:
+        fields = XCredentials.__dataclass_fields__
+        return XConnector(
+            user_id=account.external_id,
+            handle=account.handle.lstrip("@"),
+            credentials=XCredentials(**{k: v for k, v in credentials.items() if k in fields}),
+            search_query=x_search_query(account),
+        )
+    if account.platform == Platform.FACEBOOK:
+        return FacebookConnector(page_id=account.external_id, page_token=credentials.get("page_token", ""))
+    if account.platform == Platform.FEED:
+        return FeedConnector(url=account.feed_url)
+    return WebhookConnector()

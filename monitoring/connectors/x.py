@@ -1,0 +1,360 @@
+"""X (Twitter) API v2 through tweepy.Client: mentions, keyword search and DMs in; replies and DMs out."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+import tweepy
+
+from monitoring.connectors.base import (
+    DeliveryRefused,
+    FetchResult,
+    InboundAuthor,
+    InboundMessage,
+    OutboundReply,
+    PlatformUnavailable,
+    SentReceipt,
+)
+from monitoring.connectors.http import x_session
+from monitoring.connectors.parsing import ItemError, bounded_text, parse_time, quarantine
+
+PAGE_SIZE = 100
+TWEET_FIELDS = ["id", "text", "author_id", "created_at", "conversation_id", "lang", "referenced_tweets", "withheld"]
+USER_FIELDS = ["id", "username", "name", "public_metrics"]
+TWEET_EXPANSIONS = ["author_id", "referenced_tweets.id.author_id"]
+DM_FIELDS = ["id", "text", "event_type", "created_at", "dm_conversation_id", "sender_id", "participant_ids"]
+DM_EXPANSIONS = ["sender_id", "participant_ids"]
+REPLY_REFUSED = (
+    "X did not allow this reply. Self-serve X API tiers may only reply to posts that mention or quote "
+    "the brand's account; answer this one by hand on X."
+)
+
+
+@dataclass(frozen=True)
+class XCredentials:
+    bearer_token: str = ""
+    consumer_key: str = ""
+    consumer_secret: str = ""
+    access_token: str = ""
+    access_secret: str = ""
+
+    @property
+    def user_context(self) -> bool:
+        return all((self.consumer_key, self.consumer_secret, self.access_token, self.access_secret))
+
+
+def post_url(tweet_id: str, handle: str = "") -> str:
+    return f"https://x.com/{handle}/status/{tweet_id}" if handle else f"https://x.com/i/web/status/{tweet_id}"
+
+
+def _numeric_id(value: Any) -> str:
+    text = str(value) if isinstance(value, int | str) else ""
+    if not text.isdigit():
+        raise ItemError(f"id {value!r} is not an X id")
+    return text
+
+
+def _author(author_id: Any, users: dict[str, dict[str, Any]]) -> InboundAuthor | None:
+    if not isinstance(author_id, int | str) or not str(author_id):
+        return None
+    user = users.get(str(author_id), {})
+    followers = (user.get("public_metrics") or {}).get("followers_count")
+    handle = bounded_text(user.get("username"), 200)
+    return InboundAuthor(
+        external_id=str(author_id),
+        handle=handle,
+        name=bounded_text(user.get("name"), 300),
+        followers_count=followers if isinstance(followers, int) and followers >= 0 else None,
+        profile_url=f"https://x.com/{handle}" if handle else "",
+    )
+
+
+def _replied_to(item: dict[str, Any]) -> str:
+    for reference in item.get("referenced_tweets") or []:
+        if isinstance(reference, dict) and reference.get("type") == "replied_to" and reference.get("id"):
+            return str(reference["id"])
+    return ""
+
+
+def parse_tweet(item: Any, users: dict[str, dict[str, Any]], *, brand_user_id: str) -> InboundMessage:
+    """One tweet with what is known: an author missing from the expansions is kept by id only."""
+    if not isinstance(item, dict):
+        raise ItemError("tweet is not an object")
+    tweet_id = _numeric_id(item.get("id"))
+    if not isinstance(item.get("text"), str):
+        raise ItemError("tweet has no text")
+    author = _author(item.get("author_id"), users)
+    conversation = item.get("conversation_id")
+    return InboundMessage(
+        external_id=tweet_id,
+        thread_key=str(conversation) if isinstance(conversation, int | str) and conversation else tweet_id,
+        visibility="public",
+        text=bounded_text(item["text"]),
+        platform_time=parse_time(item.get("created_at")),
+        author=author,
+        url=post_url(tweet_id, author.handle if author else ""),
+        in_reply_to=_replied_to(item),
+        language_hint=bounded_text(item.get("lang"), 8),
+        is_from_brand=author is not None and author.external_id == brand_user_id,
+        raw=item,
+    )
+
+
+def dm_thread_key(partner_id: str) -> str:
+    return f"dm:{partner_id}"
+
+
+def parse_dm(item: Any, users: dict[str, dict[str, Any]], *, brand_user_id: str) -> InboundMessage:
+    if not isinstance(item, dict):
+        raise ItemError("DM event is not an object")
+    event_id = _numeric_id(item.get("id"))
+    sender = str(item.get("sender_id") or "")
+    if not sender or not isinstance(item.get("text"), str):
+        raise ItemError("DM event has no sender or no text")
+    participants = [str(p) for p in item.get("participant_ids") or [] if str(p) != brand_user_id]
+    partner = sender if sender != brand_user_id else next(iter(participants), "")
+    if not partner:
+        raise ItemError("DM event names no customer")
+    return InboundMessage(
+        external_id=event_id,
+        thread_key=dm_thread_key(partner),
+        visibility="private",
+        text=bounded_text(item["text"]),
+        platform_time=parse_time(item.get("created_at")),
+        author=_author(sender, users),
+        is_from_brand=sender == brand_user_id,
+        raw=item,
+    )
+
+
+def _users(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    users = (body.get("includes") or {}).get("users") or []
+    return {str(user["id"]): user for user in users if isinstance(user, dict) and "id" in user}
+
+
+def _newest(ids: list[Any]) -> int:
+    return max((int(value) for value in ids if isinstance(value, int | str) and str(value).isdigit()), default=0)
+
+
+def _unavailable(error: Exception) -> PlatformUnavailable:
+    if isinstance(error, tweepy.TooManyRequests):
+        reset = datetime.fromtimestamp(error.reset_time, tz=UTC) if error.reset_time else None
+        return PlatformUnavailable("X rate limit reached", retry_after=reset)
+    if isinstance(error, tweepy.TwitterServerError):
+        return PlatformUnavailable(f"X answered {error.response.status_code}")
+    return PlatformUnavailable(f"X could not be reached: {error.__class__.__name__}")
+
+
+TRANSIENT = (tweepy.TooManyRequests, tweepy.TwitterServerError, requests.RequestException)
+
+
+class XConnector:
+    """One X account: its id and handle, its tokens, and the search query of its brand."""
+
+    def __init__(self, *, user_id: str, handle: str, credentials: XCredentials, search_query: str) -> None:
+        self.user_id = user_id
+        self.handle = handle
+        self.credentials = credentials
+        self.search_query = search_query
+        self.client = tweepy.Client(
+            bearer_token=credentials.bearer_token or None,
+            consumer_key=credentials.consumer_key or None,
+            consumer_secret=credentials.consumer_secret or None,
+            access_token=credentials.access_token or None,
+            access_token_secret=credentials.access_secret or None,
+            return_type=dict,
+        )
+        self.client.session = x_session()
+        # Reads use the app's bearer token; an account given only user tokens reads with those.
+        self.read_user_auth = not credentials.bearer_token
+
+    def streams(self) -> list[str]:
+        streams = ["mentions"]
+        if self.search_query:
+            streams.append("search")
+        if self.credentials.user_context:
+            streams.append("dms")  # X serves DMs only with user-context tokens
+        return streams
+
+    def fetch(self, stream: str, position: dict[str, Any]) -> FetchResult:
+        try:
+            if stream == "dms":
+                return self._fetch_dms(position)
+            return self._fetch_tweets(stream, position)
+        except TRANSIENT as error:
+            raise _unavailable(error) from error
+        except (tweepy.Unauthorized, tweepy.Forbidden) as error:
+            raise PlatformUnavailable(f"X refused the account's tokens ({error.response.status_code})") from error
+        except requests.JSONDecodeError as error:
+            raise PlatformUnavailable("X answered with something that is not JSON") from error
+
+    def _tweet_page(self, stream: str, params: dict[str, Any]) -> dict[str, Any]:
+        common = {
+            "expansions": TWEET_EXPANSIONS,
+            "tweet_fields": TWEET_FIELDS,
+            "user_fields": USER_FIELDS,
+            "max_results": PAGE_SIZE,
+            "user_auth": self.read_user_auth,
+        }
+        if stream == "mentions":
+            body: dict[str, Any] = self.client.get_users_mentions(self.user_id, **common, **params)
+        elif stream == "search":
+            token = params.pop("pagination_token", None)
+            if token:
+                params["next_token"] = token
+            body = self.client.search_recent_tweets(self.search_query, **common, **params)
+        else:
+            raise ValueError(f"X has no stream {stream!r}")
+        return body
+
+    def _fetch_tweets(self, stream: str, position: dict[str, Any]) -> FetchResult:
+        """One page, newest first; since_id moves only once every page down to it has been read."""
+        params: dict[str, Any] = {}
+        if position.get("since_id"):
+            params["since_id"] = position["since_id"]
+        if position.get("next_token"):
+            params["pagination_token"] = position["next_token"]
+        body = self._tweet_page(stream, dict(params))
+        users = _users(body)
+        items = body.get("data") or []
+        result = FetchResult()
+        for item in items:
+            try:
+                result.messages.append(parse_tweet(item, users, brand_user_id=self.user_id))
+            except ItemError as error:
+                result.quarantined.append(quarantine(item, users, str(error)))
+        meta = body.get("meta") or {}
+        newest = max(
+            _newest([meta.get("newest_id")] + [i.get("id") for i in items if isinstance(i, dict)]),
+            int(position.get("pending_since_id") or 0),
+        )
+        result.position = _next_position(position, newest, meta.get("next_token"))
+        result.has_more = bool(meta.get("next_token"))
+        return result
+
+    def _fetch_dms(self, position: dict[str, Any]) -> FetchResult:
+        """DM events have no since_id: page back from the newest until the last event already read."""
+        params: dict[str, Any] = {"max_results": PAGE_SIZE, "event_types": "MessageCreate"}
+        if position.get("next_token"):
+            params["pagination_token"] = position["next_token"]
+        body: dict[str, Any] = self.client.get_direct_message_events(
+            dm_event_fields=DM_FIELDS, expansions=DM_EXPANSIONS, user_fields=USER_FIELDS, user_auth=True, **params
+        )
+        users = _users(body)
+        seen = int(position.get("since_id") or 0)
+        items = body.get("data") or []
+        result = FetchResult()
+        reached_seen = False
+        for item in items:
+            item_id = _newest([item.get("id")]) if isinstance(item, dict) else 0
+            if seen and item_id and item_id <= seen:
+                reached_seen = True
+                continue
+            try:
+                result.messages.append(parse_dm(item, users, brand_user_id=self.user_id))
+            except ItemError as error:
+                result.quarantined.append(quarantine(item, users, str(error)))
+        newest = max(
+            _newest([i.get("id") for i in items if isinstance(i, dict)]), int(position.get("pending_since_id") or 0)
+        )
+        next_token = None if reached_seen else (body.get("meta") or {}).get("next_token")
+        result.position = _next_position(position, newest, next_token)
+        result.has_more = bool(next_token)
+        return result
+
+    def send(self, reply: OutboundReply) -> SentReceipt:
+        if not self.credentials.user_context:
+            raise DeliveryRefused(
+                "This X account has no user-context tokens (consumer key/secret, access token/secret), "
+                "so it can read but not post. Add them to the account to reply from Promptly.",
+                link=post_url(reply.in_reply_to) if reply.visibility == "public" else "",
+            )
+        try:
+            if reply.visibility == "private":
+                return self._send_dm(reply)
+            body = self.client.create_tweet(text=reply.text, in_reply_to_tweet_id=reply.in_reply_to, user_auth=True)
+        except TRANSIENT as error:
+            raise _unavailable(error) from error
+        except tweepy.HTTPException as error:
+            raise _refusal(error, reply) from error
+        tweet_id = str(body["data"]["id"])
+        return SentReceipt(external_id=tweet_id, url=post_url(tweet_id, self.handle))
+
+    def _send_dm(self, reply: OutboundReply) -> SentReceipt:
+        body = self.client.create_direct_message(participant_id=_partner(reply), text=reply.text, user_auth=True)
+        return SentReceipt(external_id=str(body["data"]["dm_event_id"]))
+
+    def find_sent(self, reply: OutboundReply) -> SentReceipt | None:
+        try:
+            if reply.visibility == "private":
+                return self._find_sent_dm(reply)
+            body = self.client.get_users_tweets(
+                self.user_id, max_results=PAGE_SIZE, tweet_fields=TWEET_FIELDS, user_auth=self.read_user_auth
+            )
+        except TRANSIENT as error:
+            raise _unavailable(error) from error
+        except tweepy.HTTPException as error:
+            raise PlatformUnavailable(f"X did not show the account's posts ({error.response.status_code})") from error
+        for item in body.get("data") or []:
+            if _replied_to(item) == reply.in_reply_to and _same_text(item.get("text"), reply.text):
+                return SentReceipt(external_id=str(item["id"]), url=post_url(str(item["id"]), self.handle))
+        return None
+
+    def _find_sent_dm(self, reply: OutboundReply) -> SentReceipt | None:
+        body = self.client.get_direct_message_events(
+            participant_id=_partner(reply), dm_event_fields=DM_FIELDS, max_results=PAGE_SIZE, user_auth=True
+        )
+        for item in body.get("data") or []:
+            if str(item.get("sender_id")) == self.user_id and _same_text(item.get("text"), reply.text):
+                return SentReceipt(external_id=str(item["id"]))
+        return None
+
+    def parse_item(self, stream: str, raw: str) -> InboundMessage:
+        """Parse a quarantined item again (after a fix, or when the platform data was repaired)."""
+        payload = json.loads(raw)
+        parser = parse_dm if stream == "dms" else parse_tweet
+        return parser(payload.get("item"), payload.get("users") or {}, brand_user_id=self.user_id)
+
+
+def _next_position(position: dict[str, Any], newest: int, next_token: str | None) -> dict[str, Any]:
+    """Keep since_id while paging; when the last page is read, since_id becomes the newest id seen."""
+    if next_token:
+        return {
+            "since_id": position.get("since_id", ""),
+            "next_token": next_token,
+            "pending_since_id": str(newest or ""),
+        }
+    best = max(newest, int(position.get("since_id") or 0))
+    return {"since_id": str(best)} if best else {}
+
+
+def _partner(reply: OutboundReply) -> str:
+    partner = reply.recipient_id or reply.thread_key.removeprefix("dm:")
+    if not partner.isdigit():
+        raise DeliveryRefused("This private conversation names no X user to write to.")
+    return partner
+
+
+def _same_text(platform_text: Any, text: str) -> bool:
+    return isinstance(platform_text, str) and " ".join(platform_text.split()) == " ".join(text.split())
+
+
+def _refusal(error: tweepy.HTTPException, reply: OutboundReply) -> DeliveryRefused:
+    link = post_url(reply.in_reply_to) if reply.visibility == "public" else ""
+    message = "; ".join(str(m) for m in error.api_messages) or error.response.reason or ""
+    status = error.response.status_code
+    if (
+        status == 403
+        and reply.visibility == "public"
+        and ("reply" in message.lower() or "not allowed" in message.lower())
+    ):
+        return DeliveryRefused(REPLY_REFUSED, link=link)
+    if status == 401:
+        return DeliveryRefused("X rejected the account's tokens; reconnect the account.", link=link)
+    if status == 404:
+        return DeliveryRefused("The post or person no longer exists on X.", link=link)
+    return DeliveryRefused(f"X refused the reply ({status}): {message[:300]}", link=link)

@@ -1,0 +1,51 @@
+"""HTTP endpoints platforms push to; signatures are the authentication, so CSRF does not apply."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from monitoring.connectors.webhook import SIGNATURE_HEADER
+from monitoring.webhooks import WebhookRejected, facebook_challenge, receive_facebook, receive_inbound
+
+MAX_BODY = 2 * 1024 * 1024
+
+
+def _rejected(error: WebhookRejected) -> JsonResponse:
+    return JsonResponse({"error": error.reason}, status=error.status)
+
+
+def _body(request: HttpRequest) -> bytes:
+    if int(request.headers.get("Content-Length") or 0) > MAX_BODY:
+        raise WebhookRejected("body too large", status=413)
+    return request.body
+
+
+@csrf_exempt
+@require_POST
+def inbound(request: HttpRequest, account_id: int) -> HttpResponse:
+    try:
+        stored = receive_inbound(
+            account_id=account_id, body=_body(request), signature=request.headers.get(SIGNATURE_HEADER)
+        )
+    except WebhookRejected as error:
+        return _rejected(error)
+    return JsonResponse({"stored": stored})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def facebook(request: HttpRequest) -> HttpResponse:
+    try:
+        if request.method == "GET":
+            challenge = facebook_challenge(
+                mode=request.GET.get("hub.mode"),
+                token=request.GET.get("hub.verify_token"),
+                challenge=request.GET.get("hub.challenge"),
+            )
+            return HttpResponse(challenge, content_type="text/plain")
+        stored = receive_facebook(body=_body(request), signature=request.headers.get("X-Hub-Signature-256"))
+    except WebhookRejected as error:
+        return _rejected(error)
+    return JsonResponse({"stored": stored})

@@ -1,0 +1,72 @@
+"""Pushed mentions into the ingest path: the generic signed webhook and Facebook Page webhooks."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from django.conf import settings
+
+from monitoring.connectors.facebook import WEBHOOK_STREAM, parse_facebook
+from monitoring.connectors.webhook import BadPayload, load_json, parse_inbound, signature_valid
+from monitoring.crypto import decrypt_credentials
+from monitoring.models import ChannelAccount, Platform
+
+logger = logging.getLogger(__name__)
+INBOUND_STREAM = "webhook"
+
+
+class WebhookRejected(Exception):
+    """The delivery is not accepted; nothing was stored. status is the HTTP answer."""
+
+    def __init__(self, reason: str, *, status: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+def receive_inbound(*, account_id: int, body: bytes, signature: str | None) -> int:
+    """Check the HMAC of a generic webhook delivery, then ingest it; returns how many messages were stored."""
+    from inbox.services.ingest import ingest_batch
+
+    account = ChannelAccount.objects.filter(pk=account_id, platform=Platform.WEBHOOK, enabled=True).first()
+    if account is None:
+        raise WebhookRejected("no such webhook source", status=404)
+    secret = decrypt_credentials(account.encrypted_credentials).get("secret", "")
+    if not signature_valid(secret, body, signature):
+        raise WebhookRejected("missing or wrong signature", status=403)
+    try:
+        result = parse_inbound(load_json(body))
+    except BadPayload as error:
+        raise WebhookRejected(str(error), status=400) from error
+    return ingest_batch(account=account, stream=INBOUND_STREAM, result=result).stored
+
+
+def facebook_challenge(*, mode: str | None, token: str | None, challenge: str | None) -> str:
+    """Facebook's subscription check: echo the challenge only to whoever knows our verify token."""
+    expected = settings.PROMPTLY_FACEBOOK_VERIFY_TOKEN
+    if mode != "subscribe" or not expected or not token or not hmac.compare_digest(expected, token):
+        raise WebhookRejected("verification token does not match", status=403)
+    if not challenge or len(challenge) > 200:
+        raise WebhookRejected("no challenge to answer", status=400)
+    return challenge
+
+
+def receive_facebook(*, body: bytes, signature: str | None) -> int:
+    """Check X-Hub-Signature-256 against the app secret, then ingest each Page's events for its accounts."""
+    from inbox.services.ingest import ingest_batch
+
+    if not signature_valid(settings.PROMPTLY_FACEBOOK_APP_SECRET, body, signature):
+        raise WebhookRejected("missing or wrong X-Hub-Signature-256", status=403)
+    try:
+        per_page = parse_facebook(load_json(body))
+    except (BadPayload, ValueError) as error:
+        raise WebhookRejected(str(error), status=400) from error
+    stored = 0
+    for page_id, result in per_page.items():
+        accounts = ChannelAccount.objects.filter(platform=Platform.FACEBOOK, external_id=page_id, enabled=True)
+        if not accounts:
+            logger.warning("Facebook webhook for Page %s, which no brand has connected", page_id)
+        for account in accounts:
+            stored += ingest_batch(account=account, stream=WEBHOOK_STREAM, result=result).stored
+    return stored
