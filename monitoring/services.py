@@ -90,15 +90,11 @@ def _poll_stream(account: ChannelAccount, connector: Connector, stream: str) -> 
     return report
 
 
-@transaction.atomic
 def _store_page(account: ChannelAccount, stream: str, result: FetchResult, report: StreamReport) -> None:
-    """The batch and the cursor position commit together (ingest_batch), and the stream is healthy again."""
+    """The batch and the cursor position commit together; ingest_batch also clears the stream's failures."""
     from inbox.services.ingest import ingest_batch
 
     ingested = ingest_batch(account=account, stream=stream, result=result)
-    StreamCursor.objects.filter(account=account, stream=stream).update(
-        consecutive_failures=0, paused_until=None, last_error=""
-    )
     report.pages += 1
     report.fetched += ingested.fetched
     report.stored += ingested.stored

@@ -27,7 +27,10 @@ def parse_time(value: Any) -> datetime:
     if value is None or value == "":
         return timezone.now()
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=UTC)
+        try:
+            return datetime.fromtimestamp(value, tz=UTC)
+        except (ValueError, OverflowError, OSError) as error:
+            raise ItemError(f"time {value!r} is out of range") from error
     if not isinstance(value, str):
         raise ItemError(f"time {value!r} is not a timestamp")
     text = value.strip().replace("Z", "+00:00")
@@ -35,11 +38,11 @@ def parse_time(value: Any) -> datetime:
         text = f"{text[:-2]}:{text[-2:]}"  # Graph writes +0000
     try:
         parsed = datetime.fromisoformat(text)
-    except ValueError as error:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError) as error:
         raise ItemError(f"time {value[:40]!r} cannot be read") from error
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def quarantine(item: Any, users: dict[str, Any], reason: str) -> QuarantinedPayload:

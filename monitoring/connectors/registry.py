@@ -18,19 +18,16 @@ class AccountConnector(Connector, ItemReparser, Protocol):
 
 
 def x_search_query(account: ChannelAccount) -> str:
-    """What the search stream asks X: the brand's name and handle, without its own posts or retweets.
+    """What the search stream asks X: posts naming the brand without tagging it (tags come by mentions).
 
-    The brand's compiled monitored queries replace this once they exist.
+    Its own posts and retweets are left out. The brand's compiled monitored queries replace this once they exist.
     """
     name = account.brand.name.replace('"', " ").strip()
     handle = account.handle.lstrip("@")
-    terms = [f'"{name}"'] if name else []
-    if handle:
-        terms.append(f"@{handle}")
-    if not terms:
+    if not name:
         return ""
-    exclusions = f" -from:{handle}" if handle else ""
-    return f"({' OR '.join(terms)}){exclusions} -is:retweet"
+    exclusions = f" -@{handle} -from:{handle}" if handle else ""
+    return f'"{name}"{exclusions} -is:retweet'
 
 
 def connector_for(account: ChannelAccount) -> AccountConnector:
