@@ -115,8 +115,7 @@ def parse_dm(item: Any, users: dict[str, dict[str, Any]], *, brand_user_id: str)
     sender = str(item.get("sender_id") or "")
     if not sender or not isinstance(item.get("text"), str):
         raise ItemError("DM event has no sender or no text")
-    participants = [str(p) for p in item.get("participant_ids") or [] if str(p) != brand_user_id]
-    partner = sender if sender != brand_user_id else next(iter(participants), "")
+    partner = sender if sender != brand_user_id else _dm_partner(item, brand_user_id)
     if not partner:
         raise ItemError("DM event names no customer")
     return InboundMessage(
@@ -129,6 +128,13 @@ def parse_dm(item: Any, users: dict[str, dict[str, Any]], *, brand_user_id: str)
         is_from_brand=sender == brand_user_id,
         raw=item,
     )
+
+
+def _dm_partner(item: dict[str, Any], brand_user_id: str) -> str:
+    """Who the brand wrote to: participant_ids when given, else the other half of a one-to-one conversation id."""
+    candidates = [str(p) for p in item.get("participant_ids") or []]
+    candidates += str(item.get("dm_conversation_id") or "").split("-")
+    return next((c for c in candidates if c.isdigit() and c != brand_user_id), "")
 
 
 def _users(body: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from inbox.models import Direction, Message, Visibility
+from inbox.models import Direction, Message, QuarantinedItem, Visibility
 from monitoring.channel_accounts import add_x_account
 from monitoring.connectors.base import DeliveryRefused, OutboundReply, PlatformUnavailable
 from monitoring.connectors.registry import connector_for
@@ -72,15 +72,6 @@ def test_errors_beside_data_keep_the_post_that_was_answered(brand_x):
     assert stored.in_reply_to == str(original.id)
 
 
-def test_the_brands_own_posts_are_recorded_as_outbound(brand_x):
-    own = sandbox.post_tweet(author="acme", text="@acme note for the team")
-    account = connect(brand_x)
-
-    reports_by_stream(account)
-
-    assert Message.objects.get(external_id=str(own.id)).direction == Direction.OUTBOUND
-
-
 def test_search_finds_posts_naming_the_brand_without_tagging_it(brand_x):
     untagged = sandbox.post_tweet(author="ana", text="Acme Coffee delivered the wrong order again")
     sandbox.post_tweet(author="bob", text="nothing to see")
@@ -99,7 +90,7 @@ def test_direct_messages_are_read_and_answered_privately(brand_x):
 
     report = reports_by_stream(account)["dms"]
 
-    assert report.stored == 1
+    assert report.stored == 1, list(QuarantinedItem.objects.values_list("reason", "raw"))
     stored = Message.objects.select_related("conversation").get(external_id=str(dm.id))
     assert (stored.visibility, stored.conversation.thread_key) == (Visibility.PRIVATE, f"dm:{dm.sender_id}")
     connector = connector_for(account)
