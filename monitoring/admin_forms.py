@@ -13,7 +13,20 @@ from monitoring.models import ChannelAccount, Platform
 TOKEN_FIELDS = sorted({name for names in CREDENTIAL_FIELDS.values() for name in names})
 
 
+def _token_field() -> forms.CharField:
+    # Never rendered back: a password input shows nothing, the help text shows the masked value.
+    return forms.CharField(required=False, strip=True, widget=forms.PasswordInput(render_value=False))
+
+
 class ChannelAccountForm(forms.ModelForm):
+    access_secret = _token_field()
+    access_token = _token_field()
+    bearer_token = _token_field()
+    consumer_key = _token_field()
+    consumer_secret = _token_field()
+    page_token = _token_field()
+    secret = _token_field()
+
     class Meta:
         model = ChannelAccount
         fields = ("brand", "platform", "external_id", "handle", "feed_url", "enabled", "poll_interval_seconds")
@@ -27,12 +40,7 @@ class ChannelAccountForm(forms.ModelForm):
         for name in TOKEN_FIELDS:
             platforms = ", ".join(str(Platform(p).label) for p, names in CREDENTIAL_FIELDS.items() if name in names)
             current = f"Now {mask(stored[name])}. " if name in stored else ""
-            self.fields[name] = forms.CharField(
-                required=False,
-                widget=forms.PasswordInput(render_value=False),
-                strip=True,
-                help_text=f"{current}{platforms}. Leave empty to keep the stored value.",
-            )
+            self.fields[name].help_text = f"{current}{platforms}. Leave empty to keep the stored value."
 
     def token_values(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name) or "" for name in TOKEN_FIELDS}

@@ -33,8 +33,13 @@ def loud_brand(platforms, live_brand):
     customers = [sandbox.x_user(username=f"customer{n}", followers_count=n) for n in range(500)]
     brand = sandbox.x_user(username="acme")
     Tweet.objects.bulk_create(
-        Tweet(author=customers[n % 500], text=f"@acme order {n} arrived wrong", lang="en",
-              created_at=timezone.now(), mentioned_user_ids=[brand.id])
+        Tweet(
+            author=customers[n % 500],
+            text=f"@acme order {n} arrived wrong",
+            lang="en",
+            created_at=timezone.now(),
+            mentioned_user_ids=[brand.id],
+        )
         for n in range(MENTIONS)
     )
     account = add_x_account(
@@ -103,8 +108,12 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(loud_brand, plat
     env = _test_database_env(platforms)
     for kill_after in (700, 2200):
         worker = subprocess.Popen(
-            [sys.executable, "manage.py", "poll"], cwd=ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [sys.executable, "manage.py", "poll"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 90
         while Message.objects.filter(account=loud_brand).count() < kill_after:

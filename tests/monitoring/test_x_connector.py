@@ -95,8 +95,12 @@ def test_direct_messages_are_read_and_answered_privately(brand_x):
     assert (stored.visibility, stored.conversation.thread_key) == (Visibility.PRIVATE, f"dm:{dm.sender_id}")
     connector = connector_for(account)
     reply = OutboundReply(
-        idempotency_key="k1", text="Sorry! Refund on its way.", visibility="private",
-        thread_key=stored.conversation.thread_key, in_reply_to=str(dm.id), recipient_id=str(dm.sender_id),
+        idempotency_key="k1",
+        text="Sorry! Refund on its way.",
+        visibility="private",
+        thread_key=stored.conversation.thread_key,
+        in_reply_to=str(dm.id),
+        recipient_id=str(dm.sender_id),
     )
     assert connector.find_sent(reply) is None
     receipt = connector.send(reply)
@@ -109,8 +113,11 @@ def test_a_reply_is_posted_in_thread_and_found_again_before_a_retry(brand_x):
     mention = sandbox.post_mention(brand="acme", text="wrong order!", author="ana")
     connector = connector_for(connect(brand_x, user_context=True))
     reply = OutboundReply(
-        idempotency_key="k2", text="@ana So sorry, we are on it.", visibility="public",
-        thread_key=str(mention.id), in_reply_to=str(mention.id),
+        idempotency_key="k2",
+        text="@ana So sorry, we are on it.",
+        visibility="public",
+        thread_key=str(mention.id),
+        in_reply_to=str(mention.id),
     )
 
     assert connector.find_sent(reply) is None

@@ -1,0 +1,120 @@
+"""`poll --once`, the Celery poll task (lock, reschedule) and re-processing quarantined items, against the sandbox."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
+
+from inbox.models import Message, QuarantinedItem
+from monitoring.channel_accounts import add_feed_account, add_x_account
+from monitoring.models import StreamCursor
+from monitoring.sandbox import services as sandbox
+from monitoring.services import poll_account, reprocess_quarantined
+from monitoring.tasks import poll_account_task
+from promptly.celery import app
+
+
+@pytest.fixture
+def x_account(platforms, live_brand):
+    credentials = sandbox.create_x_account(username="acme", name="Acme Coffee")
+    return add_x_account(
+        brand_slug="acme", user_id=credentials.user_id, handle="acme", bearer_token=credentials.bearer_token
+    )
+
+
+def test_poll_once_prints_per_account_and_stream_what_was_ingested(x_account):
+    sandbox.post_mention(brand="acme", text="where is my order?", author="ana")
+    sandbox.post_mention(brand="acme", text="wrong beans", author="ben")
+    out = StringIO()
+
+    call_command("poll", "--once", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert "acme\tX acme\tmentions: fetched 2, stored 2, duplicates 0, quarantined 0" in lines
+    assert "acme\tX acme\tsearch: fetched 0, stored 0, duplicates 0, quarantined 0" in lines
+
+
+def test_poll_once_says_when_there_is_nothing_to_poll(db):
+    out = StringIO()
+    call_command("poll", "--once", stdout=out)
+    assert "No enabled accounts to poll" in out.getvalue()
+
+
+def test_the_task_skips_an_account_another_worker_is_polling(x_account):
+    sandbox.post_mention(brand="acme", text="hello", author="ana")
+    cache.add(f"poll-lock:{x_account.pk}", "someone-else", timeout=60)
+    try:
+        poll_account_task(x_account.pk)
+        assert not Message.objects.exists()
+    finally:
+        cache.delete(f"poll-lock:{x_account.pk}")
+    poll_account_task(x_account.pk)
+    assert Message.objects.count() == 1
+    poll_account_task(x_account.pk)  # idempotent: the cursor says there is nothing new
+    assert Message.objects.count() == 1
+
+
+def _queued_polls() -> int:
+    with app.connection_for_write() as connection:
+        return int(connection.default_channel.client.llen("celery"))  # type: ignore[attr-defined]
+
+
+def test_a_rate_limited_account_is_rescheduled_for_the_reset_instead_of_sleeping(x_account):
+    sandbox.set_faults(rate_429=1.0, reset_seconds=5)
+    before = _queued_polls()
+
+    poll_account_task(x_account.pk)
+
+    cursor = StreamCursor.objects.get(account=x_account, stream="mentions")
+    assert cursor.paused_until > timezone.now()
+    assert _queued_polls() == before + 1
+
+
+def test_a_quarantined_item_is_re_processed_once_it_can_be_parsed(x_account):
+    mention = sandbox.post_mention(brand="acme", text="hello", author="ana")
+    sandbox.set_faults(rate_malformed=1.0, seed=3)
+    poll_account(x_account.pk)
+    item = QuarantinedItem.objects.get(account=x_account)
+    assert not Message.objects.exists()
+
+    assert reprocess_quarantined(item_id=item.pk) is False  # still broken: the reason says so
+    item.refresh_from_db()
+    assert "still" in item.reason
+
+    payload = json.loads(item.raw)
+    payload["item"].update({"id": str(mention.id), "created_at": "2026-11-20T10:00:00.000Z"})
+    QuarantinedItem.objects.filter(pk=item.pk).update(raw=json.dumps(payload))
+    assert reprocess_quarantined(item_id=item.pk) is True
+    assert Message.objects.get().external_id == str(mention.id)
+    item.refresh_from_db()
+    assert item.reprocessed_at is not None
+    assert reprocess_quarantined(item_id=item.pk) is True
+    assert Message.objects.count() == 1
+
+
+def test_the_admin_re_process_action_reports_what_happened(client, admin_user, x_account):
+    from tests.conftest import PASSWORD
+
+    sandbox.post_mention(brand="acme", text="hello", author="ana")
+    sandbox.set_faults(rate_malformed=1.0, seed=3)
+    poll_account(x_account.pk)
+    item = QuarantinedItem.objects.get()
+    client.login(username="admin", password=PASSWORD)
+
+    answer = client.post(
+        "/admin/inbox/quarantineditem/",
+        {"action": "reprocess", "_selected_action": [item.pk]},
+        follow=True,
+    )
+
+    assert "still cannot be parsed" in answer.content.decode()
+
+
+def test_a_feed_that_is_not_a_feed_pauses_with_a_clear_error(platforms, live_brand):
+    account = add_feed_account(brand_slug="acme", url=f"{platforms}/x/2/tweets/search/recent")
+    report = poll_account(account.pk)[0]
+    assert report.paused_until is not None
+    assert report.error
