@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import facebook
@@ -33,7 +33,8 @@ RECENT_POSTS = 25
 MAX_PAGES = 20
 # Comments and messages are re-read from a little before the last poll: clocks drift, duplicates are free.
 OVERLAP = timedelta(minutes=5)
-RATE_LIMIT_CODES = {4, 17, 32, 613}
+# Application, user, Page and business-use-case rate limits (80001-80014 are the per-Page ones).
+RATE_LIMIT_CODES = {4, 17, 32, 613, *range(80000, 80015)}
 TRANSIENT_CODES = {1, 2} | RATE_LIMIT_CODES
 OUTSIDE_WINDOW_SUBCODES = {2018278, 2534022}
 WEBHOOK_STREAM = "page_webhook"
@@ -123,9 +124,23 @@ def _quarantined(item: Any, reason: str, **context: str) -> QuarantinedPayload:
     return QuarantinedPayload(raw=json.dumps({"item": item, **context}, default=str)[:100_000], reason=reason)
 
 
-def _unavailable(error: Exception) -> PlatformUnavailable:
+def regain_access_at(usage_header: str) -> datetime | None:
+    """When a rate-limited Page may call again: X-Business-Use-Case-Usage says in how many minutes."""
+    try:
+        usage = json.loads(usage_header)
+        minutes = max(
+            int(entry.get("estimated_time_to_regain_access") or 0) for entries in usage.values() for entry in entries
+        )
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return timezone.now() + timedelta(minutes=minutes) if minutes > 0 else None
+
+
+def _unavailable(error: Exception, *, usage_header: str = "") -> PlatformUnavailable:
     if isinstance(error, facebook.GraphAPIError) and error.code in RATE_LIMIT_CODES:
-        return PlatformUnavailable(f"Facebook rate limit reached: {error.message}")
+        return PlatformUnavailable(
+            f"Facebook rate limit reached: {str(error.message)[:300]}", retry_after=regain_access_at(usage_header)
+        )
     if isinstance(error, facebook.GraphAPIError) and isinstance(error.result, dict):
         return PlatformUnavailable(f"Facebook answered an error: {str(error.message)[:300]}")
     # facebook-sdk never looks at the HTTP status: a 5xx page with HTML arrives as an odd exception.
@@ -141,7 +156,14 @@ class FacebookConnector:
         self.page_id = page_id
         self.version = settings.PROMPTLY_GRAPH_VERSION
         # facebook-sdk's own version check stops at 3.1; the version goes into every path instead.
-        self.graph = facebook.GraphAPI(access_token=page_token, session=graph_session())
+        session = graph_session()
+        # facebook-sdk hides the response from its errors; the rate-limit headers are kept from here.
+        self.usage_header = ""
+        session.hooks["response"].append(self._remember_usage)
+        self.graph = facebook.GraphAPI(access_token=page_token, session=session)
+
+    def _remember_usage(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self.usage_header = response.headers.get("X-Business-Use-Case-Usage", "")
 
     def streams(self) -> list[str]:
         return ["posts", "visitor_posts", "conversations"]
@@ -172,7 +194,7 @@ class FacebookConnector:
             else:
                 raise ValueError(f"Facebook has no stream {stream!r}")
         except GRAPH_FAULTS as error:
-            raise _unavailable(error) from error
+            raise _unavailable(error, usage_header=self.usage_header) from error
         result.position = {"since": int((started - OVERLAP).timestamp())}
         return result
 
@@ -232,7 +254,7 @@ class FacebookConnector:
         except facebook.GraphAPIError as error:
             if isinstance(error.result, dict) and error.code not in TRANSIENT_CODES:
                 raise _refusal(error, reply) from error
-            raise _unavailable(error) from error
+            raise _unavailable(error, usage_header=self.usage_header) from error
         except GRAPH_FAULTS as error:
             raise _unavailable(error) from error
         return SentReceipt(external_id=str(body["id"]), url=f"https://www.facebook.com/{body['id']}")
@@ -265,8 +287,11 @@ class FacebookConnector:
         return None
 
     def _find_sent_message(self, reply: OutboundReply) -> SentReceipt | None:
-        conversations = self._get(f"{self.page_id}/conversations", user_id=_customer_of(reply), fields="id")
+        customer = _customer_of(reply)
+        conversations = self._get(f"{self.page_id}/conversations", user_id=customer, fields="id,participants")
         for conversation in conversations.get("data") or []:
+            if self._customer(conversation) != customer:
+                continue
             for item in self._get(f"{conversation['id']}/messages", fields=MESSAGE_FIELDS, limit=50).get("data") or []:
                 if _is_ours(item, self.page_id, reply.text):
                     return SentReceipt(external_id=str(item["id"]))
