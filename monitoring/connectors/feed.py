@@ -8,12 +8,13 @@ import html
 import io
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import feedparser
 import requests
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from monitoring.connectors.base import (
@@ -124,7 +125,7 @@ class FeedConnector:
             headers["If-Modified-Since"] = str(position["modified"])
         response = self.session.get(self.url, headers=headers, stream=True)
         if response.status_code == 429 or response.status_code >= 500:
-            raise PlatformUnavailable(f"the feed answered {response.status_code}")
+            raise PlatformUnavailable(f"the feed answered {response.status_code}", retry_after=_retry_after(response))
         if response.status_code >= 400:
             raise PlatformUnavailable(f"the feed answered {response.status_code}; check its URL")
         return response
@@ -162,6 +163,12 @@ class FeedConnector:
     def parse_item(self, stream: str, raw: str) -> InboundMessage:
         payload = json.loads(raw)
         return parse_entry(payload.get("item"), feed_title=payload.get("feed_title") or "")
+
+
+def _retry_after(response: requests.Response) -> datetime | None:
+    """HTTP Retry-After in seconds (the date form is rare for feeds and falls back to our backoff)."""
+    value = response.headers.get("Retry-After", "")
+    return timezone.now() + timedelta(seconds=int(value)) if value.isdigit() else None
 
 
 def _conditional(response: requests.Response) -> dict[str, Any]:
