@@ -1,9 +1,10 @@
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
 from monitoring.admin_forms import TOKEN_FIELDS, ChannelAccountForm
-from monitoring.channel_accounts import set_credentials, sync_poll_schedule
+from monitoring.channel_accounts import remove_accounts, set_credentials, sync_poll_schedule
 from monitoring.models import Brand, ChannelAccount, StreamCursor
 
 
@@ -42,6 +43,12 @@ class ChannelAccountAdmin(admin.ModelAdmin):
         assert isinstance(form, ChannelAccountForm)  # noqa: S101 - set by `form` above
         set_credentials(account=obj, values=form.token_values())
         sync_poll_schedule(account=obj)
+
+    def delete_model(self, request: HttpRequest, obj: ChannelAccount) -> None:
+        remove_accounts(account_ids=[obj.pk])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ChannelAccount]) -> None:
+        remove_accounts(account_ids=list(queryset.values_list("pk", flat=True)))
 
 
 @admin.register(StreamCursor)

@@ -133,9 +133,20 @@ def set_credentials(*, account: ChannelAccount, values: dict[str, str]) -> None:
     account.save(update_fields=["encrypted_credentials"])
 
 
+def _schedule_name(account_id: int) -> str:
+    return f"poll account {account_id}"
+
+
+@transaction.atomic
+def remove_accounts(*, account_ids: list[int]) -> None:
+    """Disconnect accounts (their messages go with them) and stop polling them."""
+    PeriodicTask.objects.filter(name__in=[_schedule_name(pk) for pk in account_ids]).delete()
+    ChannelAccount.objects.filter(pk__in=account_ids).delete()
+
+
 def sync_poll_schedule(*, account: ChannelAccount) -> None:
     """One beat entry per polled account, following its interval and enabled flag."""
-    name = f"poll account {account.pk}"
+    name = _schedule_name(account.pk)
     if account.platform == Platform.WEBHOOK:
         PeriodicTask.objects.filter(name=name).delete()
         return

@@ -60,3 +60,10 @@ def test_an_agent_cannot_open_the_account_admin(client, agent, x_account):
     answer = client.get(f"/admin/monitoring/channelaccount/{x_account.pk}/change/")
     assert answer.status_code == 302
     assert "/admin/login/" in answer["Location"]
+
+
+def test_deleting_an_account_in_the_admin_stops_its_polling(client, admin_user, x_account):
+    client.login(username="admin", password=PASSWORD)
+    answer = client.post(f"/admin/monitoring/channelaccount/{x_account.pk}/delete/", {"post": "yes"})
+    assert answer.status_code == 302
+    assert not PeriodicTask.objects.filter(name=f"poll account {x_account.pk}").exists()

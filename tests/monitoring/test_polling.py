@@ -118,3 +118,14 @@ def test_a_feed_that_is_not_a_feed_pauses_with_a_clear_error(platforms, live_bra
     report = poll_account(account.pk)[0]
     assert report.paused_until is not None
     assert report.error
+
+
+def test_poll_once_names_an_account_whose_tokens_cannot_be_read_and_goes_on(x_account, settings):
+    add_feed_account(brand_slug="acme", url="http://127.0.0.1:9/feed.xml")
+    settings.PROMPTLY_TOKEN_KEY = "a-different-key"
+    out, err = StringIO(), StringIO()
+
+    call_command("poll", "--once", stdout=out, stderr=err)
+
+    assert "cannot be decrypted" in err.getvalue()
+    assert "feed: fetched 0" in out.getvalue()
