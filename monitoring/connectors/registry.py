@@ -11,23 +11,28 @@ from monitoring.connectors.webhook import WebhookConnector
 from monitoring.connectors.x import XConnector, XCredentials
 from monitoring.crypto import decrypt_credentials
 from monitoring.models import ChannelAccount, Platform
+from monitoring.queries.selectors import x_search_queries as compiled_searches
 
 
 class AccountConnector(Connector, ItemReparser, Protocol):
     """What the registry hands out: a connector that can also re-read its quarantined items."""
 
 
-def x_search_query(account: ChannelAccount) -> str:
-    """What the search stream asks X: posts naming the brand without tagging it (tags come by mentions).
+def x_search_queries(account: ChannelAccount) -> list[str]:
+    """The searches of the X search streams: the brand's monitored queries compiled for X.
 
-    Its own posts and retweets are left out. The brand's compiled monitored queries replace this once they exist.
+    Without monitored queries, one search for posts naming the brand without tagging it (tags come by
+    mentions), leaving out its own posts and retweets.
     """
+    compiled = compiled_searches(account.brand)
+    if compiled:
+        return compiled
     name = account.brand.name.replace('"', " ").strip()
     handle = account.handle.lstrip("@")
     if not name:
-        return ""
+        return []
     exclusions = f" -@{handle} -from:{handle}" if handle else ""
-    return f'"{name}"{exclusions} -is:retweet'
+    return [f'"{name}"{exclusions} -is:retweet']
 
 
 def connector_for(account: ChannelAccount) -> AccountConnector:
@@ -38,7 +43,7 @@ def connector_for(account: ChannelAccount) -> AccountConnector:
             user_id=account.external_id,
             handle=account.handle.lstrip("@"),
             credentials=XCredentials(**{k: v for k, v in credentials.items() if k in fields}),
-            search_query=x_search_query(account),
+            search_queries=x_search_queries(account),
         )
     if account.platform == Platform.FACEBOOK:
         return FacebookConnector(page_id=account.external_id, page_token=credentials.get("page_token", ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -104,6 +105,10 @@ def parse_tweet(item: Any, users: dict[str, dict[str, Any]], *, brand_user_id: s
     )
 
 
+def search_stream(query: str) -> str:
+    return "search-" + hashlib.sha256(query.encode()).hexdigest()[:12]
+
+
 def dm_thread_key(partner_id: str) -> str:
     return f"dm:{partner_id}"
 
@@ -161,11 +166,12 @@ TRANSIENT = (tweepy.TooManyRequests, tweepy.TwitterServerError, requests.Request
 class XConnector:
     """One X account: its id and handle, its tokens, and the search query of its brand."""
 
-    def __init__(self, *, user_id: str, handle: str, credentials: XCredentials, search_query: str) -> None:
+    def __init__(self, *, user_id: str, handle: str, credentials: XCredentials, search_queries: list[str]) -> None:
         self.user_id = user_id
         self.handle = handle
         self.credentials = credentials
-        self.search_query = search_query
+        # One stream per search, named after its text: a changed query starts from a fresh cursor.
+        self.searches = {search_stream(query): query for query in search_queries if query}
         self.client = tweepy.Client(
             bearer_token=credentials.bearer_token or None,
             consumer_key=credentials.consumer_key or None,
@@ -180,8 +186,7 @@ class XConnector:
 
     def streams(self) -> list[str]:
         streams = ["mentions"]
-        if self.search_query:
-            streams.append("search")
+        streams.extend(self.searches)
         if self.credentials.user_context:
             streams.append("dms")  # X serves DMs only with user-context tokens
         return streams
@@ -208,11 +213,11 @@ class XConnector:
         }
         if stream == "mentions":
             body: dict[str, Any] = self.client.get_users_mentions(self.user_id, **common, **params)
-        elif stream == "search":
+        elif stream in self.searches:
             token = params.pop("pagination_token", None)
             if token:
                 params["next_token"] = token
-            body = self.client.search_recent_tweets(self.search_query, **common, **params)
+            body = self.client.search_recent_tweets(self.searches[stream], **common, **params)
         else:
             raise ValueError(f"X has no stream {stream!r}")
         return body

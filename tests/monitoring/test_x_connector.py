@@ -9,6 +9,7 @@ from monitoring.channel_accounts import add_x_account
 from monitoring.connectors.base import DeliveryRefused, OutboundReply, PlatformUnavailable
 from monitoring.connectors.registry import connector_for
 from monitoring.models import StreamCursor
+from monitoring.queries.services import add_query
 from monitoring.sandbox import services as sandbox
 from monitoring.services import poll_account
 
@@ -73,15 +74,38 @@ def test_errors_beside_data_keep_the_post_that_was_answered(brand_x):
     assert stored.in_reply_to == str(original.id)
 
 
-def test_search_finds_posts_naming_the_brand_without_tagging_it(brand_x):
+def search_reports(account):
+    return [report for report in poll_account(account.pk) if report.stream.startswith("search-")]
+
+
+def test_without_monitored_queries_search_finds_posts_naming_the_brand_without_tagging_it(brand_x):
     untagged = sandbox.post_tweet(author="ana", text="Acme Coffee delivered the wrong order again")
+    sandbox.post_mention(brand="acme", text="Acme Coffee tagged, comes by mentions", author="tom")
     sandbox.post_tweet(author="bob", text="nothing to see")
     account = connect(brand_x)
 
-    report = reports_by_stream(account)["search"]
+    [report] = search_reports(account)
 
     assert report.stored == 1
     assert Message.objects.filter(account=account, external_id=str(untagged.id)).exists()
+
+
+def test_each_compiled_monitored_query_is_its_own_search_stream(brand_x, live_brand):
+    add_query(brand=live_brand, name="wrong orders", query='"wrong order" OR refund', languages=["en"])
+    add_query(brand=live_brand, name="cold brew", query="cold AND brew")
+    wanted = sandbox.post_tweet(author="ana", text="Still waiting for my refund", lang="en")
+    other = sandbox.post_tweet(author="ben", text="cold brew is the best", lang="en")
+    sandbox.post_tweet(author="eve", text="Acme Coffee is fine", lang="en")
+    account = connect(brand_x)
+
+    reports = search_reports(account)
+
+    assert len(reports) == 2
+    assert sorted(r.stored for r in reports) == [1, 1]
+    assert set(Message.objects.filter(account=account).values_list("external_id", flat=True)) == {
+        str(wanted.id),
+        str(other.id),
+    }
 
 
 def test_direct_messages_are_read_and_answered_privately(brand_x):
