@@ -6,6 +6,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -13,7 +14,8 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import create_user, set_role
-from monitoring.models import Brand
+from monitoring import channel_accounts
+from monitoring.models import Brand, ChannelAccount, Platform
 from monitoring.services import add_brand, add_member
 
 DEMO_BRAND_SLUG = "acme"
@@ -65,3 +67,40 @@ def seed_demo() -> list[DemoLogin]:
         logins.append(DemoLogin(username=username, password=password, role=role))
     _save_passwords(passwords)
     return logins
+
+
+def connect_sandbox_accounts(*, base_url: str) -> Any:
+    """Give the demo brand a sandbox X account, Facebook Page and alerts feed, connected for polling.
+
+    Idempotent: a second `make run` finds them connected and changes nothing. Returns the Page's
+    credentials (its app secret signs the sandbox's webhooks).
+    """
+    from monitoring.sandbox import services as sandbox
+
+    brand = Brand.objects.get(slug=DEMO_BRAND_SLUG)
+    x = sandbox.create_x_account(username=sandbox.x_handle(brand.slug), name=brand.name)
+    page = sandbox.create_facebook_page(
+        name=brand.name, username=brand.slug, webhook_url=f"{base_url}/webhooks/facebook/"
+    )
+    feed = sandbox.create_feed(slug=brand.slug, term=brand.name)
+    connected = set(ChannelAccount.objects.filter(brand=brand).values_list("platform", flat=True))
+    if Platform.X not in connected:
+        channel_accounts.add_x_account(
+            brand_slug=brand.slug,
+            user_id=x.user_id,
+            handle=x.username,
+            bearer_token=x.bearer_token,
+            consumer_key=x.consumer_key,
+            consumer_secret=x.consumer_secret,
+            access_token=x.access_token,
+            access_secret=x.access_token_secret,
+        )
+    if Platform.FACEBOOK not in connected:
+        channel_accounts.add_facebook_account(
+            brand_slug=brand.slug, page_id=page.page_id, page_token=page.page_token, name=page.name
+        )
+    if Platform.FEED not in connected:
+        channel_accounts.add_feed_account(
+            brand_slug=brand.slug, url=f"{base_url}/sandbox/feeds/{feed.slug}.xml", title=f"{brand.name} alerts"
+        )
+    return page

@@ -133,18 +133,15 @@ def main() -> int:
 
 
 def _start_sandbox(stack: Stack, base: str) -> None:
-    """Sandbox accounts for the demo brand, the platforms' URLs pointed at them, and live traffic."""
-    import io
-
-    from django.core.management import call_command
-
-    from promptly.demo import DEMO_BRAND_SLUG
+    """Sandbox accounts for the demo brand, connected to it, the platforms' URLs pointed at them, and live traffic."""
+    from promptly.demo import DEMO_BRAND_SLUG, connect_sandbox_accounts
 
     # Children read these at start; values set by the person running us win.
     os.environ.setdefault("PROMPTLY_X_API_URL", f"{base}/sandbox/x")
     os.environ.setdefault("PROMPTLY_GRAPH_API_URL", f"{base}/sandbox/graph")
-    setup = ["sandbox", "setup", "--brand", DEMO_BRAND_SLUG, "--base-url", base]
-    call_command(*setup, "--webhook-url", f"{base}/webhooks/facebook/", stdout=io.StringIO())
+    page = connect_sandbox_accounts(base_url=base)
+    os.environ.setdefault("PROMPTLY_FACEBOOK_APP_SECRET", page.app_secret)
+    os.environ.setdefault("PROMPTLY_FACEBOOK_VERIFY_TOKEN", page.verify_token)
     manage = str(Path(__file__).resolve().parent.parent / "manage.py")
     traffic = [sys.executable, manage, "sandbox", "traffic", "--brand", DEMO_BRAND_SLUG, "--rate", "6/min"]
     stack.spawn("traffic", traffic)
