@@ -1,9 +1,11 @@
 """The conversation queue: authors, conversations, messages (both directions) and quarantine."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
+from inbox.search import SearchDocument, urgency_key
 from monitoring.models import Brand, ChannelAccount, Platform
 
 
@@ -21,6 +23,7 @@ class Author(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["platform", "external_id"], name="author_unique_per_platform")]
+        indexes = [GinIndex(SearchDocument.of_author(), name="author_search")]
 
     def __str__(self) -> str:
         return self.handle or self.name or self.external_id
@@ -38,6 +41,10 @@ class Status(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
     SNOOZED = "snoozed", "Snoozed"
     SPAM = "spam", "Spam"
+
+
+# Statuses that still ask something of the team: the default queue.
+OPEN_WORK = ["new", "open"]
 
 
 class Sentiment(models.TextChoices):
@@ -62,6 +69,10 @@ class Conversation(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned"
     )
+    team = models.ForeignKey(
+        "inbox.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    tags = models.ManyToManyField("inbox.Tag", through="inbox.ConversationTag", related_name="conversations")
     snoozed_until = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=8, blank=True)
     sentiment = models.CharField(max_length=8, choices=Sentiment.choices, default=Sentiment.NEUTRAL)
@@ -85,6 +96,11 @@ class Conversation(models.Model):
             models.Index(fields=["brand", "status", "response_due_at", "id"], name="conv_queue_due"),
             models.Index(fields=["brand", "last_message_at", "id"], name="conv_queue_newest"),
             models.Index(fields=["assignee", "status"], name="conv_assignee_status"),
+            # Open work across all of a person's brands, most urgent or newest first (keyset).
+            models.Index(urgency_key(), "id", name="conv_open_work_due", condition=Q(status__in=OPEN_WORK)),
+            models.Index(
+                fields=["-last_message_at", "-id"], name="conv_open_work_newest", condition=Q(status__in=OPEN_WORK)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,6 +162,7 @@ class Message(models.Model):
             models.Index(
                 fields=["created_at"], name="msg_undelivered", condition=Q(delivery_status__in=["queued", "sending"])
             ),
+            GinIndex(SearchDocument.of_message(), name="msg_search"),
         ]
 
     def __str__(self) -> str:
@@ -167,6 +184,120 @@ class QuarantinedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} / {self.stream}: {self.reason[:60]}"
+
+
+class Team(models.Model):
+    """A group of people of one brand a conversation can be assigned to (e.g. "Billing", "Night shift")."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=80)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["brand", "name"], name="team_unique_per_brand")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["brand", "name"], name="tag_unique_per_brand")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConversationTag(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="tag_links")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="conversation_links")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["conversation", "tag"], name="conversation_tag_once")]
+        indexes = [models.Index(fields=["tag", "conversation"], name="conversation_tag_by_tag")]
+
+
+class InternalNote(models.Model):
+    """A note agents leave each other on a conversation; never sent to the customer."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class EventKind(models.TextChoices):
+    STATUS = "status", "Status changed"
+    ASSIGNED = "assigned", "Assigned"
+    TAGGED = "tagged", "Tag added"
+    UNTAGGED = "untagged", "Tag removed"
+    NOTE = "note", "Note added"
+
+
+class ConversationEvent(models.Model):
+    """History: who did what to a conversation and when (actor null = the system, e.g. round-robin)."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=10, choices=EventKind.choices)
+    # Before/after values in words the history can show, e.g. {"from": "new", "to": "resolved"}.
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["conversation", "created_at", "id"], name="event_history_order")]
+
+
+class InboxSettings(models.Model):
+    """Per-brand workflow settings: automatic round-robin of new conversations and its per-agent cap."""
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="inbox_settings")
+    round_robin = models.BooleanField(default=False)
+    max_open_per_agent = models.PositiveSmallIntegerField(default=20)
+
+
+class AgentAvailability(models.Model):
+    """Whether a person is on shift (they say so) and when their inbox was last seen open (online)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability")
+    on_shift = models.BooleanField(default=False)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    # Round-robin fairness: the person who got a conversation longest ago goes next.
+    last_assigned_at = models.DateTimeField(null=True, blank=True)
+
+
+class BulkJobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+
+
+class BulkJob(models.Model):
+    """One bulk action over many conversations, run by a worker; results kept per conversation."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bulk_jobs")
+    action = models.CharField(max_length=40)
+    params = models.JSONField(default=dict)
+    conversation_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=8, choices=BulkJobStatus.choices, default=BulkJobStatus.QUEUED)
+    # {conversation_id: {"ok": bool, "detail": str}} for every item done so far.
+    results = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def done_count(self) -> int:
+        return len(self.results)
 
 
 from inbox.sla.models import ResponseClock, SlaPolicy, SlaWarning  # noqa: E402, F401  (SLA lives in its own module)

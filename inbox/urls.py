@@ -1,11 +1,10 @@
 from django.urls import path
 
-from inbox.views import dashboard, queue, replies
+from inbox.views import dashboard, replies
 
 app_name = "inbox"
 
 urlpatterns = [
-    path("", queue.QueueView.as_view(), name="queue"),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("conversations/<int:conversation_id>/reply/", replies.ReplyView.as_view(), name="reply"),
     path("conversations/<int:conversation_id>/reply/count/", replies.CountView.as_view(), name="reply-count"),

@@ -1,1 +1,1 @@
-"""Write-side services of the inbox, one module per job (ingest, the SLA clock hook, priority)."""
+"""Write-side services of the inbox, one module per job (ingest, the SLA clock hook, priority, workflow)."""

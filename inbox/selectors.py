@@ -1,0 +1,332 @@
+"""Reads of the inbox: the queue (filters, sort, keyset pages, counts) and one conversation, per user.
+
+Everything starts from `conversations_for(user)`, so no read can reach a brand the user is not on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Substr
+
+from inbox.models import OPEN_WORK, Author, Conversation, Direction, Message, Status, Tag
+from inbox.search import NO_DEADLINE, SearchDocument, search_query, urgency_key
+from monitoring.selectors import brands_for
+
+PAGE_SIZE = 50
+SNIPPET_LENGTH = 160
+# At risk once three quarters of the brand's target are gone: a quarter of the target is left.
+AT_RISK_SHARE_SECONDS = 15  # 0.25 of a minute
+
+
+class SlaState(enum.StrEnum):
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BREACHED = "breached"
+    NONE = "none"  # nothing waits for an answer
+
+    @property
+    def label(self) -> str:
+        return {"on_track": "On track", "at_risk": "At risk", "breached": "Breached", "none": "Answered"}[self.value]
+
+
+class Sort(enum.StrEnum):
+    URGENT = "urgent"  # oldest unanswered first: the first response due soonest
+    NEWEST = "newest"
+    PRIORITY = "priority"
+
+
+# ---------------------------------------------------------------- SLA state (one place to swap for the SLA module)
+
+
+def _at_risk_horizon(now: dt.datetime) -> Any:
+    quarter_target = ExpressionWrapper(
+        F("brand__first_response_target_minutes") * Value(dt.timedelta(seconds=AT_RISK_SHARE_SECONDS)),
+        output_field=DurationField(),
+    )
+    return Value(now) + quarter_target
+
+
+def sla_state_filter(state: SlaState, now: dt.datetime) -> Q:
+    """Conversations in an SLA state, from response_due_at and the brand's target (75% rule)."""
+    if state == SlaState.NONE:
+        return Q(response_due_at__isnull=True)
+    if state == SlaState.BREACHED:
+        return Q(response_due_at__lte=now)
+    if state == SlaState.AT_RISK:
+        return Q(response_due_at__gt=now, response_due_at__lte=_at_risk_horizon(now))
+    return Q(response_due_at__gt=_at_risk_horizon(now))
+
+
+def sla_state_of(conversation: Conversation, now: dt.datetime) -> SlaState:
+    due = conversation.response_due_at
+    if due is None:
+        return SlaState.NONE
+    if due <= now:
+        return SlaState.BREACHED
+    quarter = dt.timedelta(seconds=conversation.brand.first_response_target_minutes * AT_RISK_SHARE_SECONDS)
+    return SlaState.AT_RISK if due <= now + quarter else SlaState.ON_TRACK
+
+
+# ---------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What an agent asked the queue for; every field combines with the others (AND)."""
+
+    brand: int | None = None
+    channel: str = ""  # monitoring.models.Platform value
+    status: str = "open_work"  # "open_work" (new + open), a Status value, or "all"
+    assignee: str = "anyone"  # "me", "unassigned", "anyone" or a user id
+    team: int | None = None
+    sentiment: str = ""
+    language: str = ""
+    min_priority: int | None = None
+    tag: int | None = None
+    sla: SlaState | None = None
+    search: str = ""
+    sort: Sort = Sort.URGENT
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+def conversations_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Conversation]:
+    return Conversation.objects.filter(brand__in=brands_for(user).values("pk"))
+
+
+def conversation_for(user: AbstractBaseUser | AnonymousUser, conversation_id: int) -> Conversation | None:
+    """One conversation the user may see, with what its page shows; None when absent or not theirs."""
+    return (
+        conversations_for(user)
+        .select_related("author", "account", "brand", "assignee", "team")
+        .filter(pk=conversation_id)
+        .first()
+    )
+
+
+def _status_q(status: str) -> Q:
+    if status == "all":
+        return Q()
+    if status == "open_work":
+        return Q(status__in=OPEN_WORK)
+    return Q(status=status)
+
+
+def _assignee_q(assignee: str, user: AbstractBaseUser | AnonymousUser) -> Q:
+    if assignee == "me":
+        return Q(assignee_id=user.pk)
+    if assignee == "unassigned":
+        return Q(assignee__isnull=True)
+    if assignee.isdigit():
+        return Q(assignee_id=int(assignee))
+    return Q()
+
+
+def _search_q(text: str) -> Q:
+    query = search_query(text)
+    if query is None:
+        return Q()
+    in_messages = Message.objects.alias(document=SearchDocument.of_message()).filter(document=query)
+    by_author = Author.objects.alias(document=SearchDocument.of_author()).filter(document=query)
+    return Q(pk__in=in_messages.values("conversation_id")) | Q(author_id__in=by_author.values("pk"))
+
+
+def _facet_q(filters: QueueFilters, user: AbstractBaseUser | AnonymousUser, now: dt.datetime) -> dict[str, Q]:
+    """The three filters the counts break down by, each as its own condition."""
+    return {
+        "status": _status_q(filters.status),
+        "assignee": _assignee_q(filters.assignee, user),
+        "sla": sla_state_filter(filters.sla, now) if filters.sla else Q(),
+    }
+
+
+def _base_q(filters: QueueFilters) -> Q:
+    """The filters that narrow the whole queue, counts included."""
+    condition = Q()
+    if filters.brand is not None:
+        condition &= Q(brand_id=filters.brand)
+    if filters.channel:
+        condition &= Q(account__platform=filters.channel)
+    if filters.team is not None:
+        condition &= Q(team_id=filters.team)
+    if filters.sentiment:
+        condition &= Q(sentiment=filters.sentiment)
+    if filters.language:
+        condition &= Q(language=filters.language)
+    if filters.min_priority is not None:
+        condition &= Q(priority__gte=filters.min_priority)
+    if filters.tag is not None:
+        condition &= Q(tag_links__tag_id=filters.tag)
+    return condition & _search_q(filters.search)
+
+
+def filtered_queue(
+    user: AbstractBaseUser | AnonymousUser, filters: QueueFilters, now: dt.datetime
+) -> QuerySet[Conversation]:
+    facets = _facet_q(filters, user, now)
+    return conversations_for(user).filter(_base_q(filters), facets["status"], facets["assignee"], facets["sla"])
+
+
+# ---------------------------------------------------------------- keyset pages
+
+
+def _order(sort: Sort) -> list[Any]:
+    if sort == Sort.NEWEST:
+        return [F("last_message_at").desc(), F("id").desc()]
+    if sort == Sort.PRIORITY:
+        return [F("priority").desc(), F("urgency").asc(), F("id").asc()]
+    return [F("urgency").asc(), F("id").asc()]
+
+
+def _micros(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _moment(micros: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(micros / 1_000_000, tz=dt.UTC)
+
+
+def cursor_of(conversation: Conversation, sort: Sort) -> str:
+    """Where the next page starts: the sort key of the last row shown, as plain integers."""
+    if sort == Sort.NEWEST:
+        return f"{_micros(conversation.last_message_at)}.{conversation.pk}"
+    urgency = _micros(conversation.response_due_at or NO_DEADLINE)
+    if sort == Sort.PRIORITY:
+        return f"{conversation.priority}.{urgency}.{conversation.pk}"
+    return f"{urgency}.{conversation.pk}"
+
+
+def parse_cursor(cursor: str, sort: Sort) -> tuple[int, ...]:
+    """The integers of a cursor; ValueError when it is not one this sort produced."""
+    parts = tuple(int(part) for part in cursor.split("."))
+    if len(parts) != (3 if sort == Sort.PRIORITY else 2):
+        raise ValueError("This link to a further page is not valid for the chosen sort.")
+    return parts
+
+
+def _after_q(sort: Sort, parts: tuple[int, ...]) -> Q:
+    # "a >= x AND (a > x OR id > y)": the first term is an index condition, the rest a cheap filter.
+    if sort == Sort.NEWEST:
+        moment, pk = _moment(parts[0]), parts[1]
+        return Q(last_message_at__lte=moment) & (Q(last_message_at__lt=moment) | Q(id__lt=pk))
+    if sort == Sort.PRIORITY:
+        priority, moment, pk = parts[0], _moment(parts[1]), parts[2]
+        same_priority = Q(priority=priority) & (Q(urgency__gt=moment) | Q(urgency=moment, id__gt=pk))
+        return Q(priority__lte=priority) & (Q(priority__lt=priority) | same_priority)
+    moment, pk = _moment(parts[0]), parts[1]
+    return Q(urgency__gte=moment) & (Q(urgency__gt=moment) | Q(id__gt=pk))
+
+
+def _last_inbound_text() -> Subquery:
+    latest = Message.objects.filter(conversation=OuterRef("pk"), direction=Direction.INBOUND).order_by(
+        "-platform_time", "-id"
+    )
+    return Subquery(latest.annotate(snippet=Substr("text", 1, SNIPPET_LENGTH)).values("snippet")[:1])
+
+
+def _with_row_data(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """What a queue row shows, in one query plus one for tags, whatever the page size."""
+    return queryset.select_related("author", "account", "brand", "assignee", "team").annotate(
+        snippet=_last_inbound_text()
+    ).prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+
+
+@dataclass
+class QueuePage:
+    rows: list[Conversation]
+    next_cursor: str | None
+
+
+def queue_page(
+    user: AbstractBaseUser | AnonymousUser,
+    filters: QueueFilters,
+    *,
+    now: dt.datetime,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> QueuePage:
+    """One page of the queue after `cursor` (keyset: stable when conversations arrive meanwhile)."""
+    queryset = filtered_queue(user, filters, now).alias(urgency=urgency_key())
+    if cursor:
+        queryset = queryset.filter(_after_q(filters.sort, parse_cursor(cursor, filters.sort)))
+    rows = list(_with_row_data(queryset.order_by(*_order(filters.sort)))[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    for row in rows:
+        row.sla_state = sla_state_of(row, now)  # type: ignore[attr-defined]
+    return QueuePage(rows=rows, next_cursor=cursor_of(rows[-1], filters.sort) if has_more else None)
+
+
+def queue_rows(
+    user: AbstractBaseUser | AnonymousUser, filters: QueueFilters, *, ids: list[int], now: dt.datetime
+) -> list[Conversation]:
+    """The given conversations as queue rows, only those the filters still match (live updates)."""
+    queryset = filtered_queue(user, filters, now).filter(pk__in=ids[:PAGE_SIZE]).alias(urgency=urgency_key())
+    rows = list(_with_row_data(queryset.order_by(*_order(filters.sort))))
+    for row in rows:
+        row.sla_state = sla_state_of(row, now)  # type: ignore[attr-defined]
+    return rows
+
+
+# ---------------------------------------------------------------- counts
+
+
+def queue_counts(user: AbstractBaseUser | AnonymousUser, filters: QueueFilters, now: dt.datetime) -> dict[str, int]:
+    """How many conversations each status, assignee and SLA choice would show, in one grouped query.
+
+    Each count keeps every other filter the agent set, so the number is what clicking it shows.
+    """
+    facets = _facet_q(filters, user, now)
+    aggregates: dict[str, Count] = {}
+    for status in ["open_work", *Status.values, "all"]:
+        aggregates[f"status_{status}"] = Count("pk", filter=_status_q(status) & facets["assignee"] & facets["sla"])
+    for assignee in ["me", "unassigned", "anyone"]:
+        condition = _assignee_q(assignee, user) & facets["status"] & facets["sla"]
+        aggregates[f"assignee_{assignee}"] = Count("pk", filter=condition)
+    for state in SlaState:
+        condition = sla_state_filter(state, now) & facets["status"] & facets["assignee"]
+        aggregates[f"sla_{state.value}"] = Count("pk", filter=condition)
+    return conversations_for(user).filter(_base_q(filters)).aggregate(**aggregates)
+
+
+# ---------------------------------------------------------------- one conversation
+
+
+def thread(conversation: Conversation) -> QuerySet[Message]:
+    """Every message of the conversation in platform order, the brand's replies included."""
+    return conversation.messages.select_related("author", "sent_by").order_by("platform_time", "id")
+
+
+def earlier_conversations(conversation: Conversation, limit: int = 10) -> QuerySet[Conversation]:
+    """The author's other conversations with the same brand, newest first."""
+    if conversation.author_id is None:
+        return Conversation.objects.none()
+    return (
+        Conversation.objects.filter(brand_id=conversation.brand_id, author_id=conversation.author_id)
+        .exclude(pk=conversation.pk)
+        .select_related("account")
+        .order_by("-last_message_at")[:limit]
+    )
+
+
+def last_outbound(conversation: Conversation) -> Message | None:
+    """The brand's latest reply, so a composer can warn when someone else replied meanwhile."""
+    return (
+        conversation.messages.filter(direction=Direction.OUTBOUND).order_by("-created_at", "-id").only("pk", "created_at").first()
+    )
