@@ -7,3 +7,6 @@ class InboxConfig(AppConfig):
 
     def ready(self) -> None:
         from inbox.sla import receivers, tasks  # noqa: F401  (connect the SLA clock and register its tasks)
+
+        # The built-in bulk actions register themselves; the worker needs them too.
+        from inbox import bulk  # noqa: F401

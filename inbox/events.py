@@ -40,3 +40,13 @@ def publish_on_commit(*, brand_id: int, kind: str, payload: dict[str, Any]) -> N
     """
     message = {"type": "inbox.event", "kind": kind, **payload}
     transaction.on_commit(lambda: group_send(brand_group(brand_id), message))
+
+
+def user_group(user_id: int) -> str:
+    return f"user_{user_id}"
+
+
+def publish_to_user_on_commit(*, user_id: int, kind: str, payload: dict[str, Any]) -> None:
+    """Like publish_on_commit, for events only one person's open pages care about (their bulk jobs)."""
+    message = {"type": "inbox.event", "kind": kind, **payload}
+    transaction.on_commit(lambda: group_send(user_group(user_id), message))

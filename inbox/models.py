@@ -223,6 +223,9 @@ class ConversationTag(models.Model):
         constraints = [models.UniqueConstraint(fields=["conversation", "tag"], name="conversation_tag_once")]
         indexes = [models.Index(fields=["tag", "conversation"], name="conversation_tag_by_tag")]
 
+    def __str__(self) -> str:
+        return f"conversation {self.conversation_id} tag {self.tag_id}"
+
 
 class InternalNote(models.Model):
     """A note agents leave each other on a conversation; never sent to the customer."""
@@ -234,6 +237,9 @@ class InternalNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"note on conversation {self.conversation_id}"
 
 
 class EventKind(models.TextChoices):
@@ -257,6 +263,9 @@ class ConversationEvent(models.Model):
     class Meta:
         indexes = [models.Index(fields=["conversation", "created_at", "id"], name="event_history_order")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} on conversation {self.conversation_id}"
+
 
 class InboxSettings(models.Model):
     """Per-brand workflow settings: automatic round-robin of new conversations and its per-agent cap."""
@@ -264,6 +273,9 @@ class InboxSettings(models.Model):
     brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="inbox_settings")
     round_robin = models.BooleanField(default=False)
     max_open_per_agent = models.PositiveSmallIntegerField(default=20)
+
+    def __str__(self) -> str:
+        return f"inbox settings of brand {self.brand_id}"
 
 
 class AgentAvailability(models.Model):
@@ -274,6 +286,9 @@ class AgentAvailability(models.Model):
     last_seen_at = models.DateTimeField(null=True, blank=True)
     # Round-robin fairness: the person who got a conversation longest ago goes next.
     last_assigned_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"availability of user {self.user_id}"
 
 
 class BulkJobStatus(models.TextChoices):
@@ -294,6 +309,9 @@ class BulkJob(models.Model):
     results = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.action} on {len(self.conversation_ids)} conversations"
 
     @property
     def done_count(self) -> int:

@@ -242,9 +242,11 @@ def _last_inbound_text() -> Subquery:
 
 def _with_row_data(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
     """What a queue row shows, in one query plus one for tags, whatever the page size."""
-    return queryset.select_related("author", "account", "brand", "assignee", "team").annotate(
-        snippet=_last_inbound_text()
-    ).prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    return (
+        queryset.select_related("author", "account", "brand", "assignee", "team")
+        .annotate(snippet=_last_inbound_text())
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    )
 
 
 @dataclass
@@ -328,5 +330,8 @@ def earlier_conversations(conversation: Conversation, limit: int = 10) -> QueryS
 def last_outbound(conversation: Conversation) -> Message | None:
     """The brand's latest reply, so a composer can warn when someone else replied meanwhile."""
     return (
-        conversation.messages.filter(direction=Direction.OUTBOUND).order_by("-created_at", "-id").only("pk", "created_at").first()
+        conversation.messages.filter(direction=Direction.OUTBOUND)
+        .order_by("-created_at", "-id")
+        .only("pk", "created_at")
+        .first()
     )

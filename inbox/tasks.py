@@ -7,7 +7,8 @@ from datetime import datetime
 from celery import Task, shared_task
 from django.utils import timezone
 
-from inbox.services import delivery
+from inbox import bulk
+from inbox.services import delivery, workflow
 from promptly.celery import app
 
 # Replies whose delivery task was lost go back to the workers; beat checks every minute.
@@ -15,6 +16,8 @@ app.conf.beat_schedule["inbox-redeliver-stalled-replies"] = {
     "task": "inbox.tasks.redeliver_stalled_replies",
     "schedule": 60.0,
 }
+# Snoozes run out on their own: beat wakes them every minute.
+app.conf.beat_schedule["inbox-wake-snoozed"] = {"task": "inbox.tasks.wake_snoozed", "schedule": 60.0}
 
 # Retries of a reply while its platform is unavailable: 10 s, 20 s, 40 s … capped at 10 minutes,
 # or later when the platform said when (HTTP 429 reset), but within the broker's redelivery time
@@ -52,3 +55,14 @@ def redeliver_stalled_replies() -> int:
     for message_id in stalled:
         deliver_reply.delay(message_id)
     return len(stalled)
+
+
+@shared_task(acks_late=True)
+def run_bulk_job(job_id: int) -> None:
+    """Apply a bulk action to each conversation not done yet (safe to run again)."""
+    bulk.run_bulk_job(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def wake_snoozed() -> int:
+    return len(workflow.do_wake_snoozed())

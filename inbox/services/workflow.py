@@ -143,7 +143,9 @@ def do_reopen_for_inbound(*, conversation_ids: Iterable[int]) -> list[int]:
     Returns the ids that changed. Spam stays spam; new and open stay as they are.
     """
     reopened = []
-    locked = Conversation.objects.select_for_update().filter(pk__in=list(conversation_ids), status__in=REOPENED_BY_INBOUND)
+    locked = Conversation.objects.select_for_update().filter(
+        pk__in=list(conversation_ids), status__in=REOPENED_BY_INBOUND
+    )
     for conversation in locked.order_by("pk"):
         _set_status(conversation=conversation, actor=None, status=Status.OPEN, until=None)
         reopened.append(conversation.pk)

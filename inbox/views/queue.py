@@ -1,21 +1,137 @@
-"""The conversation queue page (agents)."""
+"""The queue page: filters, counts, keyset "load more", live row refreshes, shift toggle, bulk actions."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.models import User
 from accounts.permissions import RoleRequiredMixin
-from accounts.roles import Role
+from inbox import bulk
+from inbox.forms import BulkForm, QueueFilterForm
+from inbox.models import AgentAvailability, BulkJob, Tag, Team
+from inbox.selectors import PAGE_SIZE, QueueFilters, queue_counts, queue_page, queue_rows
+from inbox.services import workflow
 from monitoring.selectors import brands_for
+
+MAX_LIVE_IDS = PAGE_SIZE
+
+
+def _filters(request: HttpRequest) -> tuple[QueueFilterForm, QueueFilters]:
+    form = QueueFilterForm(request.GET)
+    form.is_valid()  # invalid fields fall back to their defaults; the form shows what was wrong
+    return form, form.to_filters()
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 class QueueView(RoleRequiredMixin, TemplateView):
-    minimum_role = Role.AGENT
+    """/inbox/: one queue across the user's brands and channels."""
+
     template_name = "inbox/queue.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["brands"] = list(brands_for(self.request.user))
+        user = self.request.user
+        form, filters = _filters(self.request)
+        brands = list(brands_for(user))
+        brand_ids = [brand.pk for brand in brands]
+        try:
+            page = queue_page(user, filters, now=timezone.now(), cursor=None)
+        except ValueError:
+            raise Http404("This page of the queue does not exist.") from None
+        availability = AgentAvailability.objects.filter(user_id=cast(User, user).pk).first()
+        context.update(
+            form=form,
+            filters=filters,
+            brands=brands,
+            page=page,
+            tags=Tag.objects.filter(brand_id__in=brand_ids).order_by("name"),
+            teams=Team.objects.filter(brand_id__in=brand_ids),
+            people=User.objects.filter(brands__pk__in=brand_ids).distinct().order_by("username"),
+            filter_query=_query_without(self.request, "cursor", "ids"),
+            bulk_actions=list(bulk.REGISTRY.values()),
+            on_shift=bool(availability and availability.on_shift),
+        )
         return context
+
+
+class QueueRowsView(RoleRequiredMixin, View):
+    """The rows partial: the next keyset page ("load more"), or given ids refreshed live."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _, filters = _filters(request)
+        now = timezone.now()
+        if "ids" in request.GET:
+            try:
+                ids = [int(part) for part in request.GET["ids"].split(",") if part][:MAX_LIVE_IDS]
+            except ValueError:
+                return HttpResponseBadRequest("ids must be conversation numbers separated by commas.")
+            rows = queue_rows(request.user, filters, ids=ids, now=now)
+            return render(request, "inbox/_live_rows.html", {"rows": rows, "asked": ids})
+        try:
+            page = queue_page(request.user, filters, now=now, cursor=request.GET.get("cursor") or None)
+        except ValueError as error:
+            return HttpResponseBadRequest(str(error))
+        context = {"page": page, "filter_query": _query_without(request, "cursor", "ids")}
+        return render(request, "inbox/_rows.html", context)
+
+
+class QueueCountsView(RoleRequiredMixin, View):
+    """How many conversations each status, assignee and SLA choice holds (loaded after the list)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _, filters = _filters(request)
+        counts = queue_counts(request.user, filters, timezone.now())
+        return render(request, "inbox/_counts.html", {"counts": counts, "filters": filters})
+
+
+class ShiftView(RoleRequiredMixin, View):
+    """Start or end one's shift: round-robin only hands conversations to people on shift."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        on_shift = request.POST.get("on_shift") == "1"
+        workflow.do_set_availability(user=cast(User, request.user), on_shift=on_shift, seen=True)
+        messages.info(request, "You are on shift." if on_shift else "You are off shift.")
+        return HttpResponseRedirect(reverse("inbox:queue"))
+
+
+class BulkStartView(RoleRequiredMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = BulkForm(request.POST)
+        if not form.is_valid():
+            errors = "; ".join(str(message) for problems in form.errors.values() for message in problems)
+            return render(request, "inbox/_bulk_job.html", {"error": errors}, status=400)
+        try:
+            job = bulk.start_bulk_job(
+                actor=cast(User, request.user),
+                action=form.cleaned_data["action"],
+                conversation_ids=form.cleaned_data["conversation_ids"],
+                params=form.cleaned_data["params"] or {},
+            )
+        except ValidationError as error:
+            return render(request, "inbox/_bulk_job.html", {"error": error.messages[0]}, status=400)
+        return render(request, "inbox/_bulk_job.html", {"job": job})
+
+
+class BulkJobView(RoleRequiredMixin, View):
+    """A bulk job's progress and per-conversation results (only its owner sees it)."""
+
+    def get(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        job = BulkJob.objects.filter(pk=job_id, user_id=cast(User, request.user).pk).first()
+        if job is None:
+            raise Http404("No such bulk job.")
+        return render(request, "inbox/_bulk_job.html", {"job": job})

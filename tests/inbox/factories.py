@@ -65,6 +65,6 @@ class MessageFactory(factory.django.DjangoModelFactory):
 
 
 def conversation_with_message(brand, text: str = "Hello, my order is late", **kwargs) -> Conversation:
-    conversation = ConversationFactory(brand=brand, **kwargs)
+    conversation = ConversationFactory.create(brand=brand, **kwargs)
     MessageFactory(conversation=conversation, text=text, platform_time=conversation.first_inbound_at)
     return conversation

@@ -100,4 +100,3 @@ def test_newest_sort_walks_its_index(seeded):
 def test_search_uses_the_gin_index_on_message_text(seeded):
     plan = explain(page_queryset(seeded, QueueFilters(search="cafe", status="all")))
     assert "msg_search" in plan, plan
-

@@ -87,17 +87,13 @@ def test_assignee_filters(agent, brand):
 def test_brand_channel_sentiment_language_priority_filters_combine(agent, brand, other_brand):
     add_member(brand=other_brand, user=agent)
     facebook = AccountFactory(brand=brand, platform=Platform.FACEBOOK)
-    target = ConversationFactory(
-        brand=brand, account=facebook, sentiment=Sentiment.NEGATIVE, language="fr", priority=3
-    )
+    target = ConversationFactory(brand=brand, account=facebook, sentiment=Sentiment.NEGATIVE, language="fr", priority=3)
     ConversationFactory(brand=brand, account=facebook, sentiment=Sentiment.NEGATIVE, language="en", priority=3)
     ConversationFactory(brand=brand, sentiment=Sentiment.NEGATIVE, language="fr", priority=3)
     ConversationFactory(brand=brand, account=facebook, sentiment=Sentiment.POSITIVE, language="fr", priority=3)
     ConversationFactory(brand=brand, account=facebook, sentiment=Sentiment.NEGATIVE, language="fr", priority=0)
     ConversationFactory(brand=other_brand, sentiment=Sentiment.NEGATIVE, language="fr", priority=3)
-    combined = page(
-        agent, brand=brand.pk, channel="facebook", sentiment="negative", language="fr", min_priority=2
-    )
+    combined = page(agent, brand=brand.pk, channel="facebook", sentiment="negative", language="fr", min_priority=2)
     assert ids(combined) == [target.pk]
     assert len(ids(page(agent, brand=other_brand.pk))) == 1
 

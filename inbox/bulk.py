@@ -1,0 +1,114 @@
+"""Bulk actions over many conversations: a registry of actions a worker applies one conversation at a time.
+
+An action is a function (actor, conversation_id, params) -> short result text; it raises WorkflowError,
+PermissionDenied or ValidationError for an item it refuses, and that item is reported, not the whole job.
+Other parts add actions with `register` (the reply work adds "acknowledge with a saved reply").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from inbox.events import publish_to_user_on_commit
+from inbox.models import BulkJob, BulkJobStatus, Status
+from inbox.services import workflow
+from monitoring.selectors import brands_for
+
+ActionFunction = Callable[[User, int, dict[str, Any]], str]
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    name: str
+    label: str
+    run: ActionFunction
+
+
+REGISTRY: dict[str, BulkAction] = {}
+
+
+def register(name: str, label: str, run: ActionFunction) -> None:
+    REGISTRY[name] = BulkAction(name=name, label=label, run=run)
+
+
+def _resolve(actor: User, conversation_id: int, params: dict[str, Any]) -> str:
+    workflow.do_change_status(actor=actor, conversation_id=conversation_id, status=Status.RESOLVED)
+    return "Resolved"
+
+
+def _assign(actor: User, conversation_id: int, params: dict[str, Any]) -> str:
+    raw = params.get("assignee")
+    assignee = actor if raw in (None, "", "me") else User.objects.filter(pk=int(str(raw))).first()
+    if assignee is None:
+        raise workflow.WorkflowError("That person does not exist.")
+    workflow.do_assign(actor=actor, conversation_id=conversation_id, assignee=assignee)
+    return f"Assigned to {assignee.get_username()}"
+
+
+def _tag(actor: User, conversation_id: int, params: dict[str, Any]) -> str:
+    tag = workflow.do_add_tag(actor=actor, conversation_id=conversation_id, name=str(params.get("tag", "")))
+    return f"Tagged {tag.name}"
+
+
+register("resolve", "Resolve", _resolve)
+register("assign", "Assign", _assign)
+register("tag", "Tag", _tag)
+
+
+# ---------------------------------------------------------------- jobs
+
+
+class BulkError(ValidationError):
+    pass
+
+
+@transaction.atomic
+def start_bulk_job(*, actor: User, action: str, conversation_ids: list[int], params: dict[str, Any]) -> BulkJob:
+    """Record the job and hand it to a worker after commit; only the actor's brands' conversations count."""
+    from inbox.tasks import run_bulk_job
+
+    if action not in REGISTRY:
+        raise BulkError(f"{action!r} is not a bulk action.")
+    job = BulkJob.objects.create(user=actor, action=action, params=params, conversation_ids=conversation_ids)
+    transaction.on_commit(lambda: run_bulk_job.delay(job.pk))
+    return job
+
+
+def _run_item(job: BulkJob, actor: User, conversation_id: int) -> dict[str, Any]:
+    if not brands_for(actor).filter(conversations__pk=conversation_id).exists():
+        return {"ok": False, "detail": "Not found in your brands."}
+    try:
+        detail = REGISTRY[job.action].run(actor, conversation_id, job.params)
+    except (PermissionDenied, ValidationError) as error:
+        message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+        return {"ok": False, "detail": message}
+    return {"ok": True, "detail": detail}
+
+
+def run_bulk_job(*, job_id: int) -> BulkJob:
+    """Apply the job's action to each conversation not done yet (safe to run again after a crash)."""
+    job = BulkJob.objects.select_related("user").get(pk=job_id)
+    if job.status == BulkJobStatus.DONE:
+        return job
+    job.status = BulkJobStatus.RUNNING
+    job.save(update_fields=["status"])
+    for conversation_id in job.conversation_ids:
+        if str(conversation_id) in job.results:
+            continue
+        with transaction.atomic():
+            job.results[str(conversation_id)] = _run_item(job, job.user, conversation_id)
+            job.save(update_fields=["results"])
+            publish_to_user_on_commit(user_id=job.user_id, kind="bulk.progress", payload={"job_id": job.pk})
+    with transaction.atomic():
+        job.status = BulkJobStatus.DONE
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "finished_at"])
+        publish_to_user_on_commit(user_id=job.user_id, kind="bulk.progress", payload={"job_id": job.pk})
+    return job

@@ -1,0 +1,285 @@
+// Promptly inbox: the live socket (with reconnect), live queue rows, presence and typing, keyboard shortcuts.
+// No framework: plain DOM plus htmx, which the base template loads.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("inbox") || document.getElementById("conversation");
+  if (!root) return;
+  var onQueue = root.id === "inbox";
+  var conversationId = onQueue ? null : Number(root.dataset.conversationId);
+  var me = Number(root.dataset.me || 0);
+  var liveState = document.getElementById("live-state");
+  var socket = null;
+  var retryDelay = 1000;
+  var TYPING_EVERY_MS = 2000;
+  var TYPING_SHOWN_MS = 6000;
+  var HEARTBEAT_MS = 20000;
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function setLiveState(text) {
+    if (liveState) liveState.textContent = text;
+  }
+
+  function send(message) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }
+
+  // ------------------------------------------------------------ socket with reconnect
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + root.dataset.liveUrl);
+    socket.onopen = function () {
+      retryDelay = 1000;
+      setLiveState("live");
+      if (conversationId) send({ type: "view", conversation_id: conversationId });
+    };
+    socket.onmessage = function (event) {
+      var message;
+      try { message = JSON.parse(event.data); } catch (error) { return; }
+      handle(message);
+    };
+    socket.onclose = function () {
+      setLiveState("reconnecting…");
+      setTimeout(connect, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 30000);
+    };
+  }
+
+  function handle(message) {
+    if (message.kind === "conversation.created" || message.kind === "conversation.updated") {
+      var ids = (message.conversation_ids || []).map(Number);
+      if (onQueue) refreshRows(ids, message.kind === "conversation.created");
+      else if (ids.indexOf(conversationId) !== -1) refreshConversation();
+    } else if (message.kind === "presence" && message.conversation_id === conversationId) {
+      showPresence(message);
+    } else if (message.kind === "bulk.progress") {
+      refreshBulkJob(message.job_id);
+    }
+  }
+
+  // ------------------------------------------------------------ queue: live rows, selection, bulk
+
+  var list = document.getElementById("queue-list");
+
+  function refreshRows(ids, created) {
+    if (!ids.length || !list) return;
+    var url = root.dataset.rowsUrl + "?" + (root.dataset.filterQuery ? root.dataset.filterQuery + "&" : "") + "ids=" + ids.join(",");
+    fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        var holder = document.createElement("template");
+        holder.innerHTML = html;
+        ids.forEach(function (id) {
+          var fresh = holder.content.querySelector("#conv-" + id);
+          var current = document.getElementById("conv-" + id);
+          if (fresh && current) {
+            var picked = current.querySelector(".pick").checked;
+            var wasCurrent = current.classList.contains("current");
+            current.replaceWith(fresh);
+            fresh.querySelector(".pick").checked = picked;
+            if (wasCurrent) fresh.classList.add("current");
+          } else if (fresh && created) {
+            fresh.classList.add("fresh");
+            list.insertBefore(fresh, list.firstChild);
+          } else if (current && !fresh) {
+            current.remove();
+          }
+          if (fresh && window.htmx) htmx.process(fresh);
+        });
+        var empty = document.getElementById("queue-empty");
+        if (empty && list.querySelector(".row")) empty.remove();
+        document.body.dispatchEvent(new Event("refresh-counts"));
+        tickCountdowns();
+      });
+  }
+
+  function pickedIds() {
+    return Array.prototype.map.call(document.querySelectorAll("#queue-list .pick:checked"), function (box) { return box.value; });
+  }
+
+  function updateSelection() {
+    var ids = pickedIds();
+    var field = document.getElementById("bulk-ids");
+    var count = document.getElementById("bulk-count");
+    if (field) field.value = ids.join(",");
+    if (count) count.textContent = ids.length + " selected";
+  }
+
+  function refreshBulkJob(jobId) {
+    var box = document.getElementById("bulk-job-" + jobId);
+    if (box && window.htmx) htmx.ajax("GET", box.dataset.jobUrl, { target: "#bulk-job", swap: "innerHTML" });
+  }
+
+  if (onQueue) {
+    document.addEventListener("change", function (event) {
+      if (event.target.classList && event.target.classList.contains("pick")) updateSelection();
+      if (event.target.closest && event.target.closest("#filters") && event.target.tagName === "SELECT") {
+        event.target.form.submit();
+      }
+    });
+    var bulkForm = document.getElementById("bulk");
+    if (bulkForm) {
+      bulkForm.addEventListener("htmx:configRequest", function (event) {
+        var params = { assignee: document.getElementById("bulk-assignee").value, tag: document.getElementById("bulk-tag").value };
+        event.detail.parameters.params = JSON.stringify(params);
+        event.detail.parameters.conversation_ids = pickedIds().join(",");
+      });
+    }
+  }
+
+  // ------------------------------------------------------------ conversation: presence, typing, refresh
+
+  var typingSeen = {};
+  var lastViewers = [];
+
+  function nameList(people) {
+    return people.map(function (person) { return person.name; }).join(", ");
+  }
+
+  function showPresence(message) {
+    var box = document.getElementById("presence");
+    if (!box) return;
+    lastViewers = (message.viewers || []).filter(function (person) { return person.id !== me; });
+    var now = Date.now();
+    (message.typing || []).forEach(function (person) { if (person.id !== me) typingSeen[person.id] = { name: person.name, until: now + TYPING_SHOWN_MS }; });
+    renderPresence();
+  }
+
+  function renderPresence() {
+    var box = document.getElementById("presence");
+    if (!box) return;
+    var now = Date.now();
+    var typing = [];
+    Object.keys(typingSeen).forEach(function (id) {
+      if (typingSeen[id].until > now) typing.push(typingSeen[id]); else delete typingSeen[id];
+    });
+    box.textContent = "";
+    if (lastViewers.length) {
+      var viewing = document.createElement("span");
+      viewing.className = "viewing";
+      viewing.textContent = "Also viewing: " + nameList(lastViewers) + ". ";
+      box.appendChild(viewing);
+    }
+    if (typing.length) {
+      var typingLine = document.createElement("span");
+      typingLine.className = "typing";
+      typingLine.textContent = nameList(typing) + (typing.length === 1 ? " is" : " are") + " typing a reply…";
+      box.appendChild(typingLine);
+    }
+  }
+
+  function refreshConversation() {
+    if (!window.htmx) return;
+    htmx.ajax("GET", root.dataset.threadUrl, { target: "#thread", swap: "innerHTML" });
+    var panel = document.getElementById("panel");
+    // Do not pull the panel from under someone writing a note or a tag.
+    if (panel && !panel.contains(document.activeElement)) {
+      htmx.ajax("GET", root.dataset.panelUrl, { target: "#panel", swap: "innerHTML" });
+    }
+  }
+
+  if (!onQueue) {
+    var lastTypingSent = 0;
+    document.addEventListener("input", function (event) {
+      if (!event.target.closest || !event.target.closest("[data-composer], #composer-slot")) return;
+      var now = Date.now();
+      if (now - lastTypingSent < TYPING_EVERY_MS) return;
+      lastTypingSent = now;
+      send({ type: "typing", conversation_id: conversationId });
+    });
+    setInterval(renderPresence, 1000);
+    window.addEventListener("pagehide", function () { send({ type: "leave" }); });
+  }
+
+  // ------------------------------------------------------------ countdowns
+
+  function span(seconds) {
+    var minutes = Math.floor(Math.abs(seconds) / 60);
+    if (minutes < 60) return minutes + " min";
+    var hours = Math.floor(minutes / 60);
+    if (hours < 48) return hours + " h " + String(minutes % 60).padStart(2, "0") + " min";
+    return Math.floor(hours / 24) + " days";
+  }
+
+  function tickCountdowns() {
+    document.querySelectorAll("time.countdown").forEach(function (element) {
+      var due = Date.parse(element.getAttribute("datetime"));
+      if (isNaN(due)) return;
+      var seconds = (due - Date.now()) / 1000;
+      element.textContent = seconds > 0 ? "due in " + span(seconds) : "overdue by " + span(seconds);
+    });
+  }
+  setInterval(tickCountdowns, 30000);
+
+  // ------------------------------------------------------------ keyboard shortcuts
+
+  function typingInField(event) {
+    var tag = event.target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || event.target.isContentEditable;
+  }
+
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("#queue-list .row")); }
+
+  function currentRow() { return document.querySelector("#queue-list .row.current"); }
+
+  function move(step) {
+    var all = rows();
+    if (!all.length) return;
+    var index = all.indexOf(currentRow());
+    var next = all[Math.max(0, Math.min(all.length - 1, index === -1 ? 0 : index + step))];
+    all.forEach(function (row) { row.classList.remove("current"); });
+    next.classList.add("current");
+    next.scrollIntoView({ block: "nearest" });
+  }
+
+  function post(url, fields) {
+    var body = new URLSearchParams(fields);
+    return fetch(url, { method: "POST", credentials: "same-origin", body: body, headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" } });
+  }
+
+  function focusComposer() {
+    var field = document.querySelector("[data-composer] textarea, #composer-slot textarea");
+    if (field) field.focus();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typingInField(event)) {
+      if (event.key === "Escape") event.target.blur();
+      return;
+    }
+    var row = currentRow();
+    if (event.key === "/") {
+      event.preventDefault();
+      var search = document.getElementById("queue-search");
+      if (search) search.focus(); else location.href = "/inbox/#search";
+    } else if (onQueue && (event.key === "j" || event.key === "k")) {
+      move(event.key === "j" ? 1 : -1);
+    } else if (onQueue && (event.key === "Enter" || event.key === "o") && row) {
+      location.href = row.dataset.url;
+    } else if (onQueue && event.key === "x" && row) {
+      var box = row.querySelector(".pick");
+      box.checked = !box.checked;
+      updateSelection();
+    } else if (event.key === "r") {
+      event.preventDefault();
+      if (onQueue && row) location.href = row.dataset.url + "#reply"; else focusComposer();
+    } else if (event.key === "e") {
+      if (onQueue && row) post(row.dataset.statusUrl, { status: "resolved" });
+      else if (!onQueue) document.getElementById("resolve-button").click();
+    } else if (event.key === "a") {
+      if (onQueue && row) post(row.dataset.assignUrl, { assignee: "me" });
+      else if (!onQueue) document.getElementById("claim-button").click();
+    }
+  });
+
+  if (location.hash === "#search") { var searchBox = document.getElementById("queue-search"); if (searchBox) searchBox.focus(); }
+  if (location.hash === "#reply") focusComposer();
+  setInterval(function () { send({ type: "ping" }); }, HEARTBEAT_MS);
+  connect();
+})();
