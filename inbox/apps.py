@@ -10,3 +10,7 @@ class InboxConfig(AppConfig):
 
         # The built-in bulk actions register themselves; the worker needs them too.
         from inbox import bulk  # noqa: F401
+        from inbox.receivers import route_new_conversations
+        from inbox.signals import messages_ingested
+
+        messages_ingested.connect(route_new_conversations, dispatch_uid="inbox.round_robin")

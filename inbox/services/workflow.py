@@ -43,8 +43,6 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.RESOLVED: {Status.OPEN, Status.SPAM},
     Status.SPAM: {Status.OPEN},
 }
-# A customer writing again wakes these up: the team owes them an answer again.
-REOPENED_BY_INBOUND = {Status.RESOLVED, Status.SNOOZED, Status.PENDING}
 # Still on someone's plate, for the round-robin cap.
 ON_PLATE = [Status.NEW, Status.OPEN, Status.PENDING]
 ONLINE_WITHIN = dt.timedelta(seconds=90)
@@ -134,22 +132,6 @@ def do_change_status(
     check_status_change(conversation=conversation, status=status, snoozed_until=snoozed_until)
     _set_status(conversation=conversation, actor=actor, status=status, until=snoozed_until)
     return conversation
-
-
-@transaction.atomic
-def do_reopen_for_inbound(*, conversation_ids: Iterable[int]) -> list[int]:
-    """A customer wrote again: resolved, snoozed and pending conversations open again (ingest calls this).
-
-    Returns the ids that changed. Spam stays spam; new and open stay as they are.
-    """
-    reopened = []
-    locked = Conversation.objects.select_for_update().filter(
-        pk__in=list(conversation_ids), status__in=REOPENED_BY_INBOUND
-    )
-    for conversation in locked.order_by("pk"):
-        _set_status(conversation=conversation, actor=None, status=Status.OPEN, until=None)
-        reopened.append(conversation.pk)
-    return reopened
 
 
 @transaction.atomic

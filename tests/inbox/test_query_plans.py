@@ -34,11 +34,11 @@ WITH c AS (
 )
 INSERT INTO inbox_message (conversation_id, account_id, external_id, direction, visibility, in_reply_to, text,
     url, platform_time, received_at, language, sentiment, priority, raw, is_automated, delivery_status,
-    delivery_error, created_at)
+    delivery_error, created_at, matched_query)
 SELECT c.id, c.account_id, 'm-' || c.id || '-' || n, 'in', 'public', '',
        (ARRAY['my order is late', 'great coffee today', 'refund please', 'café froid'])[1 + (c.id + n) %% 4]
          || ' ' || md5(c.id::text || n::text),
-       '', c.last_message_at, c.last_message_at, 'en', 'neutral', 0, '{}', false, '', '', %(now)s
+       '', c.last_message_at, c.last_message_at, 'en', 'neutral', 0, '{}', false, '', '', %(now)s, false
 FROM c CROSS JOIN generate_series(1, 3) AS n;
 """
 
@@ -89,7 +89,7 @@ def test_deeper_keyset_page_reads_conversations_through_an_index(seeded):
     plan = explain(page_queryset(seeded, QueueFilters(), cursor=first.next_cursor))
     # The planner may walk the urgency index or the brand's (brand, status, due) index: either way no seq scan.
     assert "Seq Scan on inbox_conversation" not in plan, plan
-    assert re.search(r"Index Scan using (conv_open_work_due|conv_queue_due) on inbox_conversation", plan), plan
+    assert re.search(r"Index Scan (using|on) (conv_open_work_due|conv_queue_due)", plan), plan
 
 
 def test_newest_sort_walks_its_index(seeded):
