@@ -35,6 +35,13 @@ $$;
 DROP_FOLD_FUNCTION = "DROP FUNCTION IF EXISTS promptly_fold(text);"
 
 
+class Joined(Func):
+    """(a || ' ' || b): text concatenation that stays IMMUTABLE (CONCAT() is only STABLE, unfit for an index)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+
+
 class SearchDocument(Func):
     """to_tsvector('simple', promptly_fold(<text>)): the very expression the GIN indexes hold."""
 
@@ -47,7 +54,7 @@ class SearchDocument(Func):
 
     @classmethod
     def of_author(cls) -> SearchDocument:
-        return cls(Func(F("handle"), Value(" "), F("name"), function="", arg_joiner=" || "))
+        return cls(Joined(F("handle"), Value(" "), F("name")))
 
 
 def urgency_key() -> Coalesce:

@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='author',
-            index=django.contrib.postgres.indexes.GinIndex(inbox.search.SearchDocument(models.Func(models.F('handle'), models.Value(' '), models.F('name'), arg_joiner=' || ', function='')), name='author_search'),
+            index=django.contrib.postgres.indexes.GinIndex(inbox.search.SearchDocument(inbox.search.Joined(models.F('handle'), models.Value(' '), models.F('name'))), name='author_search'),
         ),
         migrations.AddIndex(
             model_name='message',
