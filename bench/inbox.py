@@ -16,6 +16,7 @@ import secrets
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack
@@ -97,7 +98,7 @@ SEARCH = (
 )
 
 
-def _heavy_indexes() -> list[tuple[type, object]]:
+def _heavy_indexes() -> list[tuple[Any, Any]]:
     from inbox.models import Author, Conversation, Message
 
     return [(model, index) for model in (Author, Conversation, Message) for index in model._meta.indexes]
@@ -147,7 +148,7 @@ def seed(size: int) -> dict:
     with connection.schema_editor() as editor:
         for model, index in _heavy_indexes():
             editor.remove_index(model, index)
-    params = {
+    params: dict[str, Any] = {
         "now": NOW,
         "authors": AUTHORS,
         "size": size,
