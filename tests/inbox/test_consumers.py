@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import pytest
@@ -21,6 +22,23 @@ from tests.conftest import PASSWORD
 from tests.inbox.factories import ConversationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_async(scenario) -> None:
+    """Run the scenario on a fresh event loop in its own thread (Playwright may own this thread's loop)."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(scenario())
+        except BaseException as error:  # noqa: BLE001  (handed back to the test thread below)
+            failure.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=60)
+    if failure:
+        raise failure[0]
 
 
 def socket_for(user=None) -> WebsocketCommunicator:
@@ -71,7 +89,7 @@ def test_anonymous_visitors_are_refused():
         assert not connected
         assert code == 4403
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_members_hear_their_brands_changes_and_nobody_else_does(agent, brand, stranger):
@@ -89,7 +107,7 @@ def test_members_hear_their_brands_changes_and_nobody_else_does(agent, brand, st
         await mine.disconnect()
         await theirs.disconnect()
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_viewers_see_each_other_typing_is_throttled_and_leaving_clears(agent, colleague, brand):
@@ -122,7 +140,7 @@ def test_viewers_see_each_other_typing_is_throttled_and_leaving_clears(agent, co
         assert left["typing"] == []
         await bob.disconnect()
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_typing_only_counts_in_the_conversation_one_views(agent, colleague, brand):
@@ -137,7 +155,7 @@ def test_typing_only_counts_in_the_conversation_one_views(agent, colleague, bran
         await ann.disconnect()
         await bob.disconnect()
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_viewing_another_brands_conversation_is_refused(brand, stranger):
@@ -152,7 +170,7 @@ def test_viewing_another_brands_conversation_is_refused(brand, stranger):
         assert (await presence.who_is_here(conversation.pk))["viewers"] == []
         await socket.disconnect()
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_a_tab_that_vanished_without_goodbye_lapses(brand):
@@ -164,7 +182,7 @@ def test_a_tab_that_vanished_without_goodbye_lapses(brand):
         assert [p["name"] for p in here["viewers"]] == ["alive"]
         await presence._redis().delete(key)
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_connecting_marks_the_agent_online(agent):
@@ -175,6 +193,6 @@ def test_connecting_marks_the_agent_online(agent):
         await asyncio.sleep(0.3)
         await socket.disconnect()
 
-    asyncio.run(scenario())
+    run_async(scenario)
     agent.availability.refresh_from_db()
     assert agent.availability.last_seen_at is not None
