@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import stack
+import _stack as stack
 
 BRANDS = 10
 MY_BRANDS = 2  # the bench agent works on 2 of the 10 brands
@@ -269,10 +269,10 @@ def scenarios(client, world: dict) -> list[tuple[str, str, str, dict]]:
             {**base, "at": _moment(newest_micros), "pk": newest_id},
         ),
         (
-            "unassigned + negative + fr",
-            "assignee=unassigned&sentiment=negative&language=fr",
+            "unassigned + negative + de",
+            "assignee=unassigned&sentiment=negative&language=de",
             BARE_PAGE.format(
-                extra=" AND c.assignee_id IS NULL AND c.sentiment = 'negative' AND c.language = 'fr'", order=URGENT
+                extra=" AND c.assignee_id IS NULL AND c.sentiment = 'negative' AND c.language = 'de'", order=URGENT
             ),
             base,
         ),

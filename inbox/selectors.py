@@ -107,7 +107,12 @@ class QueueFilters:
 
 
 def conversations_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(brand__in=brands_for(user).values("pk"))
+    """The conversations of the user's brands.
+
+    The brand ids are read first (one small query) and inlined: with literal ids the planner knows
+    how much of the table they hold and walks the queue's order index instead of sorting a backlog.
+    """
+    return Conversation.objects.filter(brand_id__in=list(brands_for(user).values_list("pk", flat=True)))
 
 
 def conversation_for(user: AbstractBaseUser | AnonymousUser, conversation_id: int) -> Conversation | None:

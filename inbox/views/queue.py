@@ -17,9 +17,10 @@ from accounts.models import User
 from accounts.permissions import RoleRequiredMixin
 from inbox import bulk
 from inbox.forms import BulkForm, QueueFilterForm
-from inbox.models import AgentAvailability, BulkJob, Tag, Team
+from inbox.models import AgentAvailability, BulkJob, Conversation, Tag, Team, Visibility
 from inbox.selectors import PAGE_SIZE, QueueFilters, queue_counts, queue_page, queue_rows
 from inbox.services import workflow
+from monitoring.models import Platform
 from monitoring.selectors import brands_for
 
 MAX_LIVE_IDS = PAGE_SIZE
@@ -29,6 +30,19 @@ def _filters(request: HttpRequest) -> tuple[QueueFilterForm, QueueFilters]:
     form = QueueFilterForm(request.GET)
     form.is_valid()  # invalid fields fall back to their defaults; the form shows what was wrong
     return form, form.to_filters()
+
+
+def _present(rows: list[Conversation]) -> list[Conversation]:
+    """Precompute what each row shows, so rendering 50 rows stays cheap (no reverse() per link)."""
+    root = reverse("inbox:queue")
+    platforms = dict(Platform.choices)
+    for row in rows:
+        row.url = f"{root}c/{row.pk}/"  # type: ignore[attr-defined]
+        author = row.author
+        row.author_label = (author.name or author.handle) if author else "Unknown author"  # type: ignore[attr-defined]
+        channel = platforms.get(row.account.platform, row.account.platform)
+        row.channel_label = f"{channel} · DM" if row.visibility == Visibility.PRIVATE else channel  # type: ignore[attr-defined]
+    return rows
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
@@ -53,6 +67,7 @@ class QueueView(RoleRequiredMixin, TemplateView):
             page = queue_page(user, filters, now=timezone.now(), cursor=None)
         except ValueError:
             raise Http404("This page of the queue does not exist.") from None
+        _present(page.rows)
         availability = AgentAvailability.objects.filter(user_id=cast(User, user).pk).first()
         context.update(
             form=form,
@@ -80,12 +95,13 @@ class QueueRowsView(RoleRequiredMixin, View):
                 ids = [int(part) for part in request.GET["ids"].split(",") if part][:MAX_LIVE_IDS]
             except ValueError:
                 return HttpResponseBadRequest("ids must be conversation numbers separated by commas.")
-            rows = queue_rows(request.user, filters, ids=ids, now=now)
+            rows = _present(queue_rows(request.user, filters, ids=ids, now=now))
             return render(request, "inbox/_live_rows.html", {"rows": rows, "asked": ids})
         try:
             page = queue_page(request.user, filters, now=now, cursor=request.GET.get("cursor") or None)
         except ValueError as error:
             return HttpResponseBadRequest(str(error))
+        _present(page.rows)
         context = {"page": page, "filter_query": _query_without(request, "cursor", "ids")}
         return render(request, "inbox/_rows.html", context)
 
