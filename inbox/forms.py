@@ -26,6 +26,7 @@ class QueueFilterForm(forms.Form):
     language = forms.RegexField(required=False, regex=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$", max_length=8)
     min_priority = forms.IntegerField(required=False, min_value=0, max_value=32767)
     tag = forms.IntegerField(required=False, min_value=1)
+    query = forms.IntegerField(required=False, min_value=1)
     sla = forms.ChoiceField(required=False, choices=[("", "Any SLA state")] + [(s.value, s.label) for s in SlaState])
     q = forms.CharField(required=False, max_length=MAX_SEARCH_LENGTH, strip=True)
     sort = forms.ChoiceField(
@@ -46,6 +47,7 @@ class QueueFilterForm(forms.Form):
             language=data.get("language") or "",
             min_priority=data.get("min_priority"),
             tag=data.get("tag"),
+            matched_query=data.get("query"),
             sla=SlaState(data["sla"]) if data.get("sla") else None,
             search=data.get("q") or "",
             sort=Sort(data.get("sort") or Sort.URGENT),

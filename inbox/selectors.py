@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -27,6 +27,7 @@ from django.db.models.functions import Substr
 
 from inbox.models import OPEN_WORK, Author, Conversation, Direction, Message, Status, Tag
 from inbox.search import NO_DEADLINE, SearchDocument, search_query, urgency_key
+from monitoring.models import MessageQueryMatch, MonitoredQuery
 from monitoring.selectors import brands_for
 
 PAGE_SIZE = 50
@@ -100,10 +101,10 @@ class QueueFilters:
     language: str = ""
     min_priority: int | None = None
     tag: int | None = None
+    matched_query: int | None = None  # a MonitoredQuery id: conversations with a message it matched
     sla: SlaState | None = None
     search: str = ""
     sort: Sort = Sort.URGENT
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def conversations_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Conversation]:
@@ -178,6 +179,9 @@ def _base_q(filters: QueueFilters) -> Q:
         condition &= Q(priority__gte=filters.min_priority)
     if filters.tag is not None:
         condition &= Q(tag_links__tag_id=filters.tag)
+    if filters.matched_query is not None:
+        matches = MessageQueryMatch.objects.filter(query_id=filters.matched_query).values("conversation_id")
+        condition &= Q(pk__in=matches)
     return condition & _search_q(filters.search)
 
 
@@ -245,10 +249,20 @@ def _last_inbound_text() -> Subquery:
     return Subquery(latest.annotate(snippet=Substr("text", 1, SNIPPET_LENGTH)).values("snippet")[:1])
 
 
+# The columns a queue row shows (wide ones such as raw payloads and credentials stay in the database).
+ROW_FIELDS = [
+    *("id", "brand_id", "account_id", "author_id", "assignee_id", "team_id", "status", "visibility", "subject"),
+    *("sentiment", "language", "priority", "response_due_at", "last_message_at", "snoozed_until"),
+    *("author__handle", "author__name", "account__platform", "brand__name", "brand__first_response_target_minutes"),
+    *("assignee__username", "team__name"),
+]
+
+
 def _with_row_data(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
     """What a queue row shows, in one query plus one for tags, whatever the page size."""
     return (
         queryset.select_related("author", "account", "brand", "assignee", "team")
+        .only(*ROW_FIELDS)
         .annotate(snippet=_last_inbound_text())
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
     )
@@ -340,3 +354,8 @@ def last_outbound(conversation: Conversation) -> Message | None:
         .only("pk", "created_at")
         .first()
     )
+
+
+def matched_queries(conversation: Conversation) -> QuerySet[MonitoredQuery]:
+    """The brand's monitored queries that matched a message of this conversation."""
+    return MonitoredQuery.objects.filter(matches__conversation=conversation).distinct().order_by("name")

@@ -18,7 +18,14 @@ from accounts.models import User
 from accounts.permissions import RoleRequiredMixin
 from inbox.forms import AssignForm, NoteForm, StatusForm, TagForm
 from inbox.models import Conversation, Status, Team
-from inbox.selectors import conversation_for, earlier_conversations, last_outbound, sla_state_of, thread
+from inbox.selectors import (
+    conversation_for,
+    earlier_conversations,
+    last_outbound,
+    matched_queries,
+    sla_state_of,
+    thread,
+)
 from inbox.services import workflow
 
 
@@ -44,6 +51,7 @@ def sidebar_context(conversation: Conversation) -> dict[str, Any]:
         "notes": list(conversation.notes.select_related("author")),
         "history": list(conversation.events.select_related("actor").order_by("-created_at", "-id")[:50]),
         "tags": list(conversation.tags.order_by("name")),
+        "queries": list(matched_queries(conversation)),
         "teams": list(Team.objects.filter(brand_id=conversation.brand_id)),
         "people": list(conversation.brand.members.filter(is_active=True).order_by("username")),
         "statuses": Status.choices,

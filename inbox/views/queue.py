@@ -20,7 +20,7 @@ from inbox.forms import BulkForm, QueueFilterForm
 from inbox.models import AgentAvailability, BulkJob, Conversation, Tag, Team, Visibility
 from inbox.selectors import PAGE_SIZE, QueueFilters, queue_counts, queue_page, queue_rows
 from inbox.services import workflow
-from monitoring.models import Platform
+from monitoring.models import MonitoredQuery, Platform
 from monitoring.selectors import brands_for
 
 MAX_LIVE_IDS = PAGE_SIZE
@@ -75,6 +75,7 @@ class QueueView(RoleRequiredMixin, TemplateView):
             brands=brands,
             page=page,
             tags=Tag.objects.filter(brand_id__in=brand_ids).order_by("name"),
+            queries=MonitoredQuery.objects.filter(brand_id__in=brand_ids).order_by("name"),
             teams=Team.objects.filter(brand_id__in=brand_ids),
             people=User.objects.filter(brands__pk__in=brand_ids).distinct().order_by("username"),
             filter_query=_query_without(self.request, "cursor", "ids"),

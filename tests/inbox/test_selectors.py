@@ -105,6 +105,18 @@ def test_tag_and_team_filters(agent, brand):
     assert ids(page(agent, tag=tag.pk)) == [tagged.pk]
 
 
+def test_matched_query_filter(agent, brand):
+    from inbox.models import Message
+    from monitoring.models import MessageQueryMatch, MonitoredQuery
+
+    matched = conversation_with_message(brand, text="the espresso is cold")
+    conversation_with_message(brand, text="hello")
+    query = MonitoredQuery.objects.create(brand=brand, name="Cold coffee", query="espresso")
+    message = Message.objects.get(conversation=matched)
+    MessageQueryMatch.objects.create(message=message, query=query, conversation=matched, matched_at=NOW)
+    assert ids(page(agent, matched_query=query.pk)) == [matched.pk]
+
+
 def test_sla_states_follow_the_75_percent_rule(agent, brand):
     # The brand's target is 120 minutes: at risk in the last 30.
     breached = ConversationFactory(brand=brand, response_due_at=NOW - dt.timedelta(minutes=1))
