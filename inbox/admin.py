@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from inbox.models import Author, Conversation, Message, QuarantinedItem
+from inbox.models import AgentAvailability, Author, Conversation, InboxSettings, Message, QuarantinedItem, Team
 from monitoring.admin_actions import reprocess
 
 
@@ -33,6 +33,23 @@ class QuarantinedItemAdmin(admin.ModelAdmin):
     list_filter = ("stream",)
     readonly_fields = ("raw", "reason", "created_at")
     actions = [reprocess]
+
+
+@admin.register(InboxSettings)
+class InboxSettingsAdmin(admin.ModelAdmin):
+    list_display = ("brand", "round_robin", "max_open_per_agent")
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "brand")
+    list_filter = ("brand",)
+    filter_horizontal = ("members",)
+
+
+@admin.register(AgentAvailability)
+class AgentAvailabilityAdmin(admin.ModelAdmin):
+    list_display = ("user", "on_shift", "last_seen_at", "last_assigned_at")
 
 
 from inbox.sla import admin as sla_admin  # noqa: E402, F401  (SLA policies, with their preview)
