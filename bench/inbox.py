@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _stack as stack
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import start_stack
 
 BRANDS = 10
 MY_BRANDS = 2  # the bench agent works on 2 of the 10 brands
@@ -290,7 +290,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000, help="conversations to seed (messages: 3 x size)")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page measured")
     args = parser.parse_args()
-    stack.setup("inbox")
+    start_stack("inbox")
 
     from django.test import Client
 
