@@ -276,7 +276,8 @@ def test_query_count_is_constant_in_batch_size(account):
     small = _ingest_queries(account, 3, 1000)
     large = _ingest_queries(account, 300, 5000)
     assert small == large
-    assert large <= 16  # ingest and query matching: 11; the SLA clock: 5 (policies, messages, lock, clocks, insert)
+    # ingest and query matching: 11; the SLA clock: 5 (policies, messages, lock, clocks, insert); round-robin: 1
+    assert large <= 17
 
 
 def test_query_count_of_an_all_duplicate_batch(account, django_assert_num_queries):
