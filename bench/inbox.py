@@ -277,10 +277,10 @@ def scenarios(client, world: dict) -> list[tuple[str, str, str, dict]]:
             base,
         ),
         (
-            "search 'espresso17'",
-            "q=espresso17",
+            "search 'espresso117'",
+            "q=espresso117",
             BARE_PAGE.format(extra=SEARCH, order=URGENT),
-            {**base, "tsquery": "espresso17:*"},
+            {**base, "tsquery": "espresso117:*"},
         ),
     ]
 
