@@ -126,6 +126,9 @@ def main() -> int:
     except KeyboardInterrupt:
         print("\nStopping Promptly…", flush=True)
     finally:
+        # A second Ctrl-C (or a TERM sent to the whole group) must not cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stack.stop()
         embedded.stop_all()
     print("Stopped.")

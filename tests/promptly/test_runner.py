@@ -34,7 +34,7 @@ def _wait_for_line(process: subprocess.Popen, pattern: str, seconds: float) -> l
     raise AssertionError(f"runner never printed {pattern!r}; output:\n{''.join(lines)}")
 
 
-def test_runner_serves_login_and_stops_every_process_on_ctrl_c(tmp_path):
+def test_runner_serves_login_and_stops_every_process_on_ctrl_c_pressed_twice(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env |= {"PROMPTLY_DATA_DIR": str(tmp_path / "var"), "PROMPTLY_PORT": str(port), "PYTHONUNBUFFERED": "1"}
@@ -65,6 +65,8 @@ def test_runner_serves_login_and_stops_every_process_on_ctrl_c(tmp_path):
         pids |= {child.pid for pid in pids if psutil.pid_exists(pid) for child in psutil.Process(pid).children(True)}
         assert len(pids) >= 6  # runner, web, worker, beat, postgres, redis (and their children)
     finally:
+        runner.send_signal(signal.SIGINT)
+        time.sleep(0.3)  # an impatient second Ctrl-C must not cut the clean-up short
         runner.send_signal(signal.SIGINT)
         runner.wait(timeout=60)
 
