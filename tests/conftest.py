@@ -105,3 +105,12 @@ def sandbox_url(asgi_server: str, settings: Any) -> Iterator[str]:
     mount(True)
     yield f"{asgi_server}/sandbox"
     mount(False)
+
+
+@pytest.fixture
+def platforms(sandbox_url: str, settings: Any) -> Iterator[str]:
+    """Route tweepy and facebook-sdk to the sandbox; a short timeout so slow answers fail fast."""
+    settings.PROMPTLY_X_API_URL = f"{sandbox_url}/x"
+    settings.PROMPTLY_GRAPH_API_URL = f"{sandbox_url}/graph"
+    settings.PROMPTLY_HTTP_TIMEOUT_SECONDS = 1.5
+    yield sandbox_url

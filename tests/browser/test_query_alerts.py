@@ -1,56 +1,33 @@
 """In Chromium: an admin edits a monitored query, watches the preview count change, and gets an in-app
-alert when the sandbox posts a matching negative mention.
-
-The step from the sandbox to ingest is `_poll_sandbox`, which normalises the sandbox's posts the way
-the X connector does and hands them to inbox ingest; it stands in for the X connector's poll until
-that connector is on main.
+alert when the sandbox posts a matching negative mention, brought in by the X connector's real poll
+(tweepy over HTTP against the sandbox).
 """
 
 import pytest
 
 from inbox.models import Sentiment
-from inbox.services.ingest import ingest_batch
 from monitoring.alerts.models import AlertRule
-from monitoring.connectors.base import FetchResult, InboundAuthor, InboundMessage
-from monitoring.models import ChannelAccount, Platform
+from monitoring.channel_accounts import add_x_account
 from monitoring.queries.services import add_query
 from monitoring.sandbox import services as sandbox
-from monitoring.sandbox.models import Tweet
+from monitoring.services import poll_account
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser]
 
 
-def _poll_sandbox(account: ChannelAccount) -> None:
-    tweets = Tweet.objects.select_related("author").order_by("pk")
-    messages = [
-        InboundMessage(
-            external_id=str(tweet.pk),
-            thread_key=str(tweet.root_id or tweet.pk),
-            visibility="public",
-            text=tweet.text,
-            platform_time=tweet.created_at,
-            author=InboundAuthor(
-                external_id=str(tweet.author_id),
-                handle=tweet.author.username,
-                followers_count=tweet.author.followers_count,
-            ),
-            language_hint=tweet.lang,
-        )
-        for tweet in tweets
-    ]
-    ingest_batch(account=account, stream="mentions", result=FetchResult(messages=messages))
-
-
-def test_admin_edits_query_sees_preview_change_and_gets_alert(brand, admin_user, asgi_server, chromium):
+def test_admin_edits_query_sees_preview_change_and_gets_alert(brand, admin_user, asgi_server, platforms, chromium):
     credentials = sandbox.create_x_account(username="acmecoffee")
-    account = ChannelAccount.objects.create(
-        brand=brand, platform=Platform.X, external_id=credentials.user_id, handle="@acmecoffee"
+    account = add_x_account(
+        brand_slug=brand.slug,
+        user_id=credentials.user_id,
+        handle=credentials.username,
+        bearer_token=credentials.bearer_token,
     )
     sandbox.post_mention(brand="acmecoffee", text="Is the shop open on Sunday?", author="ana")
     sandbox.post_mention(brand="acmecoffee", text="Payment outage, terrible! Card declined twice", author="ben")
     sandbox.post_mention(brand="acmecoffee", text="Another outage today, this is awful", author="carla")
-    _poll_sandbox(account)
+    poll_account(account.pk)
     query = add_query(brand=brand, name="Trouble", query="refund")
     rule = AlertRule.objects.create(brand=brand, name="Angry customers", negative_sentiment=True, notify_in_app=True)
     rule.queries.add(query)
@@ -80,7 +57,7 @@ def test_admin_edits_query_sees_preview_change_and_gets_alert(brand, admin_user,
 
     page.wait_for_selector("#alert-toasts[data-connected=true]", state="attached")
     sandbox.post_mention(brand="acmecoffee", text="Total outage again <b>worst</b> service ever", author="dan")
-    _poll_sandbox(account)
+    poll_account(account.pk)
 
     toast = page.locator(".toast-alert")
     toast.wait_for(timeout=10_000)

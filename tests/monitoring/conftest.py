@@ -1,20 +1,9 @@
-"""The connectors pointed at the sandbox platform served over real HTTP."""
-
-from collections.abc import Iterator
+"""Connector tests: the brand they poll for, on committed data (the sandbox runs in another thread)."""
 
 import pytest
 
 from monitoring.models import Brand
 from monitoring.services import add_brand
-
-
-@pytest.fixture
-def platforms(sandbox_url, settings) -> Iterator[str]:
-    """Route tweepy and facebook-sdk to the sandbox; a short timeout so slow answers fail fast."""
-    settings.PROMPTLY_X_API_URL = f"{sandbox_url}/x"
-    settings.PROMPTLY_GRAPH_API_URL = f"{sandbox_url}/graph"
-    settings.PROMPTLY_HTTP_TIMEOUT_SECONDS = 1.5
-    yield sandbox_url
 
 
 @pytest.fixture
