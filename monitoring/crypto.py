@@ -17,15 +17,19 @@ class CredentialsUnreadable(Exception):
     """The stored credentials were encrypted with another key (PROMPTLY_TOKEN_KEY changed)."""
 
 
+def derived_fernet(purpose: bytes) -> Fernet:
+    """A Fernet key of its own for each purpose, derived from PROMPTLY_TOKEN_KEY (or the secret key)."""
+    secret = (settings.PROMPTLY_TOKEN_KEY or settings.SECRET_KEY).encode()
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(secret)
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
 def _fernet() -> Fernet:
-    configured = settings.PROMPTLY_TOKEN_KEY
     try:
-        return Fernet(configured.encode())
+        return Fernet(settings.PROMPTLY_TOKEN_KEY.encode())
     except ValueError:
         # Not a Fernet key itself: derive one, so any passphrase (or the secret key) works.
-        secret = (configured or settings.SECRET_KEY).encode()
-        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"promptly-platform-tokens").derive(secret)
-        return Fernet(base64.urlsafe_b64encode(derived))
+        return derived_fernet(b"promptly-platform-tokens")
 
 
 def encrypt_credentials(values: dict[str, str]) -> str:
