@@ -96,7 +96,7 @@ def deliver(*, message_id: int) -> DeliveryOutcome:
         connector = connector_for(message.account)
         reply = outbound_reply(message)
         try:
-            receipt = connector.find_sent(reply) if attempted_before else None
+            receipt = _reconciled(message, connector.find_sent(reply)) if attempted_before else None
             if receipt is None:
                 receipt = connector.send(reply)
         except DeliveryRefused as refused:
@@ -111,11 +111,31 @@ def deliver(*, message_id: int) -> DeliveryOutcome:
     return DeliveryOutcome("sent")
 
 
+def _reconciled(message: Message, receipt: SentReceipt | None) -> SentReceipt | None:
+    """The platform's copy of this reply, unless it is the copy of another reply of ours with the same text.
+
+    find_sent answers the newest post of the same text in the same place: when that one is already
+    recorded as an earlier click's reply, this reply never reached the platform.
+    """
+    if receipt is None:
+        return None
+    taken = (
+        Message.objects.filter(account_id=message.account_id, external_id=receipt.external_id)
+        .exclude(pk=message.pk)
+        .filter(idempotency_key__isnull=False)
+        .exists()
+    )
+    return None if taken else receipt
+
+
 def _mark_sent(message: Message, receipt: SentReceipt) -> None:
     # Polling may already have stored this very post as the brand's own outbound message; that copy
-    # is an echo of ours, and ours carries who sent it and the click's key.
+    # is an echo of ours (no click's key), and ours carries who sent it and the click's key.
     Message.objects.filter(
-        account_id=message.account_id, external_id=receipt.external_id, direction=Direction.OUTBOUND
+        account_id=message.account_id,
+        external_id=receipt.external_id,
+        direction=Direction.OUTBOUND,
+        idempotency_key__isnull=True,
     ).exclude(pk=message.pk).delete()
     message.delivery_status = DeliveryStatus.SENT
     message.external_id = receipt.external_id

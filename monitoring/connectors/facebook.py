@@ -249,7 +249,7 @@ class FacebookConnector:
         try:
             if reply.visibility == "private":
                 body = self._post(f"{self.page_id}/messages", self._messenger_args(reply))
-                return SentReceipt(external_id=str(body["message_id"]))
+                return SentReceipt(external_id=str(body["message_id"]), url=self.inbox_url(_customer_of(reply)))
             body = self._post(f"{reply.in_reply_to}/comments", {"message": reply.text})
         except facebook.GraphAPIError as error:
             if isinstance(error.result, dict) and error.code not in TRANSIENT_CODES:
@@ -273,6 +273,10 @@ class FacebookConnector:
             "messaging_type": "RESPONSE",
         }
 
+    def inbox_url(self, customer_id: str) -> str:
+        """Where the Page's team reads a Messenger conversation: the Page inbox in Meta Business Suite."""
+        return f"https://business.facebook.com/latest/inbox/messenger?asset_id={self.page_id}&selected_item_id={customer_id}"
+
     def find_sent(self, reply: OutboundReply) -> SentReceipt | None:
         try:
             if reply.visibility == "private":
@@ -294,7 +298,7 @@ class FacebookConnector:
                 continue
             for item in self._get(f"{conversation['id']}/messages", fields=MESSAGE_FIELDS, limit=50).get("data") or []:
                 if _is_ours(item, self.page_id, reply.text):
-                    return SentReceipt(external_id=str(item["id"]))
+                    return SentReceipt(external_id=str(item["id"]), url=self.inbox_url(customer))
         return None
 
     def parse_item(self, stream: str, raw: str) -> InboundMessage:

@@ -52,6 +52,11 @@ def post_url(tweet_id: str, handle: str = "") -> str:
     return f"https://x.com/{handle}/status/{tweet_id}" if handle else f"https://x.com/i/web/status/{tweet_id}"
 
 
+def dm_url(dm_conversation_id: str) -> str:
+    """Where X shows a DM conversation (its id is the two user ids, low-high); "" when X did not say."""
+    return f"https://x.com/messages/{dm_conversation_id}" if dm_conversation_id else ""
+
+
 def _numeric_id(value: Any) -> str:
     text = str(value) if isinstance(value, int | str) else ""
     if not text.isdigit():
@@ -297,7 +302,8 @@ class XConnector:
 
     def _send_dm(self, reply: OutboundReply) -> SentReceipt:
         body = self.client.create_direct_message(participant_id=_partner(reply), text=reply.text, user_auth=True)
-        return SentReceipt(external_id=str(body["data"]["dm_event_id"]))
+        data = body["data"]
+        return SentReceipt(external_id=str(data["dm_event_id"]), url=dm_url(str(data.get("dm_conversation_id") or "")))
 
     def find_sent(self, reply: OutboundReply) -> SentReceipt | None:
         try:
@@ -321,7 +327,7 @@ class XConnector:
         )
         for item in body.get("data") or []:
             if str(item.get("sender_id")) == self.user_id and _same_text(item.get("text"), reply.text):
-                return SentReceipt(external_id=str(item["id"]))
+                return SentReceipt(external_id=str(item["id"]), url=dm_url(str(item.get("dm_conversation_id") or "")))
         return None
 
     def parse_item(self, stream: str, raw: str) -> InboundMessage:

@@ -1,0 +1,174 @@
+"""Replies delivered through the real connectors (tweepy, facebook-sdk over HTTP) to the sandbox platform.
+
+The delivery task runs in this process when the reply commits (Celery's eager mode): the task, the
+connector, the HTTP exchange and the platform are real, only the broker hop is left out. The tests in
+test_delivery_worker_killed.py run real worker processes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from inbox.models import Conversation, DeliveryStatus, Direction, Message, Visibility
+from inbox.services.delivery import deliver
+from inbox.services.replies import do_reply, retry_reply
+from monitoring.connectors.x import REPLY_REFUSED
+from monitoring.sandbox import services as sandbox
+from monitoring.sandbox.models import Tweet, XUser
+from promptly.celery import app as celery_app
+from tests.inbox import sandbox_channels as channels
+
+
+@pytest.fixture
+def deliver_inline(platforms, monkeypatch):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", True)
+    return platforms
+
+
+@contextmanager
+def held_back() -> Iterator[None]:
+    """Replies written meanwhile go to the broker, where no worker takes them: they stay queued."""
+    celery_app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = True
+
+
+def reply(agent, conversation: Conversation, text: str, **kwargs) -> Message:
+    result = do_reply(user=agent, conversation_id=conversation.pk, text=text, idempotency_key=uuid.uuid4(), **kwargs)
+    result.message.refresh_from_db()
+    return result.message
+
+
+def assert_sent_as_the_one_answer(message: Message, conversation: Conversation, answered: str) -> None:
+    """Sent with the platform's id and link, and the sandbox holds exactly that answer, in the right place."""
+    assert (message.delivery_status, message.delivery_error) == (DeliveryStatus.SENT, "")
+    [answer] = channels.brand_answers(conversation)
+    assert message.external_id == answer.external_id
+    assert answer.answers == answered
+    assert message.url.startswith("https://")
+
+
+def test_an_x_mention_gets_a_reply_post_in_its_thread(deliver_inline, agent):
+    conversation = channels.x_mention()
+    mention = conversation.messages.get(direction=Direction.INBOUND)
+
+    message = reply(agent, conversation, "@maria So sorry! The right beans are on their way.")
+
+    assert message.visibility == Visibility.PUBLIC
+    assert_sent_as_the_one_answer(message, conversation, answered=mention.external_id)
+    assert message.url == f"https://x.com/acme/status/{message.external_id}"
+    tweet = Tweet.objects.get(pk=int(message.external_id))
+    assert tweet.conversation_id == int(conversation.thread_key)
+    assert tweet.text == message.text
+
+
+def test_an_x_dm_gets_a_dm(deliver_inline, agent):
+    conversation = channels.x_dm()
+    dora = XUser.objects.get(username="dora")
+
+    message = reply(agent, conversation, "Sorry, Dora! The second charge is refunded.")
+
+    assert message.visibility == Visibility.PRIVATE
+    assert_sent_as_the_one_answer(message, conversation, answered=f"dm:{dora.id}")
+    low, high = sorted([dora.id, int(conversation.account.external_id)])
+    assert message.url == f"https://x.com/messages/{low}-{high}"
+
+
+def test_a_facebook_comment_gets_a_comment_reply(deliver_inline, agent):
+    conversation = channels.facebook_comment()
+    comment = conversation.messages.get(direction=Direction.INBOUND)
+
+    message = reply(agent, conversation, "Sorry, Ona! A new bag is on its way.")
+
+    assert message.visibility == Visibility.PUBLIC
+    assert_sent_as_the_one_answer(message, conversation, answered=comment.external_id)
+    assert message.url == f"https://www.facebook.com/{message.external_id}"
+
+
+def test_a_messenger_message_gets_a_messenger_answer(deliver_inline, agent):
+    conversation = channels.messenger()
+    customer = conversation.author.external_id
+
+    message = reply(agent, conversation, "Refunded today, Ana.")
+
+    assert message.visibility == Visibility.PRIVATE
+    assert_sent_as_the_one_answer(message, conversation, answered=f"dm:{customer}")
+    assert f"selected_item_id={customer}" in message.url
+
+
+def delivery_fragment(client, agent, message: Message) -> str:
+    client.force_login(agent)
+    return client.get(reverse("inbox:reply-delivery", args=[message.pk])).content.decode()
+
+
+def test_x_refusing_a_reply_to_an_untagged_post_fails_with_its_reason_and_the_post(deliver_inline, agent, client):
+    conversation = channels.x_untagged_post()
+    post = conversation.messages.get(direction=Direction.INBOUND)
+
+    message = reply(agent, conversation, "Sorry to hear that! Can you DM us your order number?")
+
+    assert message.delivery_status == DeliveryStatus.FAILED
+    assert message.delivery_error == REPLY_REFUSED
+    assert message.url == f"https://x.com/i/web/status/{post.external_id}"
+    assert channels.brand_answers(conversation) == []
+    shown = delivery_fragment(client, agent, message)
+    assert "answer this one by hand on X" in shown
+    assert f'href="https://x.com/i/web/status/{post.external_id}"' in shown
+    assert ">Retry</button>" in shown
+
+
+def test_messenger_refusing_an_answer_after_24_hours_fails_in_plain_words(deliver_inline, agent, client):
+    conversation = channels.messenger(written_at=timezone.now() - timedelta(days=2))
+
+    message = reply(agent, conversation, "Sorry for the wait!")
+
+    assert message.delivery_status == DeliveryStatus.FAILED
+    assert "within 24 hours" in message.delivery_error
+    assert channels.brand_answers(conversation) == []
+    assert "within 24 hours" in delivery_fragment(client, agent, message)
+
+
+def test_a_reply_the_platform_already_holds_is_recorded_not_posted_again(deliver_inline, agent):
+    """What a retry finds after a worker died once the platform had accepted: the post is there already."""
+    conversation = channels.x_mention()
+    text = "@maria On its way!"
+    with held_back():
+        message = reply(agent, conversation, text)
+    Message.objects.filter(pk=message.pk).update(delivery_status=DeliveryStatus.SENDING)
+    brand = XUser.objects.get(username="acme")
+    already = sandbox.reply_as(author=brand, text=text, in_reply_to=int(conversation.thread_key))
+
+    deliver(message_id=message.pk)
+
+    message.refresh_from_db()
+    assert (message.delivery_status, message.external_id) == (DeliveryStatus.SENT, str(already.id))
+    assert len(channels.brand_answers(conversation)) == 1
+
+
+def test_a_retried_click_with_the_same_text_as_an_earlier_reply_is_posted_not_mistaken_for_it(deliver_inline, agent):
+    """Reconciling matches text in the same place: an earlier click's reply of the same words is not this one."""
+    conversation = channels.x_mention()
+    first = reply(agent, conversation, "Thanks!")
+    with held_back():
+        second = reply(agent, conversation, "Thanks!")
+    Message.objects.filter(pk=second.pk).update(delivery_status=DeliveryStatus.FAILED, delivery_error="X answered 503")
+
+    retry_reply(user=agent, message_id=second.pk)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.delivery_status == second.delivery_status == DeliveryStatus.SENT
+    assert first.external_id != second.external_id
+    assert sorted(a.external_id for a in channels.brand_answers(conversation)) == sorted(
+        [first.external_id, second.external_id]
+    )
