@@ -6,7 +6,8 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from accounts.roles import Role
 from accounts.services import create_user
 from monitoring.models import Brand
 from monitoring.services import add_brand, add_member
+from tests.workers import CeleryWorker, worker_env
 
 # Playwright's sync API keeps an event loop running in the test thread; the ORM calls the tests
 # make there are still plain synchronous calls.
@@ -114,3 +116,23 @@ def platforms(sandbox_url: str, settings: Any) -> Iterator[str]:
     settings.PROMPTLY_GRAPH_API_URL = f"{sandbox_url}/graph"
     settings.PROMPTLY_HTTP_TIMEOUT_SECONDS = 1.5
     yield sandbox_url
+
+
+@pytest.fixture
+def celery_workers(platforms: str, tmp_path: Path) -> Iterator[Callable[..., CeleryWorker]]:
+    """Start real Celery worker processes on this test's database and the sandbox (environment overrides as
+    keywords); every one is stopped at the end. The broker's queue is emptied first: tasks that earlier tests
+    queued without a worker are not this test's."""
+    from promptly.celery import app
+
+    app.control.purge()
+    started: list[CeleryWorker] = []
+
+    def start(**env: str) -> CeleryWorker:
+        worker = CeleryWorker(worker_env(platforms, **env), tmp_path / f"worker-{len(started)}.log")
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

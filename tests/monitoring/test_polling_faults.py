@@ -5,11 +5,8 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.parse
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from inbox.models import Message, QuarantinedItem
@@ -19,11 +16,11 @@ from monitoring.sandbox import services as sandbox
 from monitoring.sandbox.faults import RequestFaults
 from monitoring.sandbox.models import Tweet
 from monitoring.services import poll_account
+from tests.workers import ROOT, worker_env
 
 MENTIONS = 5000
 SEED = 11
 FAULTS = {"rate_500": 0.10, "rate_429": 0.05, "rate_malformed": 0.02, "reset_seconds": 1, "seed": SEED}
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -89,23 +86,10 @@ def test_5000_mentions_through_faults_are_stored_exactly_once(loud_brand):
     assert_every_mention_once(loud_brand, ids)
 
 
-def _test_database_env(sandbox_url: str) -> dict[str, str]:
-    """The environment of a separate worker process that uses this test's database and sandbox."""
-    url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
-    test_db = url._replace(path="/" + connection.settings_dict["NAME"]).geturl()
-    return {
-        **os.environ,
-        "DATABASE_URL": test_db,
-        "PROMPTLY_X_API_URL": f"{sandbox_url}/x",
-        "PROMPTLY_HTTP_TIMEOUT_SECONDS": "1.5",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
 @pytest.mark.slow
 def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(loud_brand, platforms):
     ids = mention_ids(loud_brand)
-    env = _test_database_env(platforms)
+    env = worker_env(platforms, PROMPTLY_HTTP_TIMEOUT_SECONDS="1.5")
     for kill_after in (700, 2200):
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "poll"],
