@@ -14,37 +14,23 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Count,
-    DurationField,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from inbox.models import OPEN_WORK, Author, Conversation, Direction, Message, Status, Tag
 from inbox.search import NO_DEADLINE, SearchDocument, search_query, urgency_key
+from inbox.sla.selectors import SlaState, sla_state_q, with_sla_state
 from monitoring.models import MessageQueryMatch, MonitoredQuery
 from monitoring.selectors import brands_for
 
 PAGE_SIZE = 50
 SNIPPET_LENGTH = 160
-# At risk once three quarters of the brand's target are gone: a quarter of the target is left.
-AT_RISK_SHARE_SECONDS = 15  # 0.25 of a minute
-
-
-class SlaState(enum.StrEnum):
-    ON_TRACK = "on_track"
-    AT_RISK = "at_risk"
-    BREACHED = "breached"
-    NONE = "none"  # nothing waits for an answer
-
-    @property
-    def label(self) -> str:
-        return {"on_track": "On track", "at_risk": "At risk", "breached": "Breached", "none": "Answered"}[self.value]
 
 
 class Sort(enum.StrEnum):
@@ -53,36 +39,28 @@ class Sort(enum.StrEnum):
     PRIORITY = "priority"
 
 
-# ---------------------------------------------------------------- SLA state (one place to swap for the SLA module)
-
-
-def _at_risk_horizon(now: dt.datetime) -> Any:
-    quarter_target = ExpressionWrapper(
-        F("brand__first_response_target_minutes") * Value(dt.timedelta(seconds=AT_RISK_SHARE_SECONDS)),
-        output_field=DurationField(),
-    )
-    return Value(now) + quarter_target
+# ---------------------------------------------------------------- SLA state (the SLA module's definition)
 
 
 def sla_state_filter(state: SlaState, now: dt.datetime) -> Q:
-    """Conversations in an SLA state, from response_due_at and the brand's target (75% rule)."""
+    """The SLA module's condition for `state`, plus the range of the urgency key it implies.
+
+    The added range changes no result (a due time in the past is an urgency in the past, no due time is
+    the NO_DEADLINE urgency); it lets the planner read the state's part of the urgency index.
+    """
     if state == SlaState.NONE:
-        return Q(response_due_at__isnull=True)
-    if state == SlaState.BREACHED:
-        return Q(response_due_at__lte=now)
-    if state == SlaState.AT_RISK:
-        return Q(response_due_at__gt=now, response_due_at__lte=_at_risk_horizon(now))
-    return Q(response_due_at__gt=_at_risk_horizon(now))
+        implied = Q(urgency=NO_DEADLINE)
+    elif state == SlaState.BREACHED:
+        implied = Q(urgency__lte=now)
+    else:
+        implied = Q(urgency__gt=now, urgency__lt=NO_DEADLINE)
+    return sla_state_q(state, now=now) & implied
 
 
-def sla_state_of(conversation: Conversation, now: dt.datetime) -> SlaState:
-    due = conversation.response_due_at
-    if due is None:
-        return SlaState.NONE
-    if due <= now:
-        return SlaState.BREACHED
-    quarter = dt.timedelta(seconds=conversation.brand.first_response_target_minutes * AT_RISK_SHARE_SECONDS)
-    return SlaState.AT_RISK if due <= now + quarter else SlaState.ON_TRACK
+def _with_sla_state_labels(rows: list[Conversation]) -> list[Conversation]:
+    for row in rows:
+        row.sla_state = SlaState(row.sla_state)  # type: ignore[attr-defined]
+    return rows
 
 
 # ---------------------------------------------------------------- filters
@@ -117,13 +95,16 @@ def conversations_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Conver
 
 
 def conversation_for(user: AbstractBaseUser | AnonymousUser, conversation_id: int) -> Conversation | None:
-    """One conversation the user may see, with what its page shows; None when absent or not theirs."""
-    return (
-        conversations_for(user)
+    """One conversation the user may see, with what its page shows and its SLA state; None when absent or not theirs."""
+    conversation = (
+        with_sla_state(conversations_for(user), now=timezone.now())
         .select_related("author", "account", "brand", "assignee", "team")
         .filter(pk=conversation_id)
         .first()
     )
+    if conversation is not None:
+        conversation.sla_state = SlaState(conversation.sla_state)  # type: ignore[attr-defined]
+    return conversation
 
 
 def _status_q(status: str) -> Q:
@@ -185,11 +166,16 @@ def _base_q(filters: QueueFilters) -> Q:
     return condition & _search_q(filters.search)
 
 
+def _queue_of(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Conversation]:
+    """The user's conversations with the queue's sort key, which the SLA state filters also narrow."""
+    return conversations_for(user).alias(urgency=urgency_key())
+
+
 def filtered_queue(
     user: AbstractBaseUser | AnonymousUser, filters: QueueFilters, now: dt.datetime
 ) -> QuerySet[Conversation]:
     facets = _facet_q(filters, user, now)
-    return conversations_for(user).filter(_base_q(filters), facets["status"], facets["assignee"], facets["sla"])
+    return _queue_of(user).filter(_base_q(filters), facets["status"], facets["assignee"], facets["sla"])
 
 
 # ---------------------------------------------------------------- keyset pages
@@ -253,7 +239,7 @@ def _last_inbound_text() -> Subquery:
 ROW_FIELDS = [
     *("id", "brand_id", "account_id", "author_id", "assignee_id", "team_id", "status", "visibility", "subject"),
     *("sentiment", "language", "priority", "response_due_at", "last_message_at", "snoozed_until"),
-    *("author__handle", "author__name", "account__platform", "brand__name", "brand__first_response_target_minutes"),
+    *("author__handle", "author__name", "account__platform", "brand__name"),
     *("assignee__username", "team__name"),
 ]
 
@@ -263,13 +249,14 @@ def _tag_names() -> ArraySubquery:
     return ArraySubquery(tags)
 
 
-def _with_row_data(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
-    """What a queue row shows, tags and the latest inbound snippet included, in one query whatever the page size."""
-    return (
+def _with_row_data(queryset: QuerySet[Conversation], now: dt.datetime) -> QuerySet[Conversation]:
+    """What a queue row shows, tags, SLA state and the latest inbound snippet included, in one query per page."""
+    rows = (
         queryset.select_related("author", "account", "brand", "assignee", "team")
         .only(*ROW_FIELDS)
         .annotate(snippet=_last_inbound_text(), tag_names=_tag_names())
     )
+    return with_sla_state(rows, now=now)
 
 
 @dataclass
@@ -287,14 +274,12 @@ def queue_page(
     limit: int = PAGE_SIZE,
 ) -> QueuePage:
     """One page of the queue after `cursor` (keyset: stable when conversations arrive meanwhile)."""
-    queryset = filtered_queue(user, filters, now).alias(urgency=urgency_key())
+    queryset = filtered_queue(user, filters, now)
     if cursor:
         queryset = queryset.filter(_after_q(filters.sort, parse_cursor(cursor, filters.sort)))
-    rows = list(_with_row_data(queryset.order_by(*_order(filters.sort)))[: limit + 1])
+    rows = list(_with_row_data(queryset.order_by(*_order(filters.sort)), now)[: limit + 1])
     has_more = len(rows) > limit
-    rows = rows[:limit]
-    for row in rows:
-        row.sla_state = sla_state_of(row, now)  # type: ignore[attr-defined]
+    rows = _with_sla_state_labels(rows[:limit])
     return QueuePage(rows=rows, next_cursor=cursor_of(rows[-1], filters.sort) if has_more else None)
 
 
@@ -302,11 +287,8 @@ def queue_rows(
     user: AbstractBaseUser | AnonymousUser, filters: QueueFilters, *, ids: list[int], now: dt.datetime
 ) -> list[Conversation]:
     """The given conversations as queue rows, only those the filters still match (live updates)."""
-    queryset = filtered_queue(user, filters, now).filter(pk__in=ids[:PAGE_SIZE]).alias(urgency=urgency_key())
-    rows = list(_with_row_data(queryset.order_by(*_order(filters.sort))))
-    for row in rows:
-        row.sla_state = sla_state_of(row, now)  # type: ignore[attr-defined]
-    return rows
+    queryset = filtered_queue(user, filters, now).filter(pk__in=ids[:PAGE_SIZE])
+    return _with_sla_state_labels(list(_with_row_data(queryset.order_by(*_order(filters.sort)), now)))
 
 
 # ---------------------------------------------------------------- counts
@@ -327,7 +309,7 @@ def queue_counts(user: AbstractBaseUser | AnonymousUser, filters: QueueFilters, 
     for state in SlaState:
         condition = sla_state_filter(state, now) & facets["status"] & facets["assignee"]
         aggregates[f"sla_{state.value}"] = Count("pk", filter=condition)
-    return conversations_for(user).filter(_base_q(filters)).aggregate(**aggregates)
+    return _queue_of(user).filter(_base_q(filters)).aggregate(**aggregates)
 
 
 # ---------------------------------------------------------------- one conversation

@@ -6,6 +6,7 @@ whatever the date range: one per table of the dashboard.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -19,6 +20,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -37,35 +39,59 @@ from inbox.sla.models import ClockKind, Outcome, ResponseClock
 from monitoring.models import Brand
 
 
-class SlaState:
+class SlaState(enum.StrEnum):
     """What the queue shows about a conversation's wait."""
 
-    NONE = "none"  # nothing waits for an answer
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     BREACHED = "breached"
+    NONE = "none"  # nothing waits for an answer
+
+    @property
+    def label(self) -> str:
+        return {"on_track": "On track", "at_risk": "At risk", "breached": "Breached", "none": "Answered"}[self.value]
+
+
+def _at_risk_clock(now: datetime) -> Exists:
+    """The conversation's open clock has passed its at-risk time (policy share of the target, in business hours)."""
+    return Exists(ResponseClock.objects.filter(conversation=OuterRef("pk"), outcome=Outcome.OPEN, at_risk_at__lte=now))
+
+
+def sla_state_q(state: SlaState, *, now: datetime) -> Q:
+    """The conversations in `state` at `now`: the one definition the queue filters by and with_sla_state shows.
+
+    Breached when the due time has passed; at risk when the open clock's at-risk time has passed (the
+    policy's at-risk share of the target, counted in the policy's business hours); else on track. A wait
+    without a clock row (ingest started it a moment ago) is on track until it is due.
+    """
+    if state == SlaState.NONE:
+        return Q(response_due_at__isnull=True)
+    if state == SlaState.BREACHED:
+        return Q(response_due_at__lte=now)
+    if state == SlaState.AT_RISK:
+        return Q(response_due_at__gt=now) & Q(_at_risk_clock(now))
+    return Q(response_due_at__gt=now) & ~Q(_at_risk_clock(now))
 
 
 def with_sla_state(conversations: QuerySet[Conversation], *, now: datetime | None = None) -> QuerySet[Conversation]:
     """Annotate `sla_due_at`, `sla_at_risk_at` and `sla_state` (SlaState) from each conversation's open clock.
 
-    Filter on them like any field: ``with_sla_state(qs).filter(sla_state=SlaState.AT_RISK)``; order by
-    ``sla_due_at`` for most urgent first. The due time without a clock row (e.g. a wait ingest started a
-    moment ago) falls back to the conversation's own ``response_due_at``.
+    Filter on them like any field: ``with_sla_state(qs).filter(sla_state=SlaState.AT_RISK)``, or filter with
+    ``sla_state_q`` (the same conditions, which the planner can combine with the queue's indexes); order by
+    ``sla_due_at`` for most urgent first. The due time is the conversation's ``response_due_at`` (ingest sets
+    it, the clock keeps it equal to its own).
     """
     now = now or timezone.now()
     open_clock = ResponseClock.objects.filter(conversation=OuterRef("pk"), outcome=Outcome.OPEN)
+    states = [SlaState.NONE, SlaState.BREACHED, SlaState.AT_RISK]
     return conversations.annotate(
         sla_at_risk_at=Subquery(open_clock.values("at_risk_at")[:1], output_field=DateTimeField()),
         sla_due_at=F("response_due_at"),
-    ).annotate(
         sla_state=Case(
-            When(response_due_at__isnull=True, then=Value(SlaState.NONE)),
-            When(response_due_at__lte=now, then=Value(SlaState.BREACHED)),
-            When(sla_at_risk_at__lte=now, then=Value(SlaState.AT_RISK)),
-            default=Value(SlaState.ON_TRACK),
+            *(When(sla_state_q(state, now=now), then=Value(state.value)) for state in states),
+            default=Value(SlaState.ON_TRACK.value),
             output_field=CharField(),
-        )
+        ),
     )
 
 

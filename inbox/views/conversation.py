@@ -23,7 +23,6 @@ from inbox.selectors import (
     earlier_conversations,
     last_outbound,
     matched_queries,
-    sla_state_of,
     thread,
 )
 from inbox.services import workflow
@@ -46,7 +45,7 @@ def sidebar_context(conversation: Conversation) -> dict[str, Any]:
     """What the details panel shows; also used when a change re-renders only the panel."""
     return {
         "conversation": conversation,
-        "sla_state": sla_state_of(conversation, timezone.now()),
+        "sla_state": conversation.sla_state,  # type: ignore[attr-defined]
         "earlier": list(earlier_conversations(conversation)),
         "notes": list(conversation.notes.select_related("author")),
         "history": list(conversation.events.select_related("actor").order_by("-created_at", "-id")[:50]),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import create_user
-from inbox.models import Sentiment, Status
+from inbox.models import Conversation, Sentiment, Status
 from inbox.selectors import (
     QueueFilters,
     SlaState,
@@ -17,13 +18,15 @@ from inbox.selectors import (
     queue_counts,
     queue_page,
     queue_rows,
-    sla_state_of,
 )
 from inbox.services import workflow
+from inbox.sla.selectors import with_sla_state
+from inbox.sla.services import set_policy
 from monitoring.models import Platform
 from monitoring.services import add_brand, add_member
 from tests.conftest import PASSWORD
 from tests.inbox.factories import AccountFactory, AuthorFactory, ConversationFactory, conversation_with_message
+from tests.inbox.sla.helpers import channel, conversation, reply
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 
@@ -117,21 +120,36 @@ def test_matched_query_filter(agent, brand):
     assert ids(page(agent, matched_query=query.pk)) == [matched.pk]
 
 
-def test_sla_states_follow_the_75_percent_rule(agent, brand):
-    # The brand's target is 120 minutes: at risk in the last 30.
-    breached = ConversationFactory(brand=brand, response_due_at=NOW - dt.timedelta(minutes=1))
-    at_risk = ConversationFactory(brand=brand, response_due_at=NOW + dt.timedelta(minutes=29))
-    on_track = ConversationFactory(brand=brand, response_due_at=NOW + dt.timedelta(minutes=31))
-    answered = ConversationFactory(brand=brand, response_due_at=None)
-    expected = {
-        SlaState.BREACHED: breached,
-        SlaState.AT_RISK: at_risk,
-        SlaState.ON_TRACK: on_track,
-        SlaState.NONE: answered,
+def test_queue_sla_state_is_the_sla_modules_state(agent, brand):
+    # Not the brand's plain target: at risk after half of 60 minutes, counted in business hours only.
+    set_policy(brand=brand, first_response_minutes=60, hours=["mon-fri 09:00-17:00"], holidays=[], at_risk_percent=50)
+    x = channel(brand)
+    la = ZoneInfo("America/Los_Angeles")
+    now = dt.datetime(2026, 11, 23, 9, 31, tzinfo=la)  # Monday morning
+    waits = {
+        # 10 business minutes on Friday, 21 this morning: past half the target, 19 minutes before it is due.
+        SlaState.AT_RISK: conversation(x, received=dt.datetime(2026, 11, 20, 16, 50, tzinfo=la)),
+        # Written before opening time: the clock started at 09:00, at risk from 09:30.
+        "before opening": conversation(x, received=dt.datetime(2026, 11, 23, 7, 0, tzinfo=la)),
+        SlaState.ON_TRACK: conversation(x, received=dt.datetime(2026, 11, 23, 9, 20, tzinfo=la)),
+        SlaState.BREACHED: conversation(x, received=dt.datetime(2026, 11, 20, 15, 0, tzinfo=la)),
+        SlaState.NONE: conversation(x, received=dt.datetime(2026, 11, 20, 15, 0, tzinfo=la)),
     }
-    for state, conversation in expected.items():
-        assert ids(page(agent, sla=state)) == [conversation.pk], state
-        assert sla_state_of(conversation, NOW) == state
+    reply(waits[SlaState.NONE], at=dt.datetime(2026, 11, 20, 15, 30, tzinfo=la), by=agent)
+    module = dict(with_sla_state(Conversation.objects.all(), now=now).values_list("pk", "sla_state"))
+    assert module[waits[SlaState.AT_RISK].pk] == module[waits["before opening"].pk] == SlaState.AT_RISK
+    assert all(module[c.pk] == state for state, c in waits.items() if state != "before opening")
+
+    shown = {row.pk: row.sla_state for row in page(agent, now=now, status="all").rows}
+    assert shown == module
+    for state in SlaState:
+        assert set(ids(page(agent, now=now, status="all", sla=state))) == {
+            pk for pk, in_state in module.items() if in_state == state
+        }, state
+    counts = queue_counts(agent, QueueFilters(status="all"), now)
+    assert {state: counts[f"sla_{state.value}"] for state in SlaState} == {
+        state: list(module.values()).count(state) for state in SlaState
+    }
 
 
 @pytest.mark.parametrize(
