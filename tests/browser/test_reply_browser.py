@@ -1,0 +1,122 @@
+"""In Chromium: replying from the inbox reaches the customer's thread on the sandbox, live status, private switch.
+
+Delivery runs in a real Celery worker process (solo pool) on this test's database and Redis broker; it
+posts through tweepy to the sandbox served by the same ASGI server as the inbox. Nothing runs eagerly.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from inbox.models import DeliveryStatus, Direction, Message, Visibility
+from tests.browser.test_inbox_live import WAIT_MS, logged_in
+from tests.inbox import sandbox_channels as channels
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# A worker process may take a while to start on a busy machine; it is started before the page is opened.
+DELIVERY_MS = 45_000
+
+
+def open_conversation(chromium, asgi_server: str, conversation):
+    context, page = logged_in(chromium, asgi_server, "agent")
+    page.goto(f"{asgi_server}/inbox/c/{conversation.pk}/")
+    # Marks this document (still there after sending: nothing reloaded the page) and records every delivery
+    # status the composer shows, in order.
+    page.evaluate(RECORD_STATUSES)
+    return context, page
+
+
+RECORD_STATUSES = """() => {
+    window.__sameDocument = true;
+    window.__statuses = [];
+    new MutationObserver(() => {
+        const shown = document.querySelector('#composer-slot .delivery');
+        const last = window.__statuses[window.__statuses.length - 1];
+        if (shown && shown.dataset.status !== last) window.__statuses.push(shown.dataset.status);
+    }).observe(document.getElementById('composer-slot'), {subtree: true, childList: true, attributes: true});
+}"""
+
+
+def statuses_shown(page) -> list[str]:
+    assert page.evaluate("window.__sameDocument") is True
+    return page.evaluate("window.__statuses")
+
+
+def send(page, text: str) -> None:
+    page.locator("#composer-slot textarea").fill(text)
+    page.locator("#composer-slot button.primary").click()
+
+
+def test_a_reply_sent_from_the_inbox_shows_in_the_customers_thread_and_turns_sent_live(
+    celery_workers, asgi_server, chromium, agent
+):
+    conversation = channels.x_mention("my order came with the wrong beans", author="maria")
+    mention = conversation.messages.get(direction=Direction.INBOUND)
+    celery_workers().wait_ready()
+    context, page = open_conversation(chromium, asgi_server, conversation)
+
+    send(page, "@maria So sorry! The right beans ship today.")
+
+    page.locator("#composer-slot .delivery[data-status=sent]").wait_for(timeout=DELIVERY_MS)
+    shown = statuses_shown(page)
+    assert (shown[0], shown[-1]) == ("queued", "sent"), shown
+    reply = Message.objects.get(direction=Direction.OUTBOUND)
+    assert reply.delivery_status == DeliveryStatus.SENT
+    link = page.locator("#composer-slot .delivery a")
+    assert link.get_attribute("href") == f"https://x.com/acme/status/{reply.external_id}"
+
+    customer_view = context.new_page()
+    customer_view.goto(f"{asgi_server}/sandbox/x/maria/status/{mention.external_id}")
+    answer = customer_view.locator(f"article.brand[data-tweet-id='{reply.external_id}']")
+    assert "The right beans ship today." in answer.inner_text()
+    assert "Replying to @maria" in answer.inner_text()
+    thread = customer_view.locator("article").evaluate_all("items => items.map(i => i.dataset.tweetId)")
+    assert thread == [mention.external_id, reply.external_id]
+    context.close()
+
+
+def test_a_refused_reply_shows_the_platforms_reason_the_post_and_a_retry_button(
+    celery_workers, asgi_server, chromium, agent
+):
+    conversation = channels.x_untagged_post("Acme Coffee got my order wrong again")
+    post = conversation.messages.get(direction=Direction.INBOUND)
+    celery_workers().wait_ready()
+    context, page = open_conversation(chromium, asgi_server, conversation)
+
+    send(page, "Sorry to hear that! Could you send us your order number?")
+
+    failed = page.locator("#composer-slot .delivery[data-status=failed]")
+    failed.wait_for(timeout=DELIVERY_MS)
+    shown = statuses_shown(page)
+    assert (shown[0], shown[-1]) == ("queued", "failed"), shown
+    assert "answer this one by hand on X" in failed.locator("[data-testid=delivery-error]").inner_text()
+    assert failed.get_by_role("link", name="Answer on the platform").get_attribute("href") == (
+        f"https://x.com/i/web/status/{post.external_id}"
+    )
+
+    failed.get_by_role("button", name="Retry").click()
+    # Retried: the worker checks the platform first, posts again, and X refuses again.
+    page.locator("#composer-slot .delivery[data-status=failed] button").wait_for(timeout=DELIVERY_MS)
+    assert channels.brand_answers(conversation) == []
+    context.close()
+
+
+def test_switching_a_public_post_to_a_private_message_asks_first_and_says_why(asgi_server, platforms, chromium, agent):
+    conversation = channels.x_mention("wrong beans again", author="maria")
+    context, page = open_conversation(chromium, asgi_server, conversation)
+
+    page.get_by_label("Send as a private message instead").check()
+    send(page, "Could you DM us your order number?")
+
+    question = page.locator("[data-testid=reply-confirm]")
+    question.wait_for(timeout=WAIT_MS)
+    assert "looks like hiding a public complaint" in question.inner_text()
+    assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
+    assert page.locator("#composer-slot textarea").input_value() == "Could you DM us your order number?"
+
+    question.get_by_role("button", name="Send privately anyway").click()
+    page.locator("#composer-slot .delivery").wait_for(timeout=WAIT_MS)
+    reply = Message.objects.get(direction=Direction.OUTBOUND)
+    assert reply.visibility == Visibility.PRIVATE
+    context.close()
