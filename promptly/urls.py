@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from promptly.health import healthz
 
@@ -20,6 +21,9 @@ urlpatterns = [
     path("inbox/", include("inbox.urls")),
     path("setup/", include("monitoring.urls")),
     path("api/v1/sla/", include("inbox.sla.api")),
+    path("api/v1/", include("inbox.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("webhooks/", include("monitoring.webhook_urls")),
 ]
 

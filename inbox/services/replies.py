@@ -112,12 +112,12 @@ def check_reply(
         raise ReplyRefused(f"{account} is switched off in Setup; switch it on before replying from it.")
     text = text.strip()
     if not text:
-        raise ReplyRefused("Write a reply first.")
+        raise ReplyRefused("Write a reply first.", code="empty_text")
     sendable = account.platform in SENDABLE_PLATFORMS
     visibility = _visibility(conversation, private=private, confirmed=confirm_private, sendable=sendable)
     count = count_reply(text, platform=account.platform if sendable else "", private=visibility == Visibility.PRIVATE)
     if count.over:
-        raise ReplyRefused(count.message)
+        raise ReplyRefused(count.message, code="text_too_long")
     if seen_answer_id is not None and not confirm_replied_meanwhile:
         _check_replied_meanwhile(user, conversation, seen_answer_id)
     answered = answered_message(conversation)
