@@ -146,7 +146,7 @@ class ConversationDetailSerializer(serializers.Serializer):
     author = AuthorCardSerializer(allow_null=True)
     assignee = PersonSerializer(allow_null=True)
     team = TeamSerializer(allow_null=True)
-    tags = TagSerializer(many=True)
+    tags = TagSerializer(many=True, source="tag_list")
     sentiment = serializers.ChoiceField(choices=Sentiment.choices)
     language = serializers.CharField()
     priority = serializers.IntegerField()
@@ -158,7 +158,7 @@ class ConversationDetailSerializer(serializers.Serializer):
     latest_answer_id = serializers.IntegerField(
         help_text="The newest reply on its way or sent (0: none). Send it back as `seen_answer_id` when replying."
     )
-    messages = MessageSerializer(many=True)
+    messages = MessageSerializer(many=True, source="thread")
 
 
 # ---------------------------------------------------------------- requests
@@ -242,7 +242,8 @@ class TeamField(serializers.PrimaryKeyRelatedField):
 
 class AssignRequestSerializer(serializers.Serializer):
     assignee = AssigneeField(required=False, allow_null=True, default=None)
-    team = TeamField(required=False, allow_null=True, default=None)
+    # No default: an omitted team lets "me" claim the conversation and keep its team, as the page does.
+    team = TeamField(required=False, allow_null=True)
 
 
 class TagRequestSerializer(serializers.Serializer):

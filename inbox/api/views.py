@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -68,9 +67,8 @@ class InboxAPIView(APIView):
         if isinstance(exc, ReplyRefused) and exc.code in TEXT_REFUSALS:
             return Response({"text": [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
         if isinstance(exc, ReplyRefused | workflow.WorkflowError):
-            return Response({"detail": exc.messages[0], "code": exc.code or "invalid"}, status=400)
-        if isinstance(exc, DjangoValidationError):
-            raise exc  # anything else is a bug to see, not a refusal to pass off as bad input
+            refusal = {"detail": exc.messages[0], "code": exc.code or "invalid"}
+            return Response(refusal, status=status.HTTP_400_BAD_REQUEST)
         return super().handle_exception(exc)
 
     def detail(self, conversation_id: int) -> Response:
