@@ -16,8 +16,9 @@ from rest_framework import serializers
 
 from accounts.models import User
 from inbox.models import Conversation, DeliveryStatus, Direction, Sentiment, Status, Team, Visibility
-from inbox.selectors import PAGE_SIZE, SlaState
+from inbox.selectors import PAGE_SIZE
 from inbox.services.workflow import MAX_TAG_LENGTH
+from inbox.sla.selectors import SlaState
 from monitoring.models import Platform
 from monitoring.selectors import brands_for
 

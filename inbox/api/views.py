@@ -26,7 +26,7 @@ from inbox.api import serializers as api
 from inbox.api.openapi import queue_list_parameters
 from inbox.forms import QueueFilterForm
 from inbox.models import Conversation
-from inbox.selectors import conversation_for, queue_page, sla_state_of, thread
+from inbox.selectors import conversation_for, queue_page, thread
 from inbox.services import workflow
 from inbox.services.replies import ReplyNeedsConfirmation, ReplyRefused, do_reply, latest_answer
 
@@ -75,7 +75,6 @@ class InboxAPIView(APIView):
         """The conversation as it is now, with its thread."""
         conversation = self.conversation(conversation_id)
         answer = latest_answer(conversation)
-        conversation.sla_state = sla_state_of(conversation, timezone.now())  # type: ignore[attr-defined]
         conversation.latest_answer_id = answer.pk if answer else 0  # type: ignore[attr-defined]
         conversation.tag_list = list(conversation.tags.order_by("name"))  # type: ignore[attr-defined]
         conversation.thread = list(thread(conversation))  # type: ignore[attr-defined]
