@@ -2,11 +2,12 @@
 
 An action is a function (actor, conversation_id, params) -> short result text; it raises WorkflowError,
 PermissionDenied or ValidationError for an item it refuses, and that item is reported, not the whole job.
-Other parts add actions with `register` (the reply work adds "acknowledge with a saved reply").
+Other parts add actions with `register`.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +18,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from inbox.events import publish_to_user_on_commit
-from inbox.models import BulkJob, BulkJobStatus, Status
-from inbox.services import workflow
+from inbox.models import BulkJob, BulkJobStatus, Status, Visibility
+from inbox.services import replies, workflow
 from monitoring.selectors import brands_for
 
 ActionFunction = Callable[[User, int, dict[str, Any]], str]
@@ -57,9 +58,23 @@ def _tag(actor: User, conversation_id: int, params: dict[str, Any]) -> str:
     return f"Tagged {tag.name}"
 
 
+def _acknowledge(actor: User, conversation_id: int, params: dict[str, Any]) -> str:
+    # A fresh key per item is enough: the reply and the item's result commit together (run_bulk_job), and a
+    # conversation answered since the customer last wrote is refused, so a re-run never answers twice.
+    raw = str(params.get("saved_reply") or "")
+    if not raw.isdigit():
+        raise replies.ReplyRefused("Choose the saved reply to acknowledge with.")
+    result = replies.acknowledge(
+        user=actor, conversation_id=conversation_id, saved_reply_id=int(raw), idempotency_key=uuid.uuid4()
+    )
+    where = "private message" if result.message.visibility == Visibility.PRIVATE else "public reply"
+    return f"Acknowledged with a {where}: \u201c{result.message.text[:80]}\u201d"
+
+
 register("resolve", "Resolve", _resolve)
 register("assign", "Assign", _assign)
 register("tag", "Tag", _tag)
+register("acknowledge", "Acknowledge with a saved reply", _acknowledge)
 
 
 # ---------------------------------------------------------------- jobs

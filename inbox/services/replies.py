@@ -260,14 +260,27 @@ def acknowledge(*, user: User, conversation_id: int, saved_reply_id: int, idempo
         raise ReplyRefused("That saved reply belongs to another brand.", code="saved_reply_elsewhere")
     answer, asked = latest_answer(conversation), answered_message(conversation)
     if answer is not None and (asked is None or answer.created_at >= asked.received_at):
-        who = answer.sent_by.get_username() if answer.sent_by else "the brand"
-        raise ReplyRefused(f"Already answered by {who}.", code="already_answered")
-    return do_reply(
-        user=user,
-        conversation_id=conversation_id,
-        text=fill_in(saved.text, **author_variables(conversation)),
-        idempotency_key=idempotency_key,
-    )
+        raise _already_answered(answer)
+    try:
+        # seen_answer_id: do_reply checks again under the conversation's lock, so two bulk jobs (or a
+        # colleague's reply) racing this one still answer the customer once.
+        return do_reply(
+            user=user,
+            conversation_id=conversation_id,
+            text=fill_in(saved.text, **author_variables(conversation)),
+            idempotency_key=idempotency_key,
+            seen_answer_id=answer.pk if answer else 0,
+        )
+    except ReplyNeedsConfirmation as meanwhile:
+        newer = latest_answer(conversation)
+        if newer is None:
+            raise meanwhile
+        raise _already_answered(newer) from meanwhile
+
+
+def _already_answered(answer: Message) -> ReplyRefused:
+    who = answer.sent_by.get_username() if answer.sent_by else "the brand"
+    return ReplyRefused(f"Already answered by {who}.", code="already_answered")
 
 
 def publish_reply_status(message: Message) -> None:

@@ -25,6 +25,7 @@ from inbox.services import workflow
 from inbox.templatetags.inbox_tags import countdown
 from monitoring.models import MonitoredQuery, Platform
 from monitoring.selectors import brands_for
+from responses.selectors import saved_replies_of_brands
 
 MAX_LIVE_IDS = PAGE_SIZE
 
@@ -94,6 +95,7 @@ class QueueView(RoleRequiredMixin, TemplateView):
             people=User.objects.filter(brands__pk__in=brand_ids).distinct().order_by("username"),
             filter_query=_query_without(self.request, "cursor", "ids"),
             bulk_actions=list(bulk.REGISTRY.values()),
+            saved_replies=saved_replies_of_brands(brand_ids),
             on_shift=bool(availability and availability.on_shift),
         )
         return context

@@ -125,7 +125,11 @@
     var bulkForm = document.getElementById("bulk");
     if (bulkForm) {
       bulkForm.addEventListener("htmx:configRequest", function (event) {
-        var params = { assignee: document.getElementById("bulk-assignee").value, tag: document.getElementById("bulk-tag").value };
+        var params = {
+          assignee: document.getElementById("bulk-assignee").value,
+          tag: document.getElementById("bulk-tag").value,
+          saved_reply: document.getElementById("bulk-saved-reply").value,
+        };
         event.detail.parameters.params = JSON.stringify(params);
         event.detail.parameters.conversation_ids = pickedIds().join(",");
       });

@@ -6,10 +6,13 @@ posts through tweepy to the sandbox served by the same ASGI server as the inbox.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from inbox.models import DeliveryStatus, Direction, Message, Visibility
-from tests.browser.test_inbox_live import WAIT_MS, logged_in
+from responses.services import add_saved_reply
+from tests.browser.test_inbox_live import WAIT_MS, logged_in, wait_live
 from tests.inbox import sandbox_channels as channels
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -119,4 +122,50 @@ def test_switching_a_public_post_to_a_private_message_asks_first_and_says_why(as
     page.locator("#composer-slot .delivery").wait_for(timeout=WAIT_MS)
     reply = Message.objects.get(direction=Direction.OUTBOUND)
     assert reply.visibility == Visibility.PRIVATE
+    context.close()
+
+
+def wait_until_delivered(worker, seconds: float = 60) -> list[Message]:
+    deadline = time.monotonic() + seconds
+    undelivered = Message.objects.filter(
+        direction=Direction.OUTBOUND, delivery_status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
+    )
+    while undelivered.exists():
+        assert time.monotonic() < deadline, f"replies still undelivered:\n{worker.output()}"
+        time.sleep(0.2)
+    return list(Message.objects.filter(direction=Direction.OUTBOUND).order_by("id"))
+
+
+def test_bulk_acknowledgement_answers_each_in_its_own_channel_with_progress_and_results(
+    celery_workers, asgi_server, chromium, agent
+):
+    tweet = channels.x_mention("the beans were stale", author="maria")
+    private = channels.messenger("Where is my refund?")
+    thanks = add_saved_reply(brand=tweet.brand, title="Thanks", text="Thanks for telling us, {author_name}!")
+    worker = celery_workers()
+    worker.wait_ready()
+    context, page = logged_in(chromium, asgi_server, "agent")
+    wait_live(page)
+
+    for conversation in (tweet, private):
+        page.locator(f"#conv-{conversation.pk} .pick").check()
+    page.select_option("#bulk-action", "acknowledge")
+    page.select_option("#bulk-saved-reply", str(thanks.pk))
+    page.click("#bulk-run")
+
+    done = page.locator("#bulk-job .bulk-job[data-status=done]")
+    done.wait_for(timeout=DELIVERY_MS)
+    assert "2 of 2 done" in done.inner_text()
+    assert done.locator("progress").get_attribute("value") == "2"
+    results = done.locator(".results li.ok").all_inner_texts()
+    assert any(f"#{tweet.pk}: Acknowledged with a public reply" in line for line in results), results
+    assert any(f"#{private.pk}: Acknowledged with a private message" in line for line in results), results
+
+    sent = wait_until_delivered(worker)
+    assert [(m.conversation_id, m.delivery_status) for m in sent] == [
+        (tweet.pk, DeliveryStatus.SENT),
+        (private.pk, DeliveryStatus.SENT),
+    ]
+    assert [a.external_id for a in channels.brand_answers(tweet)] == [sent[0].external_id]
+    assert [a.external_id for a in channels.brand_answers(private)] == [sent[1].external_id]
     context.close()

@@ -1,0 +1,87 @@
+"""Bulk acknowledgement: many conversations answered with a short saved reply, each in its own channel, once."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from inbox import bulk
+from inbox.models import BulkJob, DeliveryStatus, Direction, Message, Visibility
+from monitoring.models import Platform
+from monitoring.services import add_brand
+from responses.services import add_saved_reply
+from tests.inbox.threads import account, conversation
+
+
+@pytest.fixture
+def thanks(brand):
+    return add_saved_reply(brand=brand, title="Thanks <b>short</b>", text="Thanks for the feedback, {author_name}!")
+
+
+def start(client, agent, conversations, params) -> BulkJob:
+    client.force_login(agent)
+    ids = ",".join(str(c.pk) for c in conversations)
+    response = client.post(reverse("inbox:bulk"), {"action": "acknowledge", "conversation_ids": ids, "params": params})
+    assert response.status_code == 200, response.content.decode()
+    return BulkJob.objects.get(pk=response.context["job"].pk)
+
+
+def replies_by_conversation() -> dict[int, list[Message]]:
+    found: dict[int, list[Message]] = {}
+    for message in Message.objects.filter(direction=Direction.OUTBOUND).order_by("id"):
+        found.setdefault(message.conversation_id, []).append(message)
+    return found
+
+
+def test_the_queue_offers_acknowledgement_with_the_brands_saved_replies_escaped(client, agent, thanks):
+    client.force_login(agent)
+    body = client.get(reverse("inbox:queue")).content.decode()
+    assert '<option value="acknowledge">Acknowledge with a saved reply</option>' in body
+    assert f'<option value="{thanks.pk}">Thanks &lt;b&gt;short&lt;/b&gt;</option>' in body
+
+
+def test_each_conversation_is_acknowledged_once_in_its_own_channel_with_results(client, agent, brand, thanks):
+    tweet = conversation(account(brand, Platform.X))
+    dm = conversation(account(brand, Platform.FACEBOOK), visibility=Visibility.PRIVATE)
+    answered = conversation(account(brand, Platform.X))
+    client.force_login(agent)
+    client.post(
+        reverse("inbox:reply", args=[answered.pk]),
+        {"text": "On it!", "idempotency_key": "5f0e7c1e-0000-4000-8000-000000000001", "seen_answer_id": "0"},
+    )
+    foreign = conversation(account(add_brand(slug="globex", name="Globex")))
+    job = start(client, agent, [tweet, dm, answered, foreign], f'{{"saved_reply": {thanks.pk}}}')
+
+    bulk.run_bulk_job(job_id=job.pk)  # what the worker does
+    bulk.run_bulk_job(job_id=job.pk)  # and again, as after a crash: nobody is answered twice
+
+    job.refresh_from_db()
+    replies = replies_by_conversation()
+    assert [m.visibility for m in replies[tweet.pk]] == [Visibility.PUBLIC]
+    assert [m.visibility for m in replies[dm.pk]] == [Visibility.PRIVATE]
+    assert [m.text for m in replies[dm.pk]] == ["Thanks for the feedback, Jane Doe!"]
+    assert all(m.delivery_status == DeliveryStatus.QUEUED and m.sent_by == agent for m in replies[tweet.pk])
+    assert [m.text for m in replies[answered.pk]] == ["On it!"]
+    assert foreign.pk not in replies
+    assert job.results[str(tweet.pk)] == {
+        "ok": True,
+        "detail": "Acknowledged with a public reply: \u201cThanks for the feedback, Jane Doe!\u201d",
+    }
+    assert job.results[str(dm.pk)]["detail"].startswith("Acknowledged with a private message")
+    assert job.results[str(answered.pk)] == {"ok": False, "detail": "Already answered by agent."}
+    assert job.results[str(foreign.pk)] == {"ok": False, "detail": "Not found in your brands."}
+    progress = client.get(reverse("inbox:bulk_job", args=[job.pk])).content.decode()
+    assert "4 of 4 done" in progress
+    assert "Already answered by agent." in progress
+
+
+def test_without_a_saved_reply_or_with_another_brands_nothing_is_sent(client, agent, brand):
+    mine = conversation(account(brand))
+    elsewhere = add_saved_reply(brand=add_brand(slug="globex", name="Globex"), title="Hi", text="Hi")
+    for params, says in (("{}", "Choose the saved reply"), (f'{{"saved_reply": {elsewhere.pk}}}', "another brand")):
+        job = start(client, agent, [mine], params)
+        bulk.run_bulk_job(job_id=job.pk)
+        job.refresh_from_db()
+        assert job.results[str(mine.pk)]["ok"] is False
+        assert says in job.results[str(mine.pk)]["detail"]
+    assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
