@@ -281,8 +281,15 @@ class FacebookConnector:
         try:
             if reply.visibility == "private":
                 return self._find_sent_message(reply)
+            # Facebook threads one level deep: an answer to a reply sits under the top-level comment, so the
+            # whole post (filter=stream: comments and replies) is searched, not only the comment answered.
+            where = reply.thread_key or reply.in_reply_to
             for comment in self._pages(
-                f"{reply.in_reply_to}/comments", fields="id,message,from", order="reverse_chronological", limit=100
+                f"{where}/comments",
+                fields="id,message,from",
+                filter="stream",
+                order="reverse_chronological",
+                limit=100,
             ):
                 if _is_ours(comment, self.page_id, reply.text):
                     return SentReceipt(external_id=str(comment["id"]), url=f"https://www.facebook.com/{comment['id']}")

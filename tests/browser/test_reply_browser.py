@@ -99,8 +99,13 @@ def test_a_refused_reply_shows_the_platforms_reason_the_post_and_a_retry_button(
     )
 
     failed.get_by_role("button", name="Retry").click()
-    # Retried: the worker checks the platform first, posts again, and X refuses again.
-    page.locator("#composer-slot .delivery[data-status=failed] button").wait_for(timeout=DELIVERY_MS)
+    # Retried: queued again, the worker checks the platform first, posts again, and X refuses again.
+    page.wait_for_function(
+        "window.__statuses.length > 2 && window.__statuses[window.__statuses.length - 1] === 'failed'",
+        timeout=DELIVERY_MS,
+    )
+    again = statuses_shown(page)
+    assert again[again.index("failed") + 1] == "queued", again
     assert channels.brand_answers(conversation) == []
     context.close()
 

@@ -172,3 +172,25 @@ def test_a_retried_click_with_the_same_text_as_an_earlier_reply_is_posted_not_mi
     assert sorted(a.external_id for a in channels.brand_answers(conversation)) == sorted(
         [first.external_id, second.external_id]
     )
+
+
+def test_an_answer_to_a_comment_reply_is_found_again_before_it_is_posted_twice(deliver_inline, agent):
+    """Facebook threads one level deep: an answer to a reply sits under the top-level comment, and that is
+    where reconciling must look, or a retry after a worker died posts the answer a second time."""
+    account = channels.facebook_account()
+    post = sandbox.publish_page_post(page_id=account.external_id, message="Our seasonal blend is out!")
+    first = sandbox.post_comment(on=post.graph_id, message="Mine arrived crushed", author="Ona")
+    second = sandbox.post_comment(on=first.graph_id, message="Same here!", author="Jonas")
+    conversation = channels.polled(account, second.graph_id)
+    message = reply(agent, conversation, "Sorry, both of you! New bags are on their way.")
+    assert message.in_reply_to == second.graph_id
+    [posted] = channels.brand_answers(conversation)
+    assert posted.answers == first.graph_id  # where Facebook put it
+
+    # As after a worker died between the platform's acceptance and our commit: delivered again.
+    Message.objects.filter(pk=message.pk).update(delivery_status=DeliveryStatus.SENDING, external_id=None)
+    deliver(message_id=message.pk)
+
+    message.refresh_from_db()
+    assert (message.delivery_status, message.external_id) == (DeliveryStatus.SENT, posted.external_id)
+    assert channels.brand_answers(conversation) == [posted]
