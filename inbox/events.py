@@ -3,12 +3,41 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+# A send that Redis has not taken after this long fails loudly instead of holding a worker.
+SEND_TIMEOUT_SECONDS = 10
+
+
+class _SenderLoop:
+    """One event loop per process, in a thread of its own, that every synchronous send goes through.
+
+    The channel layer keeps its Redis connections per event loop: async_to_sync ran each send on a
+    fresh loop, which cost a new connection (and a thread) per event. One long-lived loop reuses them,
+    and works the same from a thread that already runs a loop (Playwright's sync API does).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pid = 0
+
+    def loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            # A forked worker inherits the object but not the thread running the loop: it starts its own.
+            if self._loop is None or self._pid != os.getpid():
+                self._loop = asyncio.new_event_loop()
+                self._pid = os.getpid()
+                threading.Thread(target=self._loop.run_forever, name="live-events", daemon=True).start()
+            return self._loop
+
+
+_sender = _SenderLoop()
 
 
 def brand_group(brand_id: int) -> str:
@@ -20,17 +49,8 @@ def group_send(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    send = async_to_sync(layer.group_send)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        send(group, message)
-        return
-    # This thread runs an event loop (Playwright's sync API does, in the browser tests), where
-    # async_to_sync refuses to nest: deliver from a short-lived thread instead.
-    sender = threading.Thread(target=send, args=(group, message))
-    sender.start()
-    sender.join()
+    future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _sender.loop())
+    future.result(timeout=SEND_TIMEOUT_SECONDS)
 
 
 def publish_on_commit(*, brand_id: int, kind: str, payload: dict[str, Any]) -> None:

@@ -24,10 +24,11 @@ from inbox.services.ingest_store import (
     Thread,
     ThreadChange,
     author_id_of,
+    cursor_upsert,
+    execute_together,
     insert_messages,
     known_external_ids,
-    save_cursor,
-    store_quarantine,
+    quarantine_insert,
     update_conversations,
     upsert_authors,
     upsert_conversations,
@@ -64,11 +65,18 @@ def ingest_batch(*, account: ChannelAccount, stream: str, result: FetchResult) -
         duplicates=batch.duplicates,
         quarantined=len(quarantine),
     )
-    with connection.cursor() as cursor:
+    # The quarantine and the cursor need no answer: they travel with the first statement that has to be sent.
+    writes = [
+        *quarantine_insert(account, stream, quarantine, now),
+        cursor_upsert(account, stream, result.position, result.retry_after, now),
+    ]
+    with connection.cursor() as cursor, clock_hook.batch():
         rows = batch.rows
         if rows:
-            known = known_external_ids(cursor, account, [row.external_id for row in rows])
+            known = known_external_ids(cursor, account, [row.external_id for row in rows], along=writes)
             rows = [row for row in rows if row.external_id not in known]
+        else:
+            execute_together(cursor, writes)
         if rows:
             for row in rows:
                 enrich_row(row)
@@ -79,8 +87,6 @@ def ingest_batch(*, account: ChannelAccount, stream: str, result: FetchResult) -
             update_conversations(cursor, _thread_changes(account, threads, stored, author_ids, now), now)
             _announce(account, threads, stored, stored_ids, report)
         report.duplicates = report.fetched - report.quarantined - report.stored
-        store_quarantine(cursor, account, stream, quarantine, now)
-        save_cursor(cursor, account, stream, result.position, result.retry_after, now)
     return report
 
 
@@ -91,7 +97,7 @@ def _thread_changes(
     for row in stored:
         by_thread[row.thread_key].append(row)
     changes = []
-    template = Conversation(brand=account.brand, account=account)
+    due = _DueTimes(Conversation(brand=account.brand, account=account))
     for key, rows in sorted(by_thread.items()):
         thread = threads[key]
         state = advance(
@@ -101,7 +107,7 @@ def _thread_changes(
                 for row in rows
             ],
             created=thread.created,
-            due=partial(_response_due_at, template, thread, key),
+            due=partial(due, thread, key),
         )
         inbound = sorted((row for row in rows if row.direction == Direction.INBOUND), key=lambda row: row.platform_time)
         first = inbound[0] if inbound else None
@@ -117,13 +123,28 @@ def _thread_changes(
     return changes
 
 
-def _response_due_at(template: Conversation, thread: Thread, key: str, received_at: datetime) -> datetime:
-    """The SLA hook sees the conversation; a copy of one unsaved instance spares a model __init__ per thread."""
-    conversation = copy.copy(template)
-    conversation.id = thread.id
-    conversation.thread_key = key
-    conversation.visibility = thread.visibility
-    return clock_hook.response_due_at(conversation, received_at)
+class _DueTimes:
+    """Due times of the batch's new waits, asked of the SLA hook once per visibility and receipt time.
+
+    Every wait a batch starts is received at the same instant, in one account (brand, channel) and at
+    the priority the hook is shown, so its answer repeats; the visibility stays in the key because it
+    is the one thing that differs between the batch's threads that a policy could look at.
+    """
+
+    def __init__(self, template: Conversation) -> None:
+        self.template = template
+        self.known: dict[tuple[str, datetime], datetime] = {}
+
+    def __call__(self, thread: Thread, key: str, received_at: datetime) -> datetime:
+        known = self.known.get((thread.visibility, received_at))
+        if known is None:
+            # A copy of one unsaved instance spares a model __init__.
+            conversation = copy.copy(self.template)
+            conversation.id = thread.id
+            conversation.thread_key = key
+            conversation.visibility = thread.visibility
+            known = self.known[(thread.visibility, received_at)] = clock_hook.response_due_at(conversation, received_at)
+        return known
 
 
 def _announce(

@@ -37,9 +37,28 @@ def records(columns: dict[str, list[Any]]) -> str:
     return text
 
 
-def known_external_ids(cursor: CursorWrapper, account: ChannelAccount, external_ids: list[str]) -> set[str]:
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    params: list[Any]
+
+
+def execute_together(cursor: CursorWrapper, statements: list[Statement]) -> None:
+    """Several statements in one round trip to PostgreSQL; the cursor is left on the first one's result.
+
+    Django's psycopg cursor binds parameters on the client, so the statements travel as one query
+    string; a batch's round trips, not its rows, are what ingest waits for.
+    """
+    if statements:
+        cursor.execute(";\n".join(s.sql for s in statements), [p for s in statements for p in s.params])
+
+
+def known_external_ids(
+    cursor: CursorWrapper, account: ChannelAccount, external_ids: list[str], *, along: list[Statement]
+) -> set[str]:
+    """The batch's ids already stored for the account; `along` (writes needing no answer) ride the same trip."""
     # A join, not "= ANY(array)": even on stale statistics it stays linear in the batch size.
-    cursor.execute(
+    known = Statement(
         """
         SELECT message.external_id
         FROM json_array_elements_text(%s::json) AS batch(external_id)
@@ -47,6 +66,7 @@ def known_external_ids(cursor: CursorWrapper, account: ChannelAccount, external_
         """,
         [json.dumps(external_ids, ensure_ascii=False), account.pk],
     )
+    execute_together(cursor, [known, *along])
     return {external_id for (external_id,) in cursor.fetchall()}
 
 
@@ -256,40 +276,41 @@ def update_conversations(cursor: CursorWrapper, changes: list[ThreadChange], now
     )
 
 
-def store_quarantine(
-    cursor: CursorWrapper, account: ChannelAccount, stream: str, items: list[QuarantinedPayload], now: datetime
-) -> None:
+def quarantine_insert(
+    account: ChannelAccount, stream: str, items: list[QuarantinedPayload], now: datetime
+) -> list[Statement]:
     if not items:
-        return
-    cursor.execute(
-        """
-        INSERT INTO inbox_quarantineditem (account_id, stream, raw, reason, created_at)
-        SELECT %s, %s, * , %s FROM unnest(%s::text[], %s::text[])
-        """,
-        [
-            account.pk,
-            stream,
-            now,
-            [valid_text(item.raw) for item in items],
-            [valid_text(item.reason) for item in items],
-        ],
-    )
+        return []
+    return [
+        Statement(
+            """
+            INSERT INTO inbox_quarantineditem (account_id, stream, raw, reason, created_at)
+            SELECT %s, %s, * , %s FROM unnest(%s::text[], %s::text[])
+            """,
+            [
+                account.pk,
+                stream,
+                now,
+                [valid_text(item.raw) for item in items],
+                [valid_text(item.reason) for item in items],
+            ],
+        )
+    ]
 
 
-def save_cursor(
-    cursor: CursorWrapper,
+def cursor_upsert(
     account: ChannelAccount,
     stream: str,
     position: dict[str, Any],
     paused_until: datetime | None,
     now: datetime,
-) -> None:
+) -> Statement:
     """The stream's position commits with its batch; an empty position keeps the one stored.
 
     A successful page clears failures; the pause is the platform's own (retry_after of a 429 that
     came with data) or none.
     """
-    cursor.execute(
+    return Statement(
         """
         INSERT INTO monitoring_streamcursor
             (account_id, stream, position, paused_until, consecutive_failures, last_error, updated_at)

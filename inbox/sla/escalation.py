@@ -15,8 +15,8 @@ from django.utils import timezone
 from inbox.events import publish_on_commit
 from inbox.models import Conversation, Status
 from inbox.signals import sla_warning
+from inbox.sla import services
 from inbox.sla.models import Outcome, ResponseClock, WarningKind
-from inbox.sla.services import settle_stale_clock
 
 # One statement claims every warning that is due and not yet fired; RETURNING lists only the new ones.
 _CLAIM_SQL = """
@@ -35,7 +35,7 @@ _DONE = (Status.RESOLVED.value, Status.SPAM.value)
 
 
 def settle_stale_clocks(*, limit: int = 500) -> int:
-    """End open clocks whose wait is over without record_response having been called (see settle_stale_clock).
+    """End open clocks whose wait is over without record_response having been called (see services.settle_stale_clocks).
 
     That is: a brand reply ingest found by polling cleared the wait, a later message started a new one,
     or the conversation was resolved or marked spam without a reply.
@@ -51,11 +51,7 @@ def settle_stale_clocks(*, limit: int = 500) -> int:
         .select_for_update(of=("self",), skip_locked=True)
         .order_by("pk")[:limit]
     )
-    settled = 0
-    for clock in stale:
-        settle_stale_clock(clock, clock.conversation)
-        settled += 1
-    return settled
+    return len(services.settle_stale_clocks(list(stale)))
 
 
 @transaction.atomic

@@ -18,9 +18,16 @@ writes that conversation's clocks, so a reply and a new inbound message never ra
 
 from __future__ import annotations
 
+import functools
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from inbox.events import publish_on_commit
@@ -66,33 +73,58 @@ def set_policy(
     return policy
 
 
-def _policies_of(brand_ids: set[int]) -> list[SlaPolicy]:
-    """The brands' policies, read once per atomic block: ingest asks for every conversation of a batch.
+@dataclass
+class _SettingsRead:
+    """Brands and their policies as read once for one ingest batch (see settings_read_once)."""
 
-    The memo is tied to the innermost atomic block, so the next batch reads policies afresh.
+    brands: dict[int, Brand] = field(default_factory=dict)
+    policies: dict[int, list[SlaPolicy]] = field(default_factory=dict)
+
+
+_batch_settings: ContextVar[_SettingsRead | None] = ContextVar("sla_batch_settings", default=None)
+
+
+@contextmanager
+def settings_read_once() -> Iterator[None]:
+    """Inside this block (one ingest batch) each brand's policies are read once, however many clocks ask.
+
+    Outside it every call reads them afresh, so a policy changed in the admin applies to the next batch.
     """
-    block = connection.atomic_blocks[-1] if connection.in_atomic_block else None
-    memo = getattr(connection, "_sla_policies", None)
-    if block is None or memo is None or memo[0] is not block:
-        memo = (block, dict[int, list[SlaPolicy]]())
-    missing = brand_ids - memo[1].keys()
+    token = _batch_settings.set(_SettingsRead())
+    try:
+        yield
+    finally:
+        _batch_settings.reset(token)
+
+
+def _policies_of(brand_ids: set[int]) -> list[SlaPolicy]:
+    read = _batch_settings.get() or _SettingsRead()
+    missing = brand_ids - read.policies.keys()
     if missing:
         for brand_id in missing:
-            memo[1][brand_id] = []
+            read.policies[brand_id] = []
         for policy in SlaPolicy.objects.filter(brand_id__in=missing):
-            memo[1][policy.brand_id].append(policy)
-    if block is not None:
-        connection._sla_policies = memo  # type: ignore[attr-defined]
-    return [policy for brand_id in brand_ids for policy in memo[1][brand_id]]
+            read.policies[policy.brand_id].append(policy)
+    return [policy for brand_id in brand_ids for policy in read.policies[brand_id]]
+
+
+def _brands(brand_ids: set[int], known: Brand | None = None) -> dict[int, Brand]:
+    read = _batch_settings.get() or _SettingsRead()
+    if known is not None:
+        read.brands.setdefault(known.pk, known)
+    missing = brand_ids - read.brands.keys()
+    if missing:
+        read.brands.update(Brand.objects.in_bulk(missing))
+    return {brand_id: read.brands[brand_id] for brand_id in brand_ids}
 
 
 def response_due_at(conversation: Conversation, received_at: datetime) -> datetime:
     """When a first answer to a message received at `received_at` in this conversation is due.
 
-    One query per brand instance whatever the batch size; start_clocks corrects the due time when the
+    One query per brand and batch whatever the batch size; start_clocks corrects the due time when the
     wait turns out to be a next-response wait (the customer wrote again after a reply).
     """
-    brand = conversation.brand
+    brand = _brands({conversation.brand_id}, known=conversation.brand)[conversation.brand_id]
     policy = choose_policy(
         _policies_of({brand.pk}),
         brand_id=brand.pk,
@@ -102,126 +134,222 @@ def response_due_at(conversation: Conversation, received_at: datetime) -> dateti
     return terms_of(policy, brand).due(received_at, ClockKind.FIRST)
 
 
+@dataclass(frozen=True)
+class _Wait:
+    """A conversation with new inbound messages, its oldest new one, and the clocks it already has."""
+
+    conversation_id: int
+    brand_id: int
+    account_id: int
+    platform: str
+    priority: int
+    awaiting_reply_since: datetime | None
+    response_due_at: datetime | None
+    message_id: int
+    received_at: datetime
+    platform_time: datetime
+    open_clock_id: int | None
+    open_clock_started_at: datetime | None
+    answered_at: datetime | None  # when the latest answered clock stopped
+
+    @property
+    def open_clock_is_stale(self) -> bool:
+        """The wait the open clock measures is over: nothing waits now, or a later message started a new wait."""
+        since = self.awaiting_reply_since
+        return self.open_clock_started_at is not None and (since is None or since > self.open_clock_started_at)
+
+
+# Locks the conversations (in id order, as every SLA write does) and reads in one statement what deciding
+# their clocks needs: no model rows, since a batch asks for hundreds.
+_WAITS = """
+    WITH first_new AS (
+        SELECT DISTINCT ON (conversation_id) conversation_id, id, received_at, platform_time
+        FROM inbox_message
+        WHERE id = ANY(%s) AND direction = %s
+        ORDER BY conversation_id, received_at, id
+    )
+    SELECT conversation.id, conversation.brand_id, conversation.account_id, account.platform, conversation.priority,
+        conversation.awaiting_reply_since, conversation.response_due_at,
+        first_new.id, first_new.received_at, first_new.platform_time,
+        open_clock.id, open_clock.started_at,
+        (SELECT max(answered.stopped_at) FROM inbox_responseclock AS answered
+         WHERE answered.conversation_id = conversation.id AND answered.outcome = %s)
+    FROM first_new
+    JOIN inbox_conversation AS conversation ON conversation.id = first_new.conversation_id
+    JOIN monitoring_channelaccount AS account ON account.id = conversation.account_id
+    LEFT JOIN inbox_responseclock AS open_clock
+        ON open_clock.conversation_id = conversation.id AND open_clock.outcome = %s
+    ORDER BY conversation.id
+    FOR UPDATE OF conversation
+"""
+
+# New clocks, and the conversations' due times set to their clock's (a next-response target may differ
+# from the first-response one ingest assumed); a clock already open is left alone (one open clock each).
+_OPEN_CLOCKS = """
+    WITH opened AS (
+        INSERT INTO inbox_responseclock
+            (conversation_id, brand_id, account_id, kind, policy_id, start_message_id, started_at,
+             platform_started_at, target_minutes, at_risk_at, due_at, outcome, listening_delay_seconds)
+        SELECT conversation_id, brand_id, account_id, kind, policy_id, start_message_id, started_at,
+            platform_started_at, target_minutes, at_risk_at, due_at, %s, listening_delay_seconds
+        FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::bigint[],
+            %s::timestamptz[], %s::timestamptz[], %s::integer[], %s::timestamptz[], %s::timestamptz[], %s::integer[])
+            AS batch(conversation_id, brand_id, account_id, kind, policy_id, start_message_id, started_at,
+                platform_started_at, target_minutes, at_risk_at, due_at, listening_delay_seconds)
+        ORDER BY conversation_id
+        ON CONFLICT DO NOTHING
+        RETURNING id, conversation_id, due_at
+    ), aligned AS (
+        UPDATE inbox_conversation AS conversation SET response_due_at = opened.due_at
+        FROM opened
+        WHERE conversation.id = opened.conversation_id AND conversation.awaiting_reply_since IS NOT NULL
+            AND conversation.response_due_at IS DISTINCT FROM opened.due_at
+    )
+    SELECT id FROM opened ORDER BY id
+"""
+
+
+@dataclass(frozen=True)
+class _NewClock:
+    wait: _Wait
+    kind: str
+    terms: Terms
+
+
 @transaction.atomic(savepoint=False)
-def start_clocks(*, message_ids: list[int]) -> list[ResponseClock]:
+def start_clocks(*, message_ids: list[int]) -> list[int]:
     """Open a clock for each conversation whose new inbound messages now wait for an answer; idempotent.
 
-    Four queries whatever the number of conversations (ingest's query count stays constant).
+    Returns the ids of the clocks opened. Two statements whatever the number of conversations (plus the
+    brands' policies when no ingest batch read them, and a few per clock whose wait ended unnoticed).
     """
-    earliest: dict[int, Message] = {}
-    inbound = Message.objects.filter(pk__in=message_ids, direction=Direction.INBOUND).order_by("received_at", "pk")
-    for message in inbound:
-        earliest.setdefault(message.conversation_id, message)
-    if not earliest:
+    with connection.cursor() as cursor:
+        cursor.execute(_WAITS, [message_ids, Direction.INBOUND, Outcome.ANSWERED, Outcome.OPEN])
+        waits = [_Wait(*row) for row in cursor.fetchall()]
+    if not waits:
         return []
-    conversations = list(
-        Conversation.objects.select_for_update(of=("self",))
-        .filter(pk__in=earliest)
-        .select_related("brand", "account")
-        .order_by("pk")
-    )
-    open_clocks: dict[int, ResponseClock] = {}
-    last_answer: dict[int, datetime] = {}
-    known = ResponseClock.objects.filter(conversation_id__in=earliest, outcome__in=[Outcome.OPEN, Outcome.ANSWERED])
-    for clock in known.select_related("policy"):
-        if clock.outcome == Outcome.OPEN:
-            open_clocks[clock.conversation_id] = clock
-        elif clock.stopped_at is not None:
-            last_answer[clock.conversation_id] = max(
-                clock.stopped_at, last_answer.get(clock.conversation_id, clock.stopped_at)
-            )
-    policies = _policies_of({c.brand_id for c in conversations})
+    brand_ids = {wait.brand_id for wait in waits}
+    brands = _brands(brand_ids)
+    policies = _policies_of(brand_ids)
+    settled = _settle_stale_clocks([wait for wait in waits if wait.open_clock_is_stale])
+    terms: dict[tuple[int | None, int], Terms] = {}
     new = []
-    for conversation in conversations:
-        message = earliest[conversation.pk]
-        running = open_clocks.get(conversation.pk)
-        if running is not None and not _stale(running, conversation):
-            continue
-        if running is not None and settle_stale_clock(running, conversation) == Outcome.ANSWERED:
-            last_answer[conversation.pk] = max(filter(None, [last_answer.get(conversation.pk), running.stopped_at]))
-        answered_at = last_answer.get(conversation.pk)
-        if answered_at is not None and message.platform_time <= answered_at:
+    for wait in waits:
+        if wait.open_clock_id is not None and wait.open_clock_id not in settled:
+            continue  # the wait it measures goes on
+        answered_at = max(filter(None, [wait.answered_at, settled.get(wait.open_clock_id or 0)]), default=None)
+        if answered_at is not None and wait.platform_time <= answered_at:
             continue  # found late, but written before the reply that answered it
-        policy = choose_policy(
-            policies,
-            brand_id=conversation.brand_id,
-            platform=conversation.account.platform,
-            priority=conversation.priority,
-        )
+        policy = choose_policy(policies, brand_id=wait.brand_id, platform=wait.platform, priority=wait.priority)
         kind = ClockKind.NEXT if answered_at is not None else ClockKind.FIRST
-        new.append(_new_clock(conversation, message, kind, terms_of(policy, conversation.brand)))
-    created = ResponseClock.objects.bulk_create(new, ignore_conflicts=True)
-    _align_due_times([(clock.conversation, clock.due_at) for clock in created])
-    return created
+        scope = (policy.pk if policy else None, wait.brand_id)
+        if scope not in terms:
+            terms[scope] = terms_of(policy, brands[wait.brand_id])
+        new.append(_NewClock(wait, kind, terms[scope]))
+    return _insert_clocks(new)
 
 
-def _align_due_times(dues: list[tuple[Conversation, datetime]]) -> None:
-    """The conversation shows the due time of its clock (a next-response target may differ from the first)."""
-    changed = [(c.pk, due) for c, due in dues if c.response_due_at != due and c.awaiting_reply_since is not None]
-    if not changed:
-        return
+def _settle_stale_clocks(waits: list[_Wait]) -> dict[int, datetime | None]:
+    """Settle the open clocks whose wait ended unnoticed; returns when each one that was answered stopped."""
+    if not waits:
+        return {}
+    clocks = ResponseClock.objects.select_related("policy", "conversation__brand").filter(
+        pk__in=[wait.open_clock_id for wait in waits]
+    )
+    loaded = list(clocks.order_by("conversation_id"))
+    outcomes = settle_stale_clocks(loaded)
+    return {clock.pk: clock.stopped_at if outcomes[clock.pk] == Outcome.ANSWERED else None for clock in loaded}
+
+
+def _insert_clocks(new: list[_NewClock]) -> list[int]:
+    if not new:
+        return []
+    # A batch arrives at one instant under one or two policies: the business-time sums repeat.
+    due_at = functools.cache(lambda terms, start, kind: terms.due(start, kind))
+    at_risk_at = functools.cache(lambda terms, start, kind: terms.at_risk(start, kind))
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            UPDATE inbox_conversation AS conversation SET response_due_at = aligned.due
-            FROM unnest(%s::bigint[], %s::timestamptz[]) AS aligned(id, due)
-            WHERE conversation.id = aligned.id
-            """,
-            [[pk for pk, _ in changed], [due for _, due in changed]],
+            _OPEN_CLOCKS,
+            [
+                Outcome.OPEN,
+                [clock.wait.conversation_id for clock in new],
+                [clock.wait.brand_id for clock in new],
+                [clock.wait.account_id for clock in new],
+                [clock.kind for clock in new],
+                [clock.terms.policy.pk if clock.terms.policy else None for clock in new],
+                [clock.wait.message_id for clock in new],
+                [clock.wait.received_at for clock in new],
+                [clock.wait.platform_time for clock in new],
+                [clock.terms.target(clock.kind) for clock in new],
+                [at_risk_at(clock.terms, clock.wait.received_at, clock.kind) for clock in new],
+                [due_at(clock.terms, clock.wait.received_at, clock.kind) for clock in new],
+                [_listening_delay(clock.wait) for clock in new],
+            ],
         )
+        return [clock_id for (clock_id,) in cursor.fetchall()]
 
 
-def _stale(clock: ResponseClock, conversation: Conversation) -> bool:
-    """The wait this clock measures is over: nothing waits now, or a later message started a new wait."""
-    since = conversation.awaiting_reply_since
-    return since is None or since > clock.started_at
+def _listening_delay(wait: _Wait) -> int:
+    return max(0, int((wait.received_at - wait.platform_time).total_seconds()))
 
 
-def settle_stale_clock(clock: ResponseClock, conversation: Conversation) -> str:
-    """End a clock whose wait ended without record_response: by the brand reply ingest found, else closed.
+# What settling a clock may change: stopped by a reply, acknowledged by an automated one, or closed.
+SETTLED_FIELDS = [
+    "outcome",
+    "stopped_at",
+    "stop_message",
+    "responder",
+    "reply_account",
+    "response_seconds",
+    "response_seconds_platform",
+    "business_seconds",
+    "business_seconds_platform",
+    "automated_ack_at",
+    "automated_ack_seconds",
+]
+
+
+def settle_stale_clocks(clocks: list[ResponseClock]) -> dict[int, str]:
+    """End open clocks whose wait ended without record_response: by the brand reply ingest found, else closed.
 
     A reply written on the platform itself reaches us by polling; ingest then clears the conversation's
     wait, and this finds that reply. A conversation resolved without any reply closes the clock unanswered.
+    Each clock comes with its policy and its conversation's brand loaded; two statements however many
+    clocks. Returns each clock's outcome by id.
     """
-    replies = Message.objects.filter(
-        conversation=conversation,
-        direction=Direction.OUTBOUND,
-        delivery_status=DeliveryStatus.SENT,
-        platform_time__gte=clock.platform_started_at,
-    ).order_by("platform_time", "pk")
-    terms = terms_of(clock.policy, conversation.brand)
-    for reply in replies.only("pk", "is_automated", "platform_time", "sent_by_id", "account_id"):
+    if not clocks:
+        return {}
+    # One open clock per conversation: each conversation's replies are counted from its clock's start.
+    since = Q()
+    for clock in clocks:
+        since |= Q(conversation_id=clock.conversation_id, platform_time__gte=clock.platform_started_at)
+    replies: dict[int, list[Message]] = defaultdict(list)
+    found = Message.objects.filter(since, direction=Direction.OUTBOUND, delivery_status=DeliveryStatus.SENT)
+    for reply in found.order_by("conversation_id", "platform_time", "pk").only(
+        "pk", "conversation_id", "is_automated", "platform_time", "sent_by_id", "account_id"
+    ):
+        replies[reply.conversation_id].append(reply)
+    outcomes = {clock.pk: _settle(clock, replies[clock.conversation_id]) for clock in clocks}
+    ResponseClock.objects.bulk_update(clocks, SETTLED_FIELDS)
+    return outcomes
+
+
+def _settle(clock: ResponseClock, replies: list[Message]) -> str:
+    terms = terms_of(clock.policy, clock.conversation.brand)
+    for reply in replies:
         if reply.is_automated and not terms.automated_ack_stops_clock:
             if clock.automated_ack_at is None:
                 _acknowledge(clock, reply.platform_time)
             continue
         _stop(clock, reply, reply.platform_time, terms)
         return Outcome.ANSWERED
-    _close(clock, at=conversation.awaiting_reply_since or timezone.now())
+    _close(clock, at=clock.conversation.awaiting_reply_since or timezone.now())
     return Outcome.CLOSED
-
-
-def _new_clock(conversation: Conversation, message: Message, kind: str, terms: Terms) -> ResponseClock:
-    return ResponseClock(
-        conversation=conversation,
-        brand_id=conversation.brand_id,
-        account_id=conversation.account_id,
-        kind=kind,
-        policy=terms.policy,
-        start_message=message,
-        started_at=message.received_at,
-        platform_started_at=message.platform_time,
-        target_minutes=terms.target(kind),
-        at_risk_at=terms.at_risk(message.received_at, kind),
-        due_at=terms.due(message.received_at, kind),
-        listening_delay_seconds=max(0, int((message.received_at - message.platform_time).total_seconds())),
-    )
 
 
 def _close(clock: ResponseClock, *, at: datetime) -> None:
     clock.outcome = Outcome.CLOSED
     clock.stopped_at = max(at, clock.started_at)
-    clock.save(update_fields=["outcome", "stopped_at"])
 
 
 def _seconds(delta: timedelta) -> int:
@@ -253,8 +381,10 @@ def record_response(*, message_id: int, sent_at: datetime | None = None) -> Resp
     if message.is_automated and not terms.automated_ack_stops_clock:
         if clock.automated_ack_at is None:
             _acknowledge(clock, sent_at)
+            clock.save(update_fields=["automated_ack_at", "automated_ack_seconds"])
         return clock
     _stop(clock, message, sent_at, terms)
+    clock.save(update_fields=SETTLED_FIELDS)
     Conversation.objects.filter(pk=conversation.pk).update(awaiting_reply_since=None, response_due_at=None)
     publish_on_commit(
         brand_id=conversation.brand_id,
@@ -267,7 +397,6 @@ def record_response(*, message_id: int, sent_at: datetime | None = None) -> Resp
 def _acknowledge(clock: ResponseClock, at: datetime) -> None:
     clock.automated_ack_at = at
     clock.automated_ack_seconds = _seconds(at - clock.started_at)
-    clock.save(update_fields=["automated_ack_at", "automated_ack_seconds"])
 
 
 def _stop(clock: ResponseClock, message: Message, sent_at: datetime, terms: Terms) -> None:
@@ -281,7 +410,6 @@ def _stop(clock: ResponseClock, message: Message, sent_at: datetime, terms: Term
     clock.response_seconds_platform = _seconds(sent_at - clock.platform_started_at)
     clock.business_seconds = _seconds(business_time_between(clock.started_at, sent_at, coverage))
     clock.business_seconds_platform = _seconds(business_time_between(clock.platform_started_at, sent_at, coverage))
-    clock.save()
 
 
 @transaction.atomic
@@ -291,3 +419,4 @@ def close_clock(*, conversation_id: int, at: datetime | None = None) -> None:
     clock = ResponseClock.objects.filter(conversation_id=conversation_id, outcome=Outcome.OPEN).first()
     if clock is not None:
         _close(clock, at=at or timezone.now())
+        clock.save(update_fields=["outcome", "stopped_at"])

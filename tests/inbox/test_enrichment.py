@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from inbox.enrichment import UNKNOWN, enrich, priority_score
 from inbox.enrichment.evaluation import ALL, EVALUATION_SET, evaluate, load
-from inbox.enrichment.language import normalize_hint
+from inbox.enrichment.language import DETECTED_CHARS, normalize_hint
 from inbox.enrichment.lexicons.base import fold
 from inbox.enrichment.priority import INFLUENCE_MAX, MATCHED_QUERY_POINTS
 
@@ -66,6 +66,12 @@ def test_short_texts_fall_back_to_the_platform_hint():
     assert enrich("Ačiū", "lt-LT").language == "lt"
     assert enrich("https://t.co/x @acme", "es").language == "es"
     assert enrich("🙂🙂").language == ""
+
+
+def test_the_opening_of_a_long_post_decides_its_language():
+    opening = "Pedido equivocado otra vez, me llegó un frappé en vez de un cortado. " * 20
+    tail = "This is a very long English text that goes on and on about nothing in particular. " * 2000
+    assert enrich(opening[:DETECTED_CHARS] + tail).language == "es"
 
 
 def test_hints_are_normalized():
