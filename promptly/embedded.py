@@ -7,6 +7,7 @@ starts them once and hands their URLs to web, worker and beat through the enviro
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 import warnings
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ def start_postgres(data_dir: Path) -> EmbeddedPostgres:
 
     pgdata = data_dir / "pgdata"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(pgdata)
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
     # DATABASE_NAME is our own constant, never input.
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
@@ -75,6 +77,25 @@ def start_postgres(data_dir: Path) -> EmbeddedPostgres:
     handle = EmbeddedPostgres(server=server, url=f"postgres://postgres@{host}/{DATABASE_NAME}")
     running.append(handle)
     return handle
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Drop processes that died without saying goodbye from pgserver's list of the server's users.
+
+    pgserver stops the server when the last process on that list leaves (at exit). A process that
+    never leaves (killed, or one that skips atexit as mypy does after loading our settings) would keep
+    the server running after everyone else stopped: a stray PostgreSQL after Ctrl-C.
+    """
+    import psutil
+
+    handles = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (FileNotFoundError, ValueError):
+        return
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
 
 
 def start_redis(data_dir: Path) -> EmbeddedRedis:
