@@ -23,7 +23,8 @@ def _run(code: str) -> str:
 
 def test_a_user_that_died_without_cleanup_does_not_keep_the_server_alive(tmp_path):
     # The first user leaves the way mypy does: os._exit, no atexit, its pid left on pgserver's list.
-    postmaster_pid = int(_run(START.format(dir=str(tmp_path)) + "; print(server.pid, flush=True); import os; os._exit(0)"))
+    leave_like_mypy = "; print(server.pid, flush=True); import os; os._exit(0)"
+    postmaster_pid = int(_run(START.format(dir=str(tmp_path)) + leave_like_mypy))
     assert psutil.pid_exists(postmaster_pid)
     try:
         # The next user joins the running server and stops it when it leaves, as the runner does.
