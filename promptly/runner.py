@@ -112,6 +112,8 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    # Started in the background by a script, SIGINT arrives ignored; Ctrl-C (or kill -INT) must still stop us.
+    signal.signal(signal.SIGINT, on_signal)
     url = f"http://{host}:{port}/"
     exit_code = 0
     try:
