@@ -194,3 +194,23 @@ def test_an_answer_to_a_comment_reply_is_found_again_before_it_is_posted_twice(d
     message.refresh_from_db()
     assert (message.delivery_status, message.external_id) == (DeliveryStatus.SENT, posted.external_id)
     assert channels.brand_answers(conversation) == [posted]
+
+
+def test_a_platform_that_stays_down_ends_failed_with_its_reason_after_the_retries(
+    deliver_inline, agent, client, monkeypatch
+):
+    # Eager retries run at once, one after another, when Retry is not propagated to the caller.
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)
+    conversation = channels.x_mention()
+    with held_back():
+        message = reply(agent, conversation, "On it!")
+    Message.objects.filter(pk=message.pk).update(delivery_status=DeliveryStatus.FAILED, delivery_error="X answered 503")
+    sandbox.set_faults(rate_500=1.0)  # every read fails, so the look before posting again fails too
+
+    retry_reply(user=agent, message_id=message.pk)  # eager: the task and each of its retries run now
+
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.FAILED
+    assert message.delivery_error == "The platform stayed unavailable: X answered 500. Retry when it is back."
+    assert channels.brand_answers(conversation) == []
+    assert ">Retry</button>" in delivery_fragment(client, agent, message)
