@@ -266,9 +266,12 @@ class FacebookConnector:
         return result
 
     def _messenger_args(self, reply: OutboundReply) -> dict[str, str]:
+        # A public comment answered privately is a "private reply": Messenger addresses it by the comment,
+        # since a commenter has no Messenger conversation with the Page until then.
+        recipient = {"comment_id": reply.in_reply_to} if _is_private_reply(reply) else {"id": _customer_of(reply)}
         # facebook-sdk form-encodes nested dicts wrongly: the Send API gets JSON strings instead.
         return {
-            "recipient": json.dumps({"id": _customer_of(reply)}),
+            "recipient": json.dumps(recipient),
             "message": json.dumps({"text": reply.text}),
             "messaging_type": "RESPONSE",
         }
@@ -335,6 +338,10 @@ def _is_ours(item: Any, page_id: str, text: str) -> bool:
     )
 
 
+def _is_private_reply(reply: OutboundReply) -> bool:
+    return reply.visibility == "private" and not reply.thread_key.startswith("dm:") and bool(reply.in_reply_to)
+
+
 def _customer_of(reply: OutboundReply) -> str:
     customer = reply.recipient_id or reply.thread_key.removeprefix("dm:")
     if not customer:
@@ -345,6 +352,11 @@ def _customer_of(reply: OutboundReply) -> str:
 def _refusal(error: facebook.GraphAPIError, reply: OutboundReply) -> DeliveryRefused:
     details = error.result.get("error") or {}
     link = f"https://www.facebook.com/{reply.in_reply_to}" if reply.visibility == "public" else ""
+    if details.get("error_subcode") in OUTSIDE_WINDOW_SUBCODES and _is_private_reply(reply):
+        return DeliveryRefused(
+            "Facebook lets a Page answer a comment privately only within 7 days of it; answer it in public.",
+            link=f"https://www.facebook.com/{reply.in_reply_to}",
+        )
     if details.get("error_subcode") in OUTSIDE_WINDOW_SUBCODES:
         return DeliveryRefused(
             "Messenger only lets a Page answer within 24 hours of the person's last message; "

@@ -360,6 +360,24 @@ def page_reply_message(*, page: FacebookPage, recipient_id: str, text: str) -> F
     return FacebookMessage.objects.create(conversation=conversation, from_page=True, text=text)
 
 
+# A Page may answer a public comment with one private message (a "private reply") within 7 days of it.
+PRIVATE_REPLY_WINDOW = timedelta(days=7)
+
+
+@transaction.atomic
+def page_private_reply(*, page: FacebookPage, comment_id: str, text: str) -> FacebookMessage:
+    """The Page's private reply to a comment: a Messenger message to its author, opening their conversation."""
+    comment = find_comment(comment_id)
+    if comment.post.page_id != page.id or comment.author is None:
+        raise UnknownObject("No matching comment found")
+    if timezone.now() - comment.created_time > PRIVATE_REPLY_WINDOW:
+        raise OutsideMessagingWindow("This comment is too old to reply to privately.")
+    conversation, _ = FacebookConversation.objects.get_or_create(page=page, user=comment.author)
+    conversation.updated_time = timezone.now()
+    conversation.save(update_fields=["updated_time"])
+    return FacebookMessage.objects.create(conversation=conversation, from_page=True, text=text)
+
+
 @transaction.atomic
 def create_feed(*, slug: str, term: str) -> AlertFeed:
     """An alerts feed for a term, served at /sandbox/feeds/<slug>.xml; idempotent per slug."""

@@ -79,16 +79,18 @@ def messenger(text: str = "Where is my refund?", *, written_at: datetime | None 
     return polled(account, message.graph_id)
 
 
-def brand_answers(conversation: Conversation) -> list[SandboxAnswer]:
-    """Every answer of the brand the sandbox holds for this conversation's channel account, oldest first."""
+def brand_answers(conversation: Conversation, *, private: bool | None = None) -> list[SandboxAnswer]:
+    """Every answer of the brand the sandbox holds for this conversation's channel account, oldest first:
+    public ones, or private ones (by default those of the conversation's own visibility)."""
     account = conversation.account
-    if account.platform == "x" and conversation.visibility == "public":
+    public = conversation.visibility == "public" if private is None else not private
+    if account.platform == "x" and public:
         tweets = Tweet.objects.filter(author_id=int(account.external_id)).order_by("id")
         return [SandboxAnswer(str(t.id), str(t.in_reply_to_id or "")) for t in tweets]
     if account.platform == "x":
         events = DirectMessage.objects.filter(sender_id=int(account.external_id)).order_by("id")
         return [SandboxAnswer(str(e.id), f"dm:{e.recipient_id}") for e in events]
-    if conversation.visibility == "public":
+    if public:
         comments = FacebookComment.objects.filter(post__page_id=int(account.external_id), author__isnull=True)
         return [
             SandboxAnswer(c.graph_id, c.parent.graph_id if c.parent else c.post.graph_id)

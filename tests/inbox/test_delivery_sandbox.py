@@ -106,6 +106,20 @@ def test_a_messenger_message_gets_a_messenger_answer(deliver_inline, agent):
     assert f"selected_item_id={customer}" in message.url
 
 
+def test_a_facebook_comment_answered_privately_gets_a_private_reply_to_its_author(deliver_inline, agent):
+    conversation = channels.facebook_comment()
+    ona = conversation.author.external_id
+
+    message = reply(agent, conversation, "Could you send us your order number?", private=True, confirm_private=True)
+
+    assert message.visibility == Visibility.PRIVATE
+    assert (message.delivery_status, message.delivery_error) == (DeliveryStatus.SENT, "")
+    assert [a.external_id for a in channels.brand_answers(conversation, private=True)] == [message.external_id]
+    assert [a.answers for a in channels.brand_answers(conversation, private=True)] == [f"dm:{ona}"]
+    assert channels.brand_answers(conversation) == []  # nothing public
+    assert f"selected_item_id={ona}" in message.url
+
+
 def delivery_fragment(client, agent, message: Message) -> str:
     client.force_login(agent)
     return client.get(reverse("inbox:reply-delivery", args=[message.pk])).content.decode()

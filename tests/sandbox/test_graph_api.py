@@ -24,6 +24,18 @@ def page(transactional_db: None) -> services.PageCredentials:
     return services.create_facebook_page(name="Acme Coffee", username="acmecoffee")
 
 
+def send_api(api: facebook.GraphAPI, page_id: str, recipient: dict, text: str) -> dict:
+    """A Page's message through the Send API (recipient and message go as JSON strings)."""
+    return api.request(
+        f"{V}/{page_id}/messages",
+        post_args={
+            "recipient": json.dumps(recipient),
+            "message": json.dumps({"text": text}),
+            "messaging_type": "RESPONSE",
+        },
+    )
+
+
 def test_feed_with_comment_expansion_has_documented_shape(sandbox_url, page):
     post = services.publish_page_post(page_id=page.page_id, message="New autumn blend is here")
     comment = services.post_comment(on=post.graph_id, message="Wrong order delivered 😞", author="Laura Pérez")
@@ -127,14 +139,7 @@ def test_send_api_answers_inside_the_window_and_refuses_outside(sandbox_url, pag
     old_id = str(FacebookMessage.objects.get(text="hi").conversation.user_id)
 
     def send(user_id: str) -> dict:
-        return api.request(
-            f"{V}/{page.page_id}/messages",
-            post_args={
-                "recipient": json.dumps({"id": user_id}),
-                "message": json.dumps({"text": "¡Gracias!"}),
-                "messaging_type": "RESPONSE",
-            },
-        )
+        return send_api(api, page.page_id, {"id": user_id}, "¡Gracias!")
 
     sent = send(str(recent.conversation.user_id))
     with pytest.raises(facebook.GraphAPIError) as refused:
@@ -190,3 +195,24 @@ def test_conversations_narrow_to_one_person_with_user_id(sandbox_url, page):
     body = api.request(f"{V}/{page.page_id}/conversations", {"user_id": str(ana.conversation.user_id), "fields": "id"})
 
     assert body["data"] == [{"id": ana.conversation.graph_id}]
+
+
+def test_a_private_reply_to_a_comment_opens_a_messenger_conversation_with_its_author(sandbox_url, page):
+    post = services.publish_page_post(page_id=page.page_id, message="New blend")
+    fresh = services.post_comment(on=post.graph_id, message="crushed bag", author="Ona")
+    stale = services.post_comment(
+        on=post.graph_id, message="old", author="Jonas", created_time=timezone.now() - timedelta(days=8)
+    )
+    api = graph(sandbox_url, page.page_token)
+
+    def private_reply(comment_id: str) -> dict:
+        return send_api(api, page.page_id, {"comment_id": comment_id}, "Could you send us your order number?")
+
+    sent = private_reply(fresh.graph_id)
+    with pytest.raises(facebook.GraphAPIError) as refused:
+        private_reply(stale.graph_id)
+
+    message = FacebookMessage.objects.select_related("conversation").get(pk=sent["message_id"].removeprefix("m_"))
+    assert message.from_page and message.conversation.user_id == fresh.author_id
+    assert sent["recipient_id"] == str(fresh.author_id)
+    assert refused.value.code == 10

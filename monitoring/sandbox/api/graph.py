@@ -190,9 +190,14 @@ def _send_api(ctx: Context, params: dict[str, str]) -> dict[str, Any]:
     text = message.get("text", "") if isinstance(message, dict) else ""
     if not text:
         raise GraphError("(#100) Param message[text] must be non-empty.", code=100)
-    recipient_id = str(recipient.get("id", "")) if isinstance(recipient, dict) else ""
+    recipient = recipient if isinstance(recipient, dict) else {}
+    recipient_id = str(recipient.get("id", ""))
     try:
-        sent = services.page_reply_message(page=ctx.page, recipient_id=recipient_id, text=text)
+        if recipient.get("comment_id"):
+            sent = services.page_private_reply(page=ctx.page, comment_id=str(recipient["comment_id"]), text=text)
+            recipient_id = str(sent.conversation.user_id)
+        else:
+            sent = services.page_reply_message(page=ctx.page, recipient_id=recipient_id, text=text)
     except services.UnknownObject:
         raise GraphError("(#100) No matching user found", code=100, subcode=2018001) from None
     except services.OutsideMessagingWindow:
