@@ -120,6 +120,19 @@ def test_a_facebook_comment_answered_privately_gets_a_private_reply_to_its_autho
     assert f"selected_item_id={ona}" in message.url
 
 
+def test_an_x_mention_answered_privately_gets_a_dm_to_its_author(deliver_inline, agent):
+    conversation = channels.x_mention(author="maria")
+    maria = XUser.objects.get(username="maria")
+
+    message = reply(agent, conversation, "Could you DM us your order number?", private=True, confirm_private=True)
+
+    assert (message.visibility, message.delivery_status) == (Visibility.PRIVATE, DeliveryStatus.SENT)
+    assert channels.brand_answers(conversation, private=True) == [
+        channels.SandboxAnswer(message.external_id, f"dm:{maria.id}")
+    ]
+    assert channels.brand_answers(conversation) == []
+
+
 def delivery_fragment(client, agent, message: Message) -> str:
     client.force_login(agent)
     return client.get(reverse("inbox:reply-delivery", args=[message.pk])).content.decode()
