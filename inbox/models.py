@@ -318,4 +318,11 @@ class BulkJob(models.Model):
         return len(self.results)
 
 
-from inbox.sla.models import ResponseClock, SlaPolicy, SlaWarning  # noqa: E402, F401  (SLA lives in its own module)
+from inbox.sla.models import (  # noqa: E402, F401  (SLA lives in its own module)
+    ResponseClock,
+    SlaPolicy,
+    SlaRollupCell,
+    SlaRollupChange,
+    SlaRollupDay,
+    SlaWarning,
+)

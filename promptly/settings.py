@@ -151,6 +151,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("PROMPTLY_REDELIVERY_SECONDS", default=3600)}
 CELERY_BEAT_SCHEDULE = {
     "sla-escalate": {"task": "inbox.sla.escalate", "schedule": 60.0},
+    "sla-refresh-rollups": {"task": "inbox.sla.refresh_rollups", "schedule": 300.0},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -35,6 +35,7 @@ class SlaSummaryView(APIView):
             OpenApiParameter("start", OpenApiTypes.DATE, description="First day, audience time zone."),
             OpenApiParameter("end", OpenApiTypes.DATE, description="Last day (inclusive)."),
             OpenApiParameter("channel", int, description="Channel account id."),
+            OpenApiParameter("team", int, description="Team id: the clocks its members answered or are assigned."),
             OpenApiParameter("agent", int, description="User id of an agent."),
         ],
         responses=OpenApiTypes.OBJECT,

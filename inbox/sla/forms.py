@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
 from accounts.models import User
+from inbox.models import Team
 from inbox.sla.hours import HoursError, format_shifts, parse_holiday, parse_many
 from inbox.sla.models import SlaPolicy
 from inbox.sla.selectors import DashboardFilters
@@ -28,6 +29,7 @@ class DashboardFilterForm(forms.Form):
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     channel = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    team = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     agent = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
 
     def __init__(self, data: Any, *, user: AbstractBaseUser | AnonymousUser) -> None:
@@ -40,10 +42,16 @@ class DashboardFilterForm(forms.Form):
         brand = self.selected_brand
         self.accounts = list(ChannelAccount.objects.filter(brand=brand)) if brand else []
         self.agents = list(User.objects.filter(brands=brand).order_by("username")) if brand else []
-        channel, agent = self.fields["channel"], self.fields["agent"]
-        assert isinstance(channel, forms.ChoiceField) and isinstance(agent, forms.ChoiceField)  # noqa: S101
-        channel.choices = [("", "All channels"), *((a.pk, str(a)) for a in self.accounts)]
-        agent.choices = [("", "All agents"), *((u.pk, u.get_username()) for u in self.agents)]
+        self.teams = list(Team.objects.filter(brand=brand)) if brand else []
+        choices = {
+            "channel": [("", "All channels"), *((a.pk, str(a)) for a in self.accounts)],
+            "team": [("", "All teams"), *((t.pk, t.name) for t in self.teams)],
+            "agent": [("", "All agents"), *((u.pk, u.get_username()) for u in self.agents)],
+        }
+        for name, listed in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101
+            field.choices = listed
 
     def clean_brand(self) -> str:
         slug = self.cleaned_data["brand"]
@@ -66,14 +74,17 @@ class DashboardFilterForm(forms.Form):
         return data
 
     def filters(self) -> DashboardFilters:
-        """The validated filters; call after is_valid()."""
+        """The validated filters; call after is_valid(). A team stands for its members' clocks."""
         assert self.selected_brand is not None  # noqa: S101  (is_valid() guarantees it)
+        team = next((t for t in self.teams if t.pk == self.cleaned_data.get("team")), None)
+        members = tuple(team.members.order_by("pk").values_list("pk", flat=True)) if team else None
         return DashboardFilters(
             brand=self.selected_brand,
             start=self.cleaned_data["start"],
             end=self.cleaned_data["end"],
             account_id=self.cleaned_data.get("channel"),
             agent_id=self.cleaned_data.get("agent"),
+            team_member_ids=members,
         )
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from inbox.sla.clock import Coverage, Shift
 from monitoring.models import DEFAULT_FIRST_RESPONSE_MINUTES, Brand, ChannelAccount, Platform
@@ -151,6 +151,14 @@ class ResponseClock(models.Model):
                 name="sla_clock_brand_started",
             ),
             models.Index(fields=["at_risk_at"], condition=Q(outcome="open"), name="sla_clock_open_at_risk"),
+            # Waiting clocks are always read live (backlog, unanswered, the open part of every figure).
+            models.Index(fields=["brand", "started_at"], condition=Q(outcome="open"), name="sla_clock_open_started"),
+            # The breach list, latest due first, without reading the month's answered clocks.
+            models.Index(
+                fields=["brand", "-due_at", "-id"],
+                condition=Q(outcome="answered", stopped_at__gt=F("due_at")),
+                name="sla_clock_answered_late",
+            ),
             models.Index(fields=["conversation", "outcome"], name="sla_clock_conversation"),
         ]
 
@@ -175,3 +183,90 @@ class SlaWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · clock {self.clock_id}"
+
+
+# A rollup cell's key for "every account", "every responder" or "every hour" (what GROUPING() marks in SQL).
+ALL = -1
+
+
+class SlaRollupDay(models.Model):
+    """A brand's local day whose finished clocks are summed up in SlaRollupCell rows.
+
+    Only finished clocks (answered or closed) are rolled up: they never change again. Waiting clocks, the
+    current day and any day marked in SlaRollupChange are read live, so a rollup is used only while exact.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    time_zone = models.CharField(max_length=64, help_text="The audience time zone the day was cut in.")
+    built_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["brand", "day"], name="sla_rollup_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.brand_id} · {self.day}"
+
+
+class SlaRollupCell(models.Model):
+    """Finished clocks of one day, one account, one responder and one local hour, each of them or ALL.
+
+    The cube of the three keys lets any filter (channel, agent, team) and any table (agents, channels,
+    heatmap, trend) be summed from cells. Counts add up across cells; response times are kept as the sorted
+    values themselves (packed 32-bit integers), because percentiles do not add up.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    # Which keys are ALL, as SQL's GROUPING(account, responder, hour) bits: 4 account, 2 responder, 1 hour.
+    grouping = models.PositiveSmallIntegerField()
+    account_key = models.BigIntegerField(help_text="Channel account id, or ALL.")
+    responder_key = models.BigIntegerField(null=True, help_text="User id, ALL, or null (nobody answered).")
+    hour = models.SmallIntegerField(help_text="Local hour 0-23 of the start, or ALL.")
+    received = models.PositiveIntegerField()
+    answered = models.PositiveIntegerField()
+    within_target = models.PositiveIntegerField()
+    decided = models.PositiveIntegerField()
+    next_received = models.PositiveIntegerField()
+    next_answered = models.PositiveIntegerField()
+    breaches = models.PositiveIntegerField()
+    closed_unanswered = models.PositiveIntegerField()
+    acknowledged = models.PositiveIntegerField()
+    first_seconds = models.BinaryField(null=True)
+    # The summary's other series, kept only in cells of every hour.
+    first_calendar_seconds = models.BinaryField(null=True)
+    first_platform_seconds = models.BinaryField(null=True)
+    next_seconds = models.BinaryField(null=True)
+    ack_seconds = models.BinaryField(null=True)
+    listening_delay_seconds = models.BinaryField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "day", "account_key", "responder_key", "hour"],
+                nulls_distinct=False,
+                name="sla_rollup_cell_unique",
+            ),
+        ]
+        # A view reads a few groupings of a month (e.g. every hour of every account and person): one range each.
+        indexes = [models.Index(fields=["brand", "grouping", "day"], name="sla_rollup_cell_grouping")]
+
+    def __str__(self) -> str:
+        return f"{self.brand_id} · {self.day} · {self.account_key}/{self.responder_key}/{self.hour}"
+
+
+class SlaRollupChange(models.Model):
+    """A finished clock started in this UTC hour after its day may have been rolled up: that day is read live.
+
+    Marks are written in the transaction that finishes the clock (ON CONFLICT DO NOTHING, so replies never
+    wait on each other) and removed when the refresh task rebuilds the day.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField(help_text="UTC hour the finished clock started in.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["brand", "hour"], name="sla_rollup_change_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.brand_id} · {self.hour:%Y-%m-%d %H}:00 UTC"

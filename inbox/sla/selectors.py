@@ -1,7 +1,8 @@
 """Reads of the SLA clock: the state of waiting conversations for the queue, and the supervisor dashboard.
 
-Every figure is computed in PostgreSQL (percentile_cont, AT TIME ZONE) in a fixed number of queries,
-whatever the date range: one per table of the dashboard.
+The aggregated figures come from daily rollups of finished clocks plus a live cube of the rest (see
+inbox.sla.rollups and inbox.sla.figures); the lists read clocks through partial indexes. A fixed number of
+queries whatever the date range.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -30,12 +31,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
 from inbox.models import Conversation
-from inbox.sla.aggregates import Percentile, Percentiles
-from inbox.sla.models import ClockKind, Outcome, ResponseClock
+from inbox.sla import rollups
+from inbox.sla.figures import Selection, Tables, rate_rows, summary_row
+from inbox.sla.models import Outcome, ResponseClock, SlaRollupCell
 from monitoring.models import Brand
 
 
@@ -105,7 +106,6 @@ AGE_BANDS: tuple[tuple[str, timedelta], ...] = (
     ("over 24 h", timedelta(hours=24)),
 )
 LIST_LIMIT = 50
-MEDIAN_P90 = (0.5, 0.9)
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,16 @@ class DashboardFilters:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.brand.audience_time_zone)
+
+    @property
+    def people(self) -> frozenset[int] | None:
+        """Whose clocks the agent and team filters keep (both given: the agent, if on the team); None: all."""
+        chosen = [
+            frozenset(ids)
+            for ids in ([self.agent_id] if self.agent_id is not None else None, self.team_member_ids)
+            if ids is not None
+        ]
+        return frozenset.intersection(*chosen) if chosen else None
 
     @property
     def window(self) -> tuple[datetime, datetime]:
@@ -149,15 +159,11 @@ def _narrowed(clocks: QuerySet[ResponseClock], filters: DashboardFilters) -> Que
     clocks = clocks.filter(brand=filters.brand)
     if filters.account_id is not None:
         clocks = clocks.filter(account_id=filters.account_id)
-    # A person's clocks: those they answered, and those waiting while assigned to them.
-    if filters.agent_id is not None:
+    # People's clocks: those they answered, and those waiting while assigned to one of them.
+    people = filters.people
+    if people is not None:
         clocks = clocks.filter(
-            Q(responder_id=filters.agent_id) | Q(outcome=Outcome.OPEN, conversation__assignee_id=filters.agent_id)
-        )
-    if filters.team_member_ids is not None:
-        members = list(filters.team_member_ids)
-        clocks = clocks.filter(
-            Q(responder_id__in=members) | Q(outcome=Outcome.OPEN, conversation__assignee_id__in=members)
+            Q(responder_id__in=people) | Q(outcome=Outcome.OPEN, conversation__assignee_id__in=people)
         )
     return clocks
 
@@ -167,87 +173,32 @@ def _in_window(filters: DashboardFilters) -> QuerySet[ResponseClock]:
     return _narrowed(ResponseClock.objects.filter(started_at__gte=first, started_at__lt=after), filters)
 
 
-FIRST = Q(kind=ClockKind.FIRST)
-ANSWERED = Q(outcome=Outcome.ANSWERED)
-WITHIN = Q(outcome=Outcome.ANSWERED, stopped_at__lte=F("due_at"))
-
-
 def _breached(now: datetime) -> Q:
     """Answered after the due time, or still waiting past it (closed without a reply is neither)."""
     return Q(outcome=Outcome.ANSWERED, stopped_at__gt=F("due_at")) | Q(outcome=Outcome.OPEN, due_at__lte=now)
 
 
-def _decided(now: datetime) -> Q:
-    """Clocks whose SLA result is known: answered, or past due without an answer."""
-    return ANSWERED | Q(due_at__lte=now, outcome=Outcome.OPEN)
-
-
-def _rates(now: datetime) -> dict[str, Any]:
-    """Per-group figures shared by the summary, the agent, channel, heatmap and trend tables."""
-    first_answered = FIRST & ANSWERED
-    return {
-        "received": Count("pk", filter=FIRST),
-        "answered": Count("pk", filter=first_answered),
-        "within_target": Count("pk", filter=FIRST & WITHIN),
-        "decided": Count("pk", filter=FIRST & _decided(now)),
-        "first_seconds": Percentiles("business_seconds", MEDIAN_P90, filter=first_answered),
-    }
-
-
-def _share(row: dict[str, Any]) -> float | None:
-    return round(row["within_target"] / row["decided"], 4) if row["decided"] else None
-
-
-def _split(row: dict[str, Any], name: str) -> None:
-    """One sort gave both quantiles: `x_seconds` becomes `median_x_seconds` and `p90_x_seconds`."""
-    median, p90 = row.pop(f"{name}_seconds") or (None, None)
-    row[f"median_{name}_seconds"], row[f"p90_{name}_seconds"] = median, p90
-
-
-def _finish(row: dict[str, Any], *extra: str) -> dict[str, Any]:
-    for name in ("first", *extra):
-        _split(row, name)
-    row["within_target_share"] = _share(row)
-    return row
-
-
-def _summary(filters: DashboardFilters, now: datetime) -> dict[str, Any]:
-    first_answered = FIRST & ANSWERED
-    follow_up = Q(kind=ClockKind.NEXT) & ANSWERED
-    row = _in_window(filters).aggregate(
-        **_rates(now),
-        median_first_calendar_seconds=Percentile("response_seconds", 0.5, filter=first_answered),
-        median_first_platform_seconds=Percentile("response_seconds_platform", 0.5, filter=first_answered),
-        next_received=Count("pk", filter=Q(kind=ClockKind.NEXT)),
-        next_answered=Count("pk", filter=follow_up),
-        next_seconds=Percentiles("business_seconds", MEDIAN_P90, filter=follow_up),
-        breaches=Count("pk", filter=_breached(now)),
-        closed_unanswered=Count("pk", filter=Q(outcome=Outcome.CLOSED)),
-        acknowledged=Count("pk", filter=Q(automated_ack_at__isnull=False)),
-        median_ack_seconds=Percentile("automated_ack_seconds", 0.5),
-        listening_delay_seconds=Percentiles("listening_delay_seconds", MEDIAN_P90),
-    )
-    return _finish(row, "next", "listening_delay")
+_BREACH_COLUMNS = (
+    "pk",
+    "conversation_id",
+    "kind",
+    "outcome",
+    "started_at",
+    "due_at",
+    "stopped_at",
+    "conversation__subject",
+    "account__handle",
+    "responder__username",
+)
 
 
 def _breach_list(filters: DashboardFilters, now: datetime) -> list[dict[str, Any]]:
-    rows = (
-        _in_window(filters)
-        .filter(_breached(now))
-        .order_by("-due_at", "-pk")
-        .values(
-            "pk",
-            "conversation_id",
-            "kind",
-            "outcome",
-            "started_at",
-            "due_at",
-            "stopped_at",
-            "conversation__subject",
-            "account__handle",
-            "responder__username",
-        )[:LIST_LIMIT]
-    )
+    """Latest due first. Each half walks its own partial index (answered late; waiting), then the two merge."""
+    window = _in_window(filters)
+    late = window.filter(outcome=Outcome.ANSWERED, stopped_at__gt=F("due_at"))
+    waiting = window.filter(outcome=Outcome.OPEN, due_at__lte=now)
+    halves = [half.order_by("-due_at", "-pk").values(*_BREACH_COLUMNS)[:LIST_LIMIT] for half in (late, waiting)]
+    rows = halves[0].union(halves[1], all=True).order_by("-due_at", "-pk")[:LIST_LIMIT]
     return [_plain(row) for row in rows]
 
 
@@ -288,89 +239,80 @@ def _unanswered(filters: DashboardFilters, now: datetime) -> list[dict[str, Any]
     return [_plain(row) for row in rows]
 
 
-# The agent, channel, weekday x hour and daily tables in one pass over the window (GROUPING SETS), with
-# names joined after aggregation so the sorts stay narrow.
-_TABLES_SQL = """
-SELECT grouped.*, person.username AS responder__username,
-       account.handle AS account__handle, account.platform AS account__platform
-FROM (
-    SELECT GROUPING(w.responder_id) AS by_agent, GROUPING(w.account_id) AS by_channel,
-           GROUPING(w.weekday, w.hour) AS by_cell, GROUPING(w.day) AS by_day,
-           w.responder_id, w.account_id, w.weekday::int AS weekday, w.hour::int AS hour, w.day,
-           count(*) FILTER (WHERE w.kind = 'first') AS received,
-           count(*) FILTER (WHERE w.kind = 'first' AND w.outcome = 'answered') AS answered,
-           count(*) FILTER (WHERE w.kind = 'first' AND w.outcome = 'answered' AND w.stopped_at <= w.due_at)
-               AS within_target,
-           count(*) FILTER (WHERE w.kind = 'first' AND (w.outcome = 'answered'
-                                                        OR (w.outcome = 'open' AND w.due_at <= %s))) AS decided,
-           percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY w.business_seconds)
-               FILTER (WHERE w.kind = 'first' AND w.outcome = 'answered') AS first_seconds
-    FROM ({window}) AS w
-    GROUP BY GROUPING SETS ((w.responder_id), (w.account_id), (w.weekday, w.hour), (w.day))
-) AS grouped
-LEFT JOIN accounts_user AS person ON person.id = grouped.responder_id AND grouped.by_agent = 0
-LEFT JOIN monitoring_channelaccount AS account ON account.id = grouped.account_id AND grouped.by_channel = 0
-"""
-
-# table: (its grouping flag, its columns, the columns it is ordered by)
-_TABLE_COLUMNS = {
-    "agents": ("by_agent", ("responder_id", "responder__username"), ("responder_id",)),
-    "channels": ("by_channel", ("account_id", "account__handle", "account__platform"), ("account_id",)),
-    "heatmap": ("by_cell", ("weekday", "hour"), ("weekday", "hour")),
-    "trend": ("by_day", ("day",), ("day",)),
-}
-_RATE_COLUMNS = ("received", "answered", "within_target", "decided", "first_seconds")
-
-
-def _tables(filters: DashboardFilters, now: datetime) -> dict[str, list[dict[str, Any]]]:
-    """Rows of the agent, channel, heatmap and trend tables, each ordered by its keys (empty keys last)."""
-    zone = filters.zone
-    window = _in_window(filters).annotate(
-        weekday=ExtractIsoWeekDay("started_at", tzinfo=zone),
-        hour=ExtractHour("started_at", tzinfo=zone),
-        day=TruncDate("started_at", tzinfo=zone),
-    )
-    columns = ["kind", "outcome", "responder_id", "account_id", "business_seconds", "stopped_at", "due_at"]
-    window_sql, window_params = window.values(*columns, "weekday", "hour", "day").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(_TABLES_SQL.format(window=window_sql), [now, *window_params])
-        names = [column.name for column in cursor.description]
-        rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for table, (flag, keys, order) in _TABLE_COLUMNS.items():
-        mine = [row for row in rows if row[flag] == 0]
-        # Like ORDER BY ... NULLS LAST: the clocks nobody answered come after the people.
-        mine.sort(
-            key=lambda row: tuple((row[key] is None, row[key]) if row[key] is not None else (True, 0) for key in order)
-        )
-        tables[table] = [_finish({key: row[key] for key in (*keys, *_RATE_COLUMNS)}) for row in mine]
-    return tables
-
-
 def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
     """Durations in whole seconds, so every row serialises the same way to HTML, CSV and JSON."""
     return {key: int(value.total_seconds()) if isinstance(value, timedelta) else value for key, value in row.items()}
 
 
-# Sorting for the percentiles of a month of a busy brand stays in memory with this much (PostgreSQL's 4 MB
-# default spills it to disk); SET LOCAL holds it for this transaction only.
-SORT_MEMORY = "64MB"
-
-
-@transaction.atomic
-def dashboard(filters: DashboardFilters, *, now: datetime | None = None) -> Dashboard:
-    """Every dashboard figure for the filters, in six queries (one sets the sort memory)."""
-    now = now or timezone.now()
+def _names(filters: DashboardFilters, people: set[int]) -> tuple[dict[int, str], dict[int, tuple[str, str]]]:
+    """Usernames of the people in the tables and handles of the brand's accounts, in one query."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
-    result = Dashboard(filters=filters, now=now)
-    result.summary = _summary(filters, now)
-    result.breaches = _breach_list(filters, now)
-    result.backlog = _backlog(filters, now)
-    result.unanswered = _unanswered(filters, now)
-    tables = _tables(filters, now)
-    result.agents = [row for row in tables["agents"] if row["answered"]]
-    result.channels = tables["channels"]
-    result.heatmap = tables["heatmap"]
-    result.trend = tables["trend"]
-    return result
+        cursor.execute(
+            """
+            SELECT 'user', id, username, '' FROM accounts_user WHERE id = ANY(%s)
+            UNION ALL
+            SELECT 'account', id, handle, platform FROM monitoring_channelaccount WHERE brand_id = %s
+            """,
+            [sorted(people), filters.brand.pk],
+        )
+        rows = cursor.fetchall()
+    users = {pk: name for kind, pk, name, _ in rows if kind == "user"}
+    accounts = {pk: (handle, platform) for kind, pk, handle, platform in rows if kind == "account"}
+    return users, accounts
+
+
+def _tallies(filters: DashboardFilters, now: datetime) -> Tables:
+    """Stored cells of the rolled-up days, plus the live cube of everything else (waiting clocks included)."""
+    zone = filters.zone
+    covered = rollups.covered_days(filters.brand, filters.start, filters.end)
+    stored = Selection.of(filters.account_id, filters.people)
+    plain = [name for name in rollups.CELL_COLUMNS if name not in rollups.SERIES[1:]]
+    cells = rollups.stored_cells(
+        SlaRollupCell.objects.filter(brand=filters.brand, day__range=(filters.start, filters.end))
+        .filter(stored.condition())
+        .values(*plain, **stored.summary_series())
+    )
+    tables = Tables()
+    kept = [{**cell, **{name: cell.pop(f"{name}_kept") for name in rollups.SERIES[1:]}} for cell in cells]
+    tables.add((cell for cell in kept if cell["day"] in covered), stored, presorted=True)
+    days = [filters.start + timedelta(days=n) for n in range((filters.end - filters.start).days + 1)]
+    live = _in_window(filters).filter(Q(outcome=Outcome.OPEN) | rollups.uncovered(days, covered, zone))
+    # Live rows are narrowed by the filters in SQL already: their every-account, every-person cells are the view.
+    tables.add(rollups.live_cells(live, zone, now), Selection(), presorted=False)
+    return tables
+
+
+def _figures(board: Dashboard) -> None:
+    tables = _tallies(board.filters, board.now)
+    users, accounts = _names(board.filters, {person for person in tables.agents if person is not None})
+    board.summary = summary_row(tables.summary)
+    agents = rate_rows(
+        tables.agents,
+        keys=lambda person: {"responder_id": person, "responder__username": users.get(person)},
+        order=lambda person: (person is None, person or 0),
+    )
+    # People who answered something; the clocks nobody answered (yet) come without a name, last.
+    board.agents = [row for row in agents if row["answered"]]
+    board.channels = rate_rows(
+        tables.channels,
+        keys=lambda account: {
+            "account_id": account,
+            "account__handle": accounts.get(account, ("", ""))[0],
+            "account__platform": accounts.get(account, ("", ""))[1],
+        },
+        order=lambda account: account,
+    )
+    board.heatmap = rate_rows(
+        tables.heatmap, keys=lambda cell: {"weekday": cell[0], "hour": cell[1]}, order=lambda cell: cell
+    )
+    board.trend = rate_rows(tables.trend, keys=lambda day: {"day": day}, order=lambda day: day)
+
+
+def dashboard(filters: DashboardFilters, *, now: datetime | None = None) -> Dashboard:
+    """Every dashboard figure for the filters, in seven queries whatever the range and the data."""
+    board = Dashboard(filters=filters, now=now or timezone.now())
+    _figures(board)
+    board.breaches = _breach_list(filters, board.now)
+    board.backlog = _backlog(filters, board.now)
+    board.unanswered = _unanswered(filters, board.now)
+    return board

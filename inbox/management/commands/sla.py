@@ -1,24 +1,26 @@
-"""`manage.py sla set|due|show`: set a brand's SLA policy, preview a due time, list the policies."""
+"""`manage.py sla set|due|show|rollups`: set a policy, preview a due time, list policies, rebuild rollups."""
 
 from __future__ import annotations
 
 import zoneinfo
 from argparse import ArgumentParser
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from inbox.sla.hours import HoursError, format_shifts
 from inbox.sla.models import ClockKind, SlaPolicy
 from inbox.sla.policies import terms_for
+from inbox.sla.rollups import LOOKBACK_DAYS, rebuild_range
 from inbox.sla.services import set_policy
 from monitoring.models import Brand, Platform
 
 
 class Command(BaseCommand):
-    help = "Set a brand's SLA policy (sla set), preview a due time (sla due), or list policies (sla show)."
+    help = "Set an SLA policy (sla set), preview a due time (sla due), list policies (sla show), rebuild rollups."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
@@ -40,6 +42,10 @@ class Command(BaseCommand):
         self._scope(due)
         show = actions.add_parser("show", help="List a brand's policies.")
         show.add_argument("--brand", required=True)
+        rollups = actions.add_parser("rollups", help="Rebuild the dashboard's daily rollups of a date range.")
+        rollups.add_argument("--brand", required=True)
+        rollups.add_argument("--start", type=date.fromisoformat, help="First day, YYYY-MM-DD (default: a month ago).")
+        rollups.add_argument("--end", type=date.fromisoformat, help="Last day (default: yesterday, audience time).")
 
     def _scope(self, parser: ArgumentParser) -> None:
         parser.add_argument("--channel", default="", choices=["", *Platform.values], help="Only this channel.")
@@ -50,7 +56,8 @@ class Command(BaseCommand):
             brand = Brand.objects.get(slug=options["brand"])
         except Brand.DoesNotExist:
             raise CommandError(f"No brand {options['brand']!r} (see `manage.py brands list`).") from None
-        {"set": self._set, "due": self._due, "show": self._show}[options["action"]](brand, options)
+        actions = {"set": self._set, "due": self._due, "show": self._show, "rollups": self._rollups}
+        actions[options["action"]](brand, options)
 
     def _set(self, brand: Brand, options: dict[str, Any]) -> None:
         try:
@@ -96,6 +103,17 @@ class Command(BaseCommand):
             )
         for policy in policies:
             self.stdout.write(describe(policy, brand))
+
+    def _rollups(self, brand: Brand, options: dict[str, Any]) -> None:
+        today = timezone.now().astimezone(zoneinfo.ZoneInfo(brand.audience_time_zone)).date()
+        end = options["end"] or today - timedelta(days=1)
+        start = options["start"] or end - timedelta(days=LOOKBACK_DAYS - 1)
+        if start > end:
+            raise CommandError("--start is after --end.")
+        rebuilt = rebuild_range(brand=brand, start=start, end=end)
+        skipped = (end - start).days + 1 - len(rebuilt)
+        note = f" ({skipped} not complete yet, read live)" if skipped else ""
+        self.stdout.write(f"Rolled up {len(rebuilt)} days of {brand.slug} from {start} to {end}{note}.")
 
 
 def describe(policy: SlaPolicy, brand: Brand) -> str:

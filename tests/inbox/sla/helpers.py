@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from accounts.models import User
 from inbox.models import Conversation, DeliveryStatus, Direction, Message, Status, Visibility
+from inbox.sla.selectors import Dashboard, DashboardFilters, dashboard
 from inbox.sla.services import record_response, start_clocks
 from monitoring.models import Brand, ChannelAccount, Platform
 
 _ids = itertools.count(1)
+LA = ZoneInfo("America/Los_Angeles")
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=LA)  # Tuesday noon
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=LA)
+
+
+def board_for(brand: Brand, **narrow: object) -> Dashboard:
+    """The dashboard of November 16-24 in Los Angeles, seen at NOW."""
+    filters = DashboardFilters(brand=brand, start=date(2026, 11, 16), end=date(2026, 11, 24), **narrow)  # type: ignore[arg-type]
+    return dashboard(filters, now=NOW)
 
 
 def channel(brand: Brand, platform: str = Platform.X, handle: str = "acme") -> ChannelAccount:

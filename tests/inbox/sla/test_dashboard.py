@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -18,42 +17,9 @@ from inbox.sla.services import set_policy
 from monitoring.models import Platform
 from monitoring.services import add_brand, add_member
 from tests.conftest import PASSWORD
-from tests.inbox.sla.helpers import channel, conversation, customer_writes, reply, resolve_without_reply
+from tests.inbox.sla.helpers import LA, NOW, at, board_for, channel, conversation, reply
 
 pytestmark = pytest.mark.django_db
-LA = ZoneInfo("America/Los_Angeles")
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=LA)  # Tuesday noon
-
-
-def at(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 11, day, hour, minute, tzinfo=LA)
-
-
-def board_for(brand, **narrow):
-    filters = DashboardFilters(brand=brand, start=date(2026, 11, 16), end=date(2026, 11, 24), **narrow)
-    return dashboard(filters, now=NOW)
-
-
-@pytest.fixture
-def office_week(brand, agent):
-    """Business hours Mon-Fri 09:00-17:00, 30 minutes; the week's cases are described one by one."""
-    set_policy(brand=brand, first_response_minutes=30, hours=["mon-fri 09:00-17:00"], holidays=[])
-    x, facebook = channel(brand, Platform.X, "acme"), channel(brand, Platform.FACEBOOK, "Acme page")
-    friday = conversation(x, received=at(20, 16, 45), delay=timedelta(minutes=2))
-    reply(friday, at=at(23, 9, 10), by=agent)  # 25 business minutes, within target (due 09:15)
-    late = conversation(x, received=at(23, 10))
-    reply(late, at=at(23, 11), by=agent)  # 60 minutes: a breach
-    waiting = conversation(x, received=at(23, 10, 30))
-    reply(waiting, at=at(23, 10, 31), by=None, automated=True)  # acknowledged, still waiting: a breach
-    elsewhere = conversation(x, received=at(23, 14))
-    reply(elsewhere, at=at(23, 14, 20), by=agent, account=facebook, visibility="private")  # 20 minutes
-    reopened = conversation(facebook, received=at(23, 9))
-    resolve_without_reply(reopened)
-    customer_writes(reopened, received=at(24, 9))
-    reply(reopened, at=at(24, 9, 5), by=agent)  # 5 minutes from the new message
-    customer_writes(friday, received=at(23, 13))
-    reply(friday, at=at(23, 13, 10), by=agent)  # a next response in 10 minutes
-    return {"x": x, "facebook": facebook, "waiting": waiting, "late": late}
 
 
 def test_hand_computed_week(brand, office_week):
@@ -174,15 +140,15 @@ def test_figures_match_an_independent_sql_computation(brand, agent):
     assert sum(r["received"] for r in board.channels) == s["received"]
 
 
-def test_dashboard_takes_eight_queries_whatever_the_data(brand, agent, django_assert_num_queries):
+def test_dashboard_takes_seven_queries_whatever_the_data(brand, agent, django_assert_num_queries):
     x = channel(brand)
     for n in range(3):
         reply(conversation(x, received=at(23, 10 + n)), at=at(23, 12), by=agent)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         board_for(brand)
     for n in range(30):
         conversation(x, received=at(24, 8) + timedelta(minutes=n))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         board_for(brand)
 
 
@@ -244,3 +210,25 @@ def test_api_matches_the_selector_with_token_auth(client, brand, supervisor, off
     assert body["summary"]["within_target_share"] == expected["within_target_share"]
     assert body["time_zone"] == "America/Los_Angeles"
     assert len(body["heatmap"]) == 6
+
+
+def test_team_filter_keeps_its_members_clocks_on_page_and_api(client, brand, agent, supervisor, office_week):
+    from inbox.models import Team
+
+    night = Team.objects.create(brand=brand, name="Night shift")
+    night.members.add(supervisor)  # answered nothing in the office week
+    day = Team.objects.create(brand=brand, name="Day shift")
+    day.members.add(agent)
+    elsewhere = Team.objects.create(brand=add_brand(slug="other", name="Other"), name="Theirs")
+    Conversation.objects.filter(pk=office_week["waiting"].pk).update(assignee=supervisor)
+    client.login(username="supervisor", password=PASSWORD)
+    api = "/api/v1/sla/summary?start=2026-11-16&end=2026-11-24&team="
+    # The night shift's only clock is the one waiting while assigned to its member; the day shift answered four.
+    assert client.get(api + str(night.pk)).json()["summary"]["received"] == 1
+    day_summary = client.get(api + str(day.pk)).json()["summary"]
+    assert (day_summary["received"], day_summary["answered"]) == (4, 4)
+    assert client.get(api + str(elsewhere.pk)).status_code == 400
+    page = client.get(reverse("inbox:dashboard") + f"?start=2026-11-16&end=2026-11-24&team={day.pk}")
+    assert page.status_code == 200
+    assert 'data-figure="received">4<' in page.content.decode()
+    assert f'<option value="{day.pk}" selected>Day shift</option>' in page.content.decode()
