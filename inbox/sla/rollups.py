@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import ExtractHour, TruncDate
@@ -145,7 +146,10 @@ def cube_rows(clocks: QuerySet[ResponseClock], zone: ZoneInfo) -> tuple[str, lis
 
 def live_cells(clocks: QuerySet[ResponseClock], zone: ZoneInfo, now: datetime) -> list[dict[str, Any]]:
     """The cube of clocks no rollup covers, computed now, in the shape of SlaRollupCell rows (values unsorted)."""
-    sql, params = cube_rows(clocks, zone)
+    try:
+        sql, params = cube_rows(clocks, zone)
+    except EmptyResultSet:  # e.g. a team without members: nothing to read
+        return []
     with connection.cursor() as cursor:
         cursor.execute(cube_sql(sql, stored=False), [now, now, *params])
         names = [column.name for column in cursor.description]
@@ -158,7 +162,10 @@ def stored_cells(cells: QuerySet[SlaRollupCell, dict[str, Any]]) -> list[dict[st
     Django's cursors bind parameters on the client, which rules out binary results; this one binds on the
     server, and Django wraps it, so it is logged and counted like every other query.
     """
-    sql, params = cells.query.sql_with_params()
+    try:
+        sql, params = cells.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a team without members: nothing to read
+        return []
     connection.ensure_connection()
     raw: Any = psycopg.Cursor(connection.connection)  # the stubs expect a wrapper; Django wraps raw cursors
     wrapped = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)

@@ -199,3 +199,10 @@ def test_command_rebuilds_a_range(brand, office_week, capsys):
     call_command("sla", "rollups", "--brand", "acme", "--start", "2026-11-16", "--end", "2026-11-22")
     assert "Rolled up 7 days of acme from 2026-11-16 to 2026-11-22." in capsys.readouterr().out
     assert SlaRollupDay.objects.filter(brand=brand).count() == 7
+
+
+def test_a_team_without_members_sees_no_clocks(brand, agent, office_week):
+    roll_up(brand)
+    empty = board_for(brand, team_member_ids=())
+    assert empty.summary["received"] == 0 and empty.agents == [] and empty.trend == [] and empty.breaches == []
+    assert board_for(brand, agent_id=agent.pk, team_member_ids=()).summary["received"] == 0
