@@ -176,11 +176,15 @@ class QuarantinedItem(models.Model):
     stream = models.CharField(max_length=32)
     raw = models.TextField()
     reason = models.TextField()
+    # "id:" and the platform's id of the item, or "sha256:" and the digest of its raw payload when it has
+    # none: an item polled twice, or reached by polling and by a webhook, is kept once.
+    item_key = models.CharField(max_length=520)
     created_at = models.DateTimeField(auto_now_add=True)
     reprocessed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["account", "item_key"], name="quarantine_once_per_item")]
 
     def __str__(self) -> str:
         return f"{self.account} / {self.stream}: {self.reason[:60]}"

@@ -27,7 +27,7 @@ from inbox.services.ingest_store import (
     cursor_upsert,
     execute_together,
     insert_messages,
-    known_external_ids,
+    known_ids_lookup,
     quarantine_insert,
     update_conversations,
     upsert_authors,
@@ -60,23 +60,18 @@ def ingest_batch(*, account: ChannelAccount, stream: str, result: FetchResult) -
     now = timezone.now()
     batch = prepare(result.messages)
     quarantine = [*result.quarantined, *batch.rejected]
-    report = IngestReport(
-        fetched=len(result.messages) + len(result.quarantined),
-        duplicates=batch.duplicates,
-        quarantined=len(quarantine),
-    )
-    # The quarantine and the cursor need no answer: they travel with the first statement that has to be sent.
-    writes = [
-        *quarantine_insert(account, stream, quarantine, now),
-        cursor_upsert(account, stream, result.position, result.retry_after, now),
-    ]
+    report = IngestReport(fetched=len(result.messages) + len(result.quarantined), duplicates=batch.duplicates)
+    lookup = [known_ids_lookup(account, [row.external_id for row in batch.rows])] if batch.rows else []
+    quarantining = quarantine_insert(account, stream, quarantine, now)
     with connection.cursor() as cursor, clock_hook.batch():
-        rows = batch.rows
-        if rows:
-            known = known_external_ids(cursor, account, [row.external_id for row in rows], along=writes)
-            rows = [row for row in rows if row.external_id not in known]
-        else:
-            execute_together(cursor, writes)
+        # The quarantine and the cursor travel with the lookup: one round trip for the three.
+        answers = execute_together(
+            cursor, [*lookup, *quarantining, cursor_upsert(account, stream, result.position, result.retry_after, now)]
+        )
+        known = {external_id for (external_id,) in answers[0]} if lookup else set()
+        rows = [row for row in batch.rows if row.external_id not in known]
+        # An item quarantined before (polled again, or reached by a webhook too) counts as a duplicate.
+        report.quarantined = len(answers[len(lookup)]) if quarantining else 0
         if rows:
             for row in rows:
                 enrich_row(row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from typing import Any
 from django.db.backends.utils import CursorWrapper
 
 from inbox.models import Direction, Status
-from inbox.services.ingest_rows import Row, clean_json, valid_text
+from inbox.services.ingest_rows import MAX_ID, Row, clean_json, valid_text
 from inbox.services.thread_state import ThreadState
 from monitoring.connectors.base import QuarantinedPayload
 from monitoring.models import ChannelAccount
@@ -43,22 +44,27 @@ class Statement:
     params: list[Any]
 
 
-def execute_together(cursor: CursorWrapper, statements: list[Statement]) -> None:
-    """Several statements in one round trip to PostgreSQL; the cursor is left on the first one's result.
+def execute_together(cursor: CursorWrapper, statements: list[Statement]) -> list[list[tuple[Any, ...]]]:
+    """Several statements in one round trip to PostgreSQL; returns the rows each answered, in order.
 
     Django's psycopg cursor binds parameters on the client, so the statements travel as one query
     string; a batch's round trips, not its rows, are what ingest waits for.
     """
-    if statements:
-        cursor.execute(";\n".join(s.sql for s in statements), [p for s in statements for p in s.params])
+    if not statements:
+        return []
+    cursor.execute(";\n".join(s.sql for s in statements), [p for s in statements for p in s.params])
+    answers = []
+    for index in range(len(statements)):
+        if index:
+            cursor.nextset()
+        answers.append(cursor.fetchall() if cursor.description else [])
+    return answers
 
 
-def known_external_ids(
-    cursor: CursorWrapper, account: ChannelAccount, external_ids: list[str], *, along: list[Statement]
-) -> set[str]:
-    """The batch's ids already stored for the account; `along` (writes needing no answer) ride the same trip."""
+def known_ids_lookup(account: ChannelAccount, external_ids: list[str]) -> Statement:
+    """Which of the batch's ids the account has stored already."""
     # A join, not "= ANY(array)": even on stale statistics it stays linear in the batch size.
-    known = Statement(
+    return Statement(
         """
         SELECT message.external_id
         FROM json_array_elements_text(%s::json) AS batch(external_id)
@@ -66,8 +72,6 @@ def known_external_ids(
         """,
         [json.dumps(external_ids, ensure_ascii=False), account.pk],
     )
-    execute_together(cursor, [known, *along])
-    return {external_id for (external_id,) in cursor.fetchall()}
 
 
 def upsert_authors(cursor: CursorWrapper, platform: str, rows: Sequence[Row]) -> dict[str, int]:
@@ -279,23 +283,35 @@ def update_conversations(cursor: CursorWrapper, changes: list[ThreadChange], now
 def quarantine_insert(
     account: ChannelAccount, stream: str, items: list[QuarantinedPayload], now: datetime
 ) -> list[Statement]:
+    """Items not quarantined before (by any stream of the account); answers one row per item it added."""
     if not items:
         return []
+    raws = [valid_text(item.raw) for item in items]
     return [
         Statement(
             """
-            INSERT INTO inbox_quarantineditem (account_id, stream, raw, reason, created_at)
-            SELECT %s, %s, * , %s FROM unnest(%s::text[], %s::text[])
+            INSERT INTO inbox_quarantineditem (account_id, stream, raw, reason, item_key, created_at)
+            SELECT %s, %s, raw, reason, item_key, %s FROM unnest(%s::text[], %s::text[], %s::text[])
+                AS batch(raw, reason, item_key)
+            ON CONFLICT (account_id, item_key) DO NOTHING
+            RETURNING id
             """,
             [
                 account.pk,
                 stream,
                 now,
-                [valid_text(item.raw) for item in items],
+                raws,
                 [valid_text(item.reason) for item in items],
+                [quarantine_key(item, raw) for item, raw in zip(items, raws, strict=True)],
             ],
         )
     ]
+
+
+def quarantine_key(item: QuarantinedPayload, raw: str) -> str:
+    if item.item_id.strip():
+        return "id:" + valid_text(item.item_id.strip())[:MAX_ID]
+    return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def cursor_upsert(

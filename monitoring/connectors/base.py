@@ -37,6 +37,9 @@ class InboundMessage:
 class QuarantinedPayload:
     raw: str
     reason: str
+    # The platform's own id of the item when it has one: the same broken item reached by polling and by a
+    # webhook (or polled twice) is quarantined once. Without one, the raw payload itself identifies it.
+    item_id: str = ""
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,12 +25,15 @@ from monitoring.connectors.base import (
     SentReceipt,
 )
 from monitoring.connectors.http import graph_session
-from monitoring.connectors.parsing import ItemError, bounded_text, parse_time
+from monitoring.connectors.parsing import ItemError, bounded_text, item_id_of, parse_time
 
 POST_FIELDS = "id,message,story,created_time,from,permalink_url"
 COMMENT_FIELDS = "id,message,created_time,from,parent{id},permalink_url"
 MESSAGE_FIELDS = "id,message,created_time,from,to"
 RECENT_POSTS = 25
+# Older posts read per poll beyond the newest page, in pages of RECENT_POSTS (each post costs a comments call).
+OLDER_POST_PAGES_PER_POLL = 1
+OLDER_POSTS = "older_posts"
 MAX_PAGES = 20
 # Comments and messages are re-read from a little before the last poll: clocks drift, duplicates are free.
 OVERLAP = timedelta(minutes=5)
@@ -40,6 +44,46 @@ OUTSIDE_WINDOW_SUBCODES = {2018278, 2534022}
 WEBHOOK_STREAM = "page_webhook"
 MAX_WEBHOOK_ENTRIES = 1000
 FEED_ITEMS = {"comment", "post", "status", "photo", "video", "share"}
+
+
+def _after_cursor(body: dict[str, Any]) -> str | None:
+    """The cursor of the next page of an edge, None on its last page."""
+    paging = body.get("paging") or {}
+    after = (paging.get("cursors") or {}).get("after")
+    return str(after) if after and paging.get("next") else None
+
+
+@dataclass(frozen=True)
+class OlderPostsWalk:
+    """Where the walk through a Page's older posts stands, kept in the stream's position between polls.
+
+    A walk starts after the newest page and goes down page by page, reading each post's comments since
+    the previous walk began: every post was read then or later (on the newest page, or by that walk),
+    so nothing written since is skipped. The first walk reads comments since it began itself.
+    """
+
+    after: str | None  # the next page to read; None: this walk is done, the next poll starts another
+    started: int  # when this walk began (epoch seconds)
+    comments_since: int
+
+    @classmethod
+    def resume(cls, saved: Any, *, first_after: str | None) -> OlderPostsWalk:
+        saved = saved if isinstance(saved, dict) else {}
+        try:
+            walk = cls(saved.get("after"), int(saved["started"]), int(saved["comments_since"]))
+        except (KeyError, TypeError, ValueError):
+            walk = None
+        if walk is not None and walk.after is not None:
+            return walk
+        now = int((timezone.now() - OVERLAP).timestamp())
+        previous = walk.started if walk is not None else now
+        return cls(after=first_after, started=now, comments_since=previous)
+
+    def moved_to(self, after: str | None) -> OlderPostsWalk:
+        return OlderPostsWalk(after=after, started=self.started, comments_since=self.comments_since)
+
+    def as_position(self) -> dict[str, Any]:
+        return {"after": self.after, "started": self.started, "comments_since": self.comments_since}
 
 
 def _author(sender: Any) -> InboundAuthor | None:
@@ -121,7 +165,17 @@ def parse_message(item: Any, *, customer_id: str, page_id: str) -> InboundMessag
 
 
 def _quarantined(item: Any, reason: str, **context: str) -> QuarantinedPayload:
-    return QuarantinedPayload(raw=json.dumps({"item": item, **context}, default=str)[:100_000], reason=reason)
+    raw = json.dumps({"item": item, **context}, default=str)[:100_000]
+    return QuarantinedPayload(raw=raw, reason=reason, item_id=graph_item_id(item))
+
+
+def graph_item_id(item: Any) -> str:
+    """The Graph id of a polled object, a webhook feed change or a Messenger event: the same for one item."""
+    if isinstance(item, dict) and isinstance(item.get("message"), dict):
+        return item_id_of(item["message"], "mid")
+    if isinstance(item, dict) and item.get("item") == "comment":
+        return item_id_of(item, "comment_id")
+    return item_id_of(item, "id", "post_id")
 
 
 def regain_access_at(usage_header: str) -> datetime | None:
@@ -195,30 +249,52 @@ class FacebookConnector:
                 raise ValueError(f"Facebook has no stream {stream!r}")
         except GRAPH_FAULTS as error:
             raise _unavailable(error, usage_header=self.usage_header) from error
-        result.position = {"since": int((started - OVERLAP).timestamp())}
+        result.position = {**result.position, "since": int((started - OVERLAP).timestamp())}
         return result
 
     def _fetch_posts(self, stream: str, position: dict[str, Any]) -> FetchResult:
-        """The newest posts, and every comment or reply on them since the last poll."""
+        """The newest posts with every comment or reply since the last poll, and a page of older posts.
+
+        People comment on old posts too: each poll also reads the next page of a walk through the older
+        posts (OLDER_POST_PAGES_PER_POLL, its cursor in the position), with their comments since the
+        previous walk began, so no comment is missed however far down its post has slipped.
+        """
         result = FetchResult()
-        since = position.get("since")
-        body = self._get(f"{self.page_id}/{stream}", fields=POST_FIELDS, limit=RECENT_POSTS)
-        for post in body.get("data") or []:
+        newest = self._get(f"{self.page_id}/{stream}", fields=POST_FIELDS, limit=RECENT_POSTS)
+        self._read_posts(result, newest.get("data") or [], comments_since=position.get("since"))
+        walk = OlderPostsWalk.resume(position.get(OLDER_POSTS), first_after=_after_cursor(newest))
+        for _ in range(OLDER_POST_PAGES_PER_POLL):
+            if walk.after is None:
+                break
+            older = self._get(f"{self.page_id}/{stream}", fields=POST_FIELDS, limit=RECENT_POSTS, after=walk.after)
+            self._read_posts(result, older.get("data") or [], comments_since=walk.comments_since, older=True)
+            walk = walk.moved_to(_after_cursor(older))
+        result.position = {OLDER_POSTS: walk.as_position()}
+        return result
+
+    def _read_posts(
+        self, result: FetchResult, posts: list[Any], *, comments_since: int | None, older: bool = False
+    ) -> None:
+        """The posts and their comments since `comments_since`; of older posts, only those written since then.
+
+        A walk through older posts is a look for new comments, not a backfill of the Page's history.
+        """
+        for post in posts:
             try:
                 message = parse_post(post, page_id=self.page_id)
             except ItemError as error:
                 result.quarantined.append(_quarantined(post, str(error)))
                 continue
-            result.messages.append(message)
+            if not older or comments_since is None or message.platform_time.timestamp() >= comments_since:
+                result.messages.append(message)
             comment_args: dict[str, Any] = {"fields": COMMENT_FIELDS, "filter": "stream", "limit": 100}
-            if since:
-                comment_args["since"] = since
+            if comments_since:
+                comment_args["since"] = comments_since
             for comment in self._pages(f"{message.external_id}/comments", **comment_args):
                 try:
                     result.messages.append(parse_comment(comment, post_id=message.external_id, page_id=self.page_id))
                 except ItemError as error:
                     result.quarantined.append(_quarantined(comment, str(error), post_id=message.external_id))
-        return result
 
     def _fetch_conversations(self, position: dict[str, Any]) -> FetchResult:
         result = FetchResult()

@@ -28,7 +28,7 @@ from monitoring.connectors.base import (
     SentReceipt,
 )
 from monitoring.connectors.http import plain_session, read_limited
-from monitoring.connectors.parsing import ItemError, bounded_text
+from monitoring.connectors.parsing import ItemError, bounded_text, item_id_of
 
 MAX_ID = 500
 REDIRECTORS = {"www.google.com", "google.com", "news.google.com"}
@@ -151,7 +151,8 @@ class FeedConnector:
                 result.messages.append(parse_entry(entry, feed_title=feed_title))
             except ItemError as error:
                 raw = json.dumps({"item": dict(entry), "feed_title": feed_title}, default=str)[:100_000]
-                result.quarantined.append(QuarantinedPayload(raw=raw, reason=str(error)))
+                item_id = item_id_of(dict(entry), "id", "link")
+                result.quarantined.append(QuarantinedPayload(raw=raw, reason=str(error), item_id=item_id))
         return result
 
     def send(self, reply: OutboundReply) -> SentReceipt:

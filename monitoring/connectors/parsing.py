@@ -12,6 +12,7 @@ from monitoring.connectors.base import QuarantinedPayload
 
 MAX_TEXT = 20_000
 MAX_RAW = 100_000
+MAX_ID = 500
 
 
 class ItemError(ValueError):
@@ -50,4 +51,15 @@ def quarantine(item: Any, users: dict[str, Any], reason: str) -> QuarantinedPayl
     wanted = {str(item.get("author_id")), str(item.get("sender_id"))} if isinstance(item, dict) else set()
     related = {user_id: user for user_id, user in users.items() if user_id in wanted}
     raw = json.dumps({"item": item, "users": related}, default=str)
-    return QuarantinedPayload(raw=raw[:MAX_RAW], reason=reason[:1000])
+    return QuarantinedPayload(raw=raw[:MAX_RAW], reason=reason[:1000], item_id=item_id_of(item, "id"))
+
+
+def item_id_of(item: Any, *keys: str) -> str:
+    """The first usable id among `keys` of a broken item ('' when it has none): it names the item in quarantine."""
+    if not isinstance(item, dict):
+        return ""
+    for key in keys:
+        value = item.get(key)
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+            return str(value).strip()[:MAX_ID]
+    return ""

@@ -16,7 +16,7 @@ from monitoring.connectors.base import (
     QuarantinedPayload,
     SentReceipt,
 )
-from monitoring.connectors.parsing import ItemError, bounded_text, parse_time
+from monitoring.connectors.parsing import ItemError, bounded_text, item_id_of, parse_time
 
 SIGNATURE_HEADER = "X-Promptly-Signature"
 MAX_ITEMS = 1000
@@ -45,7 +45,8 @@ def load_json(body: bytes) -> Any:
 
 
 def _item_quarantine(item: Any, reason: str) -> QuarantinedPayload:
-    return QuarantinedPayload(raw=json.dumps({"item": item}, default=str)[:100_000], reason=reason)
+    raw = json.dumps({"item": item}, default=str)[:100_000]
+    return QuarantinedPayload(raw=raw, reason=reason, item_id=item_id_of(item, "id"))
 
 
 def parse_inbound_item(item: Any) -> InboundMessage:

@@ -217,6 +217,22 @@ def test_quarantined_payloads_are_stored_with_their_reason(account):
     assert QuarantinedItem.objects.filter(raw='{"id": ', stream="mentions").exists()
 
 
+def test_a_broken_item_is_quarantined_once_whichever_stream_brings_it_again(account):
+    polled = QuarantinedPayload(raw='{"id": "c-1", "created_time": "2024-13-45"}', reason="bad time", item_id="c-1")
+    pushed = QuarantinedPayload(raw='{"comment_id": "c-1", "created_time": 0}', reason="bad time", item_id="c-1")
+    nameless = QuarantinedPayload(raw='{"text": "no id"}', reason="no id")
+
+    first = ingest_batch(account=account, stream="posts", result=batch(quarantined=[polled, nameless]))
+    again = ingest_batch(account=account, stream="webhook", result=batch(quarantined=[pushed, nameless, nameless]))
+
+    assert (first.fetched, first.quarantined, first.duplicates) == (2, 2, 0)
+    assert (again.fetched, again.quarantined, again.duplicates) == (3, 0, 3)
+    assert sorted(QuarantinedItem.objects.values_list("stream", "raw")) == [
+        ("posts", '{"id": "c-1", "created_time": "2024-13-45"}'),
+        ("posts", '{"text": "no id"}'),
+    ]
+
+
 def test_the_cursor_is_saved_with_the_batch_and_clears_a_pause(account):
     StreamCursor.objects.create(
         account=account, stream="mentions", position={"since_id": "0"}, paused_until=T0, consecutive_failures=3

@@ -1,16 +1,21 @@
 """The Facebook connector through facebook-sdk over real HTTP against the sandbox Graph API and its Page webhooks."""
 
+import json
 from datetime import timedelta
 
 import pytest
+import requests
 from django.utils import timezone
 
-from inbox.models import Direction, Message, Visibility
+from inbox.models import Direction, Message, QuarantinedItem, Visibility
 from monitoring.channel_accounts import add_facebook_account
 from monitoring.connectors.base import DeliveryRefused, OutboundReply, PlatformUnavailable
+from monitoring.connectors.facebook import OLDER_POST_PAGES_PER_POLL, OLDER_POSTS, RECENT_POSTS
 from monitoring.connectors.registry import connector_for
 from monitoring.models import StreamCursor
 from monitoring.sandbox import services as sandbox
+from monitoring.sandbox.faults import RequestFaults
+from monitoring.sandbox.webhooks import comment_event, signature
 from monitoring.services import poll_account
 
 
@@ -147,3 +152,65 @@ def test_a_comment_pushed_by_the_page_webhook_is_stored_once_beside_polling(plat
     assert Message.objects.filter(account=account, external_id=comment.graph_id).count() == 1
     by_stream(account)
     assert Message.objects.filter(account=account, external_id=comment.graph_id).count() == 1
+
+
+def _seed_breaking_only_the_time_of(comment_pk: int, post_pk: int) -> int:
+    """A fault seed under which the sandbox serves the comment with a broken time (its id kept), the post intact."""
+    for seed in range(1000):
+        faults = RequestFaults(seed=seed, rate_malformed=0.5)
+        comment = str(comment_pk)
+        if faults.is_malformed(comment) and faults.choose(comment, 2) == 1 and not faults.is_malformed(str(post_pk)):
+            return seed
+    raise AssertionError("no seed breaks only the comment")
+
+
+def test_a_broken_comment_reached_by_webhook_and_by_polling_is_quarantined_once(platforms, live_brand, settings):
+    page = sandbox.create_facebook_page(name="Acme Coffee", username="acmecoffee")
+    settings.PROMPTLY_FACEBOOK_APP_SECRET = page.app_secret
+    account = add_facebook_account(brand_slug="acme", page_id=page.page_id, page_token=page.page_token)
+    post = sandbox.publish_page_post(page_id=page.page_id, message="Hello")
+    comment = sandbox.post_comment(on=post.graph_id, message="Broken", author="Ona")
+    while comment.pk == post.pk:  # the sandbox draws faults by table id: the two must differ
+        comment = sandbox.post_comment(on=post.graph_id, message="Broken", author="Ona")
+    sandbox.set_faults(rate_malformed=0.5, seed=_seed_breaking_only_the_time_of(comment.pk, post.pk))
+    event = comment_event(comment)
+    event["entry"][0]["changes"][0]["value"]["created_time"] = "2024-13-45T25:61:00+0000"
+    body = json.dumps(event).encode()
+
+    pushed = requests.post(
+        platforms.replace("/sandbox", "/webhooks/facebook/"),
+        data=body,
+        headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature(body, page.app_secret)},
+        timeout=10,
+    )
+    first, second = by_stream(account)["posts"], by_stream(account)["posts"]
+
+    assert pushed.status_code == 200
+    assert not Message.objects.filter(external_id=comment.graph_id).exists()
+    assert (first.quarantined, first.duplicates, second.quarantined) == (0, 1, 0)
+    [kept] = QuarantinedItem.objects.filter(account=account)
+    assert (kept.stream, kept.item_key) == ("page_webhook", f"id:{comment.graph_id}")
+
+
+def test_new_comments_on_posts_below_the_newest_page_are_found_walking_the_older_posts(page, page_account):
+    old = sandbox.publish_page_post(
+        page_id=page.page_id, message="Autumn menu", created_time=timezone.now() - timedelta(days=30)
+    )
+    # The old post sits on the third page: the newest page and one older page are read per poll.
+    newer = [
+        sandbox.publish_page_post(page_id=page.page_id, message=f"Post {n}")
+        for n in range(RECENT_POSTS * (1 + OLDER_POST_PAGES_PER_POLL))
+    ]
+    by_stream(page_account)
+    walk = StreamCursor.objects.get(account=page_account, stream="posts").position[OLDER_POSTS]
+    assert walk["after"] and not Message.objects.filter(external_id=old.graph_id).exists()
+
+    comment = sandbox.post_comment(on=old.graph_id, message="Is it still on?", author="Ona")
+    sandbox.post_comment(on=newer[-1].graph_id, message="First!", author="Jonas")
+    report = by_stream(page_account)["posts"]
+
+    stored = Message.objects.select_related("conversation").get(external_id=comment.graph_id)
+    assert (stored.conversation.thread_key, stored.in_reply_to) == (old.graph_id, old.graph_id)
+    assert report.stored == 2  # the two new comments: a walk is no backfill of last month's posts
+    assert not Message.objects.filter(external_id=old.graph_id).exists()
+    assert StreamCursor.objects.get(account=page_account, stream="posts").position[OLDER_POSTS]["after"] is None

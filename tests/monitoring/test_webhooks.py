@@ -49,6 +49,7 @@ def test_a_signed_delivery_is_stored_once_and_a_bad_item_is_quarantined(source):
     assert QuarantinedItem.objects.get(account=account).reason == "message has no usable id"
     assert post(url, body, sign(secret, body)).json() == {"stored": 0}
     assert Message.objects.filter(account=account).count() == 1
+    assert QuarantinedItem.objects.filter(account=account).count() == 1  # delivered twice, quarantined once
 
 
 @pytest.mark.parametrize("signature", [None, "", "sha256=" + "0" * 64, "sha1=abc"])
