@@ -29,7 +29,7 @@ def by_the_book(values: list[int], fraction: float) -> float:
 def test_bisecting_runs_equals_merging_and_the_definition(runs, fractions):
     values = [value for run in runs for value in run]
     merged = percentiles_cont(runs, fractions)
-    bisected = percentiles_cont(runs, fractions, merge_limit=0)
+    bisected = percentiles_cont(runs, fractions, merge_limit=0, merge_per_run=0)
     expected = [by_the_book(values, fraction) if values else None for fraction in fractions]
     assert merged == bisected == expected
 
@@ -47,7 +47,7 @@ def test_equal_to_postgresql_on_many_large_runs():
         )
         expected, packed = cursor.fetchone()
     assert list(unpack(packed)) == sorted(values)  # what the rollup stores reads back as the sorted values
-    assert percentiles_cont([array("i", run) for run in runs], FRACTIONS, merge_limit=0) == expected
+    assert percentiles_cont([array("i", run) for run in runs], FRACTIONS, merge_limit=0, merge_per_run=0) == expected
     assert percentiles_cont(runs, FRACTIONS) == expected
 
 
