@@ -51,6 +51,7 @@ def outbound_reply(message: Message) -> OutboundReply:
         thread_key=conversation.thread_key,
         in_reply_to=message.in_reply_to,
         recipient_id=recipient,
+        written_at=message.created_at,
     )
 
 

@@ -63,6 +63,7 @@ class OutboundReply:
     thread_key: str
     in_reply_to: str  # external id of the message answered (tweet, comment, DM)
     recipient_id: str = ""  # private messages: the customer's platform id
+    written_at: datetime | None = None  # when the agent sent it: reconciling looks back no further
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
@@ -24,6 +24,10 @@ from monitoring.connectors.http import x_session
 from monitoring.connectors.parsing import ItemError, bounded_text, parse_time, quarantine
 
 PAGE_SIZE = 100
+# Reconciling reads the account's posts back to when the reply was written (a little earlier: clocks
+# differ), at most this many pages; past that it cannot say, so it does not post.
+RECONCILE_CLOCK_SKEW = timedelta(minutes=5)
+RECONCILE_MAX_PAGES = 30
 TWEET_FIELDS = ["id", "text", "author_id", "created_at", "conversation_id", "lang", "referenced_tweets", "withheld"]
 USER_FIELDS = ["id", "username", "name", "public_metrics"]
 TWEET_EXPANSIONS = ["author_id", "referenced_tweets.id.author_id"]
@@ -309,17 +313,31 @@ class XConnector:
         try:
             if reply.visibility == "private":
                 return self._find_sent_dm(reply)
-            body = self.client.get_users_tweets(
-                self.user_id, max_results=PAGE_SIZE, tweet_fields=TWEET_FIELDS, user_auth=self.read_user_auth
-            )
+            return self._find_sent_post(reply)
         except TRANSIENT as error:
             raise _unavailable(error) from error
         except tweepy.HTTPException as error:
             raise PlatformUnavailable(f"X did not show the account's posts ({error.response.status_code})") from error
-        for item in body.get("data") or []:
-            if _replied_to(item) == reply.in_reply_to and _same_text(item.get("text"), reply.text):
-                return SentReceipt(external_id=str(item["id"]), url=post_url(str(item["id"]), self.handle))
-        return None
+
+    def _find_sent_post(self, reply: OutboundReply) -> SentReceipt | None:
+        """The account's posts since the reply was written, newest first, page after page: a busy account
+        may have posted hundreds of times before a retry comes."""
+        params: dict[str, Any] = {
+            "max_results": PAGE_SIZE,
+            "tweet_fields": TWEET_FIELDS,
+            "user_auth": self.read_user_auth,
+        }
+        if reply.written_at is not None:
+            params["start_time"] = reply.written_at - RECONCILE_CLOCK_SKEW
+        for _ in range(RECONCILE_MAX_PAGES):
+            body = self.client.get_users_tweets(self.user_id, **params)
+            for item in body.get("data") or []:
+                if _replied_to(item) == reply.in_reply_to and _same_text(item.get("text"), reply.text):
+                    return SentReceipt(external_id=str(item["id"]), url=post_url(str(item["id"]), self.handle))
+            params["pagination_token"] = (body.get("meta") or {}).get("next_token")
+            if not params["pagination_token"]:
+                return None
+        raise PlatformUnavailable("X showed too many posts since the reply was written to check them all")
 
     def _find_sent_dm(self, reply: OutboundReply) -> SentReceipt | None:
         body = self.client.get_direct_message_events(

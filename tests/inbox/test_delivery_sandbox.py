@@ -165,21 +165,38 @@ def test_messenger_refusing_an_answer_after_24_hours_fails_in_plain_words(delive
     assert "within 24 hours" in delivery_fragment(client, agent, message)
 
 
-def test_a_reply_the_platform_already_holds_is_recorded_not_posted_again(deliver_inline, agent):
-    """What a retry finds after a worker died once the platform had accepted: the post is there already."""
-    conversation = channels.x_mention()
-    text = "@maria On its way!"
+def accepted_but_not_recorded(agent, conversation: Conversation) -> tuple[Message, Tweet]:
+    """What a worker that died once X had accepted the reply leaves: our message sending, the post on X."""
     with held_back():
-        message = reply(agent, conversation, text)
+        message = reply(agent, conversation, "@maria On its way!")
     Message.objects.filter(pk=message.pk).update(delivery_status=DeliveryStatus.SENDING)
     brand = XUser.objects.get(username="acme")
-    already = sandbox.reply_as(author=brand, text=text, in_reply_to=int(conversation.thread_key))
+    return message, sandbox.reply_as(author=brand, text=message.text, in_reply_to=int(conversation.thread_key))
+
+
+def test_a_reply_the_platform_already_holds_is_recorded_not_posted_again(deliver_inline, agent):
+    conversation = channels.x_mention()
+    message, already = accepted_but_not_recorded(agent, conversation)
 
     deliver(message_id=message.pk)
 
     message.refresh_from_db()
     assert (message.delivery_status, message.external_id) == (DeliveryStatus.SENT, str(already.id))
     assert len(channels.brand_answers(conversation)) == 1
+
+
+def test_reconciling_reads_back_through_every_post_since_the_reply_was_written(deliver_inline, agent):
+    """A busy account posts many times before a retry comes: its accepted reply is pages back, not on page one."""
+    conversation = channels.x_mention()
+    message, already = accepted_but_not_recorded(agent, conversation)
+    for n in range(150):
+        sandbox.post_tweet(author=already.author, text=f"Today's roast, part {n}")
+
+    deliver(message_id=message.pk)
+
+    message.refresh_from_db()
+    assert (message.delivery_status, message.external_id) == (DeliveryStatus.SENT, str(already.id))
+    assert [a.external_id for a in channels.brand_answers(conversation) if a.answers] == [str(already.id)]
 
 
 def test_a_retried_click_with_the_same_text_as_an_earlier_reply_is_posted_not_mistaken_for_it(deliver_inline, agent):
