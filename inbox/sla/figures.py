@@ -20,6 +20,8 @@ from inbox.sla.models import ALL
 from inbox.sla.quantiles import Run, percentiles_cont, unpack
 from inbox.sla.rollups import COUNTS, SERIES
 
+SUMMARY_SERIES_ALIASES = {f"summary_{name}": name for name in SERIES[1:]}
+
 
 def _grouping(every_account: bool, every_person: bool, every_hour: bool) -> int:
     """SQL's GROUPING(account, responder, hour) of a cell: a bit for each key that is ALL."""
@@ -86,11 +88,14 @@ class Selection:
         return Q(grouping__in=sorted(groupings)) & (base | agents | channels)
 
     def summary_series(self) -> dict[str, Case]:
-        """Only summary cells need the summary-only series: the others are not even sent."""
+        """Only summary cells need the summary-only series: the others are not even sent.
+
+        The annotations cannot take the fields' own names; read them back under SUMMARY_SERIES_ALIASES.
+        """
         summary = Q(account_key=self.account_key, responder_key__in=self.responder_keys, hour=ALL)
         return {
-            f"{name}_kept": Case(When(summary, then=name), default=Value(None), output_field=BinaryField())
-            for name in SERIES[1:]
+            alias: Case(When(summary, then=name), default=Value(None), output_field=BinaryField())
+            for alias, name in SUMMARY_SERIES_ALIASES.items()
         }
 
 

@@ -12,7 +12,7 @@ yet rolled up); ``manage.py sla rollups`` calls :func:`rebuild_days` for any ran
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -156,7 +156,7 @@ def live_cells(clocks: QuerySet[ResponseClock], zone: ZoneInfo, now: datetime) -
         return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
-def stored_cells(cells: QuerySet[SlaRollupCell, dict[str, Any]]) -> list[dict[str, Any]]:
+def stored_cells(cells: QuerySet[SlaRollupCell, dict[str, Any]], *, aliases: Mapping[str, str]) -> list[dict[str, Any]]:
     """The cells' rows with bytea sent as bytes rather than hex text: half the bytes and no decoding.
 
     Django's cursors bind parameters on the client, which rules out binary results; this one binds on the
@@ -172,7 +172,7 @@ def stored_cells(cells: QuerySet[SlaRollupCell, dict[str, Any]]) -> list[dict[st
     with wrapped as cursor:
         cursor.cursor.format = Format.BINARY
         cursor.execute(sql, params)
-        names = [column.name for column in cursor.description]
+        names = [aliases.get(column.name, column.name) for column in cursor.description]
         return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from inbox.models import Conversation
 from inbox.sla import rollups
-from inbox.sla.figures import Selection, Tables, rate_rows, summary_row
+from inbox.sla.figures import SUMMARY_SERIES_ALIASES, Selection, Tables, rate_rows, summary_row
 from inbox.sla.models import Outcome, ResponseClock, SlaRollupCell
 from monitoring.models import Brand
 
@@ -270,11 +270,11 @@ def _tallies(filters: DashboardFilters, now: datetime) -> Tables:
     cells = rollups.stored_cells(
         SlaRollupCell.objects.filter(brand=filters.brand, day__range=(filters.start, filters.end))
         .filter(stored.condition())
-        .values(*plain, **stored.summary_series())
+        .values(*plain, **stored.summary_series()),
+        aliases=SUMMARY_SERIES_ALIASES,
     )
     tables = Tables()
-    kept = [{**cell, **{name: cell.pop(f"{name}_kept") for name in rollups.SERIES[1:]}} for cell in cells]
-    tables.add((cell for cell in kept if cell["day"] in covered), stored, presorted=True)
+    tables.add((cell for cell in cells if cell["day"] in covered), stored, presorted=True)
     days = [filters.start + timedelta(days=n) for n in range((filters.end - filters.start).days + 1)]
     live = _in_window(filters).filter(Q(outcome=Outcome.OPEN) | rollups.uncovered(days, covered, zone))
     # Live rows are narrowed by the filters in SQL already: their every-account, every-person cells are the view.

@@ -206,3 +206,14 @@ def test_a_team_without_members_sees_no_clocks(brand, agent, office_week):
     empty = board_for(brand, team_member_ids=())
     assert empty.summary["received"] == 0 and empty.agents == [] and empty.trend == [] and empty.breaches == []
     assert board_for(brand, agent_id=agent.pk, team_member_ids=()).summary["received"] == 0
+
+
+def test_beat_runs_the_refresh_task_every_five_minutes(settings, brand, office_week):
+    from inbox.sla.tasks import refresh_rollups
+
+    assert settings.CELERY_BEAT_SCHEDULE["sla-refresh-rollups"] == {
+        "task": "inbox.sla.refresh_rollups",
+        "schedule": 300.0,
+    }
+    assert refresh_rollups.apply().get() == 7  # a week of the missing recent days per run
+    assert SlaRollupDay.objects.filter(brand=brand).count() == 7
