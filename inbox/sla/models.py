@@ -256,10 +256,11 @@ class SlaRollupCell(models.Model):
 
 
 class SlaRollupChange(models.Model):
-    """A finished clock started in this UTC hour after its day may have been rolled up: that day is read live.
+    """A finished clock started in this UTC hour changed after its day may have been rolled up: read it live.
 
-    Marks are written in the transaction that finishes the clock (ON CONFLICT DO NOTHING, so replies never
-    wait on each other) and removed when the refresh task rebuilds the day.
+    PostgreSQL writes the marks (triggers on inbox_responseclock, migration 0010) in the transaction that
+    inserts, answers, closes, changes or deletes a finished clock, ON CONFLICT DO NOTHING so replies never
+    wait on each other; the refresh task removes them when it rebuilds the day.
     """
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")

@@ -5,15 +5,16 @@ and local hour (each also as ALL). It fills SlaRollupCell for complete days, and
 over what no rollup covers: waiting clocks, the current day, and days a change mark names. So the stored path
 and the live path cannot disagree about what a figure means.
 
-Who writes what: the clock services call :func:`note_clocks_finished` in the transaction that answers or closes
-a clock; the ``inbox.sla.refresh_rollups`` beat task calls :func:`refresh` (marked days, then complete days not
-yet rolled up); ``manage.py sla rollups`` calls :func:`rebuild_days` for any range.
+Who writes what: PostgreSQL marks the UTC hour of every finished clock inserted, changed or deleted in
+SlaRollupChange (triggers of migration inbox 0010, so cascades and bulk loads are caught too); the
+``inbox.sla.refresh_rollups`` beat task calls :func:`refresh` (marked days, then complete days not yet
+rolled up); ``manage.py sla rollups`` calls :func:`rebuild_days` for any range.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -197,19 +198,6 @@ def covered_days(brand: Brand, start: date, end: date) -> set[date]:
 def uncovered(days: Iterable[date], covered: set[date], zone: ZoneInfo) -> Q:
     """Clocks started on the days that have no usable rollup."""
     return _in_ranges(day_bounds(day, zone) for day in days if day not in covered)
-
-
-def note_clocks_finished(clocks: Iterable[ResponseClock]) -> None:
-    """These clocks were answered or closed: their days' rollups no longer hold them (call inside the change).
-
-    One statement; ON CONFLICT DO NOTHING, so concurrent replies never wait on each other's mark.
-    """
-    hours = {
-        (clock.brand_id, clock.started_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
-        for clock in clocks
-    }
-    marks = [SlaRollupChange(brand_id=brand_id, hour=hour) for brand_id, hour in sorted(hours)]
-    SlaRollupChange.objects.bulk_create(marks, ignore_conflicts=True)
 
 
 def _days_touched(hour: datetime, zone: ZoneInfo) -> set[date]:

@@ -11,8 +11,9 @@ Who calls what (the stable interface for the rest of the inbox):
   is recorded beside it and stops it only when the policy says so. Calling it twice is harmless.
 - Changing a conversation to resolved or spam without a reply may call :func:`close_clock`; the escalation
   task closes such clocks anyway, so nothing waits forever on a conversation nobody needs to answer.
-- A clock that ends (answered or closed) marks its day for the daily rollups (inbox.sla.rollups) in the same
-  transaction: until the refresh task rebuilds that day, the dashboard reads it live.
+- A clock that ends (answered or closed) is marked for the daily rollups by PostgreSQL itself, in the same
+  transaction (triggers of migration inbox 0010): until the refresh task rebuilds its day, the dashboard
+  reads that day live.
 
 Locking rule: every function here locks the conversation row (``select_for_update``) before it reads or
 writes that conversation's clocks, so a reply and a new inbound message never race on one clock.
@@ -38,7 +39,6 @@ from inbox.sla.clock import business_time_between
 from inbox.sla.hours import parse_holiday, parse_many
 from inbox.sla.models import ClockKind, Outcome, ResponseClock, SlaPolicy
 from inbox.sla.policies import Terms, choose_policy, terms_of
-from inbox.sla.rollups import note_clocks_finished
 from monitoring.models import Brand
 
 
@@ -334,7 +334,6 @@ def settle_stale_clocks(clocks: list[ResponseClock]) -> dict[int, str]:
         replies[reply.conversation_id].append(reply)
     outcomes = {clock.pk: _settle(clock, replies[clock.conversation_id]) for clock in clocks}
     ResponseClock.objects.bulk_update(clocks, SETTLED_FIELDS)
-    note_clocks_finished(clocks)
     return outcomes
 
 
@@ -389,7 +388,6 @@ def record_response(*, message_id: int, sent_at: datetime | None = None) -> Resp
         return clock
     _stop(clock, message, sent_at, terms)
     clock.save(update_fields=SETTLED_FIELDS)
-    note_clocks_finished([clock])
     Conversation.objects.filter(pk=conversation.pk).update(awaiting_reply_since=None, response_due_at=None)
     publish_on_commit(
         brand_id=conversation.brand_id,
@@ -425,4 +423,3 @@ def close_clock(*, conversation_id: int, at: datetime | None = None) -> None:
     if clock is not None:
         _close(clock, at=at or timezone.now())
         clock.save(update_fields=["outcome", "stopped_at"])
-        note_clocks_finished([clock])

@@ -85,6 +85,21 @@ def test_conversation_reopened_after_its_day_was_rolled_up(brand, agent):
     assert everything(board_for(brand)) == everything(board)
 
 
+def test_deleting_a_conversation_or_a_responder_after_the_rollup(brand, agent, supervisor, office_week):
+    roll_up(brand)
+    office_week["late"].delete()  # its clocks go by cascade, on a rolled-up day
+    supervisor_answer = conversation(office_week["x"], received=at(20, 9))
+    reply(supervisor_answer, at=at(20, 9, 40), by=supervisor)
+    roll_up(brand)
+    supervisor.delete()  # the responder of a rolled-up clock becomes nobody
+    assert not covered_days(brand, WEEK[0], WEEK[-1]) >= {date(2026, 11, 20), date(2026, 11, 23)}
+    board = board_for(brand)
+    assert board_figures(board) == independent_figures(board, NOW)
+    assert [row["responder__username"] for row in board.agents] == ["agent", None]
+    roll_up(brand)
+    assert everything(board_for(brand)) == everything(board)
+
+
 def test_dst_day_rolls_up_its_25_hours(brand, agent):
     set_policy(brand=brand, first_response_minutes=60, hours=[], holidays=[])
     x = channel(brand)
