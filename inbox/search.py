@@ -1,4 +1,4 @@
-"""Expressions shared by the queue's indexes and its queries, so the planner matches them exactly.
+"""Search and sort expressions shared by the queue's indexes, its queries and the database's own upkeep.
 
 Full-text search folds accents with `promptly_fold()` (an IMMUTABLE SQL function created in a
 migration: Unicode NFD, combining marks dropped, a few letters that do not decompose mapped) and
@@ -6,6 +6,12 @@ indexes words with PostgreSQL's `simple` configuration: "cafe" finds "Café" and
 language a brand hears, without stemming rules that would suit one language and mangle the others.
 The embedded PostgreSQL (pgserver) ships no contrib modules, so the `unaccent` extension is not
 available there; folding in plain SQL works on every PostgreSQL >= 13.
+
+The words live on the conversation (`Conversation.search_document`: its messages' text and their
+authors' handles and names), so a search is one GIN lookup on the table the queue sorts, not a walk
+from every matching message back to its conversation. A statement trigger on `inbox_message` adds a new
+message's words, whoever inserts it (ingest, replies, tests), in the inserting statement's transaction
+(migration 0010 holds its SQL).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ $$;
 DROP_FOLD_FUNCTION = "DROP FUNCTION IF EXISTS promptly_fold(text);"
 
 
+# Joined and SearchDocument stay for migration 0006, which built (and 0010 dropped) indexes with them.
 class Joined(Func):
     """(a || ' ' || b): text concatenation that stays IMMUTABLE (CONCAT() is only STABLE, unfit for an index)."""
 
@@ -43,18 +50,10 @@ class Joined(Func):
 
 
 class SearchDocument(Func):
-    """to_tsvector('simple', promptly_fold(<text>)): the very expression the GIN indexes hold."""
+    """to_tsvector('simple', promptly_fold(<text>)): the expression of the message and author indexes of 0006."""
 
     template = "to_tsvector('simple'::regconfig, promptly_fold(%(expressions)s))"
     output_field = SearchVectorField()
-
-    @classmethod
-    def of_message(cls) -> SearchDocument:
-        return cls(F("text"))
-
-    @classmethod
-    def of_author(cls) -> SearchDocument:
-        return cls(Joined(F("handle"), Value(" "), F("name")))
 
 
 def urgency_key() -> Coalesce:
@@ -70,9 +69,11 @@ def fold(text: str) -> str:
 
 def search_query(text: str) -> SearchQuery | None:
     """Every word the agent typed, each as a prefix ("refun" finds "refund"), all required; None when empty."""
-    words = re.findall(r"\w+", fold(text).lower())[:MAX_SEARCH_TERMS]
+    # Split where PostgreSQL's parser splits (at "_" too): a term it would split itself ("jose_r") would
+    # become a phrase, which the stored documents (positions stripped) cannot match.
+    words = re.findall(r"[^\W_]+", fold(text).lower())[:MAX_SEARCH_TERMS]
     if not words:
         return None
-    # Words are \w+ only, so nothing in them can be tsquery syntax.
+    # Words are letters and digits only, so nothing in them can be tsquery syntax.
     raw = " & ".join(f"{word}:*" for word in words)
     return SearchQuery(raw, search_type="raw", config=Value("simple"))

@@ -55,7 +55,7 @@ def _present(rows: list[Conversation]) -> list[Conversation]:
             "channel": f"{channel} · DM" if row.visibility == Visibility.PRIVATE else channel,
             "due_iso": due.astimezone(dt.UTC).isoformat() if due else "",
             "due_text": countdown(due),
-            "owner": row.assignee.username if row.assignee else (row.team.name if row.team else ""),
+            "owner": row.assignee_name or row.team_name or "",  # type: ignore[attr-defined]
         }
     return rows
 

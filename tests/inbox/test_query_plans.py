@@ -95,9 +95,14 @@ def test_deeper_keyset_page_reads_conversations_through_an_index(seeded):
 
 def test_newest_sort_walks_its_index(seeded):
     plan = explain(page_queryset(seeded, QueueFilters(sort=Sort.NEWEST)))
-    assert "conv_open_work_newest" in plan, plan
+    # Open work's newest index or the brand's (brand, newest) index, which one depends on the sampled
+    # statistics (each seeded conversation is written twice: inserted, then given its words); both walk
+    # the rows in the page's order, so nothing sorts the backlog.
+    assert re.search(r"Index Scan (Backward )?using (conv_open_work_newest|conv_queue_newest)", plan), plan
+    assert "Seq Scan on inbox_conversation" not in plan, plan
+    assert not re.search(r"Sort Key: .*inbox_conversation", plan), plan
 
 
 def test_search_uses_the_gin_index_on_message_text(seeded):
     plan = explain(page_queryset(seeded, QueueFilters(search="cafe", status="all")))
-    assert "msg_search" in plan, plan
+    assert "conv_search" in plan, plan

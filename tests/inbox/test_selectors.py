@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -249,12 +250,12 @@ def test_page_costs_the_same_queries_whatever_its_size(agent, brand, django_asse
     assert second.rows[0].tag_names == ["vip"]
 
 
-def test_counts_break_down_by_status_assignee_and_sla_in_one_query(agent, brand, django_assert_num_queries):
-    """One grouped query with FILTER clauses (after the brand ids)."""
+def test_counts_break_down_by_status_assignee_and_sla_in_one_grouped_query(agent, brand, django_assert_num_queries):
+    """One grouped query (after the brand ids and the planner setting for it)."""
     ConversationFactory(brand=brand, status=Status.NEW, assignee=agent, response_due_at=NOW - dt.timedelta(minutes=1))
     ConversationFactory(brand=brand, status=Status.OPEN)
     ConversationFactory(brand=brand, status=Status.RESOLVED, response_due_at=None)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         counts = queue_counts(agent, QueueFilters(), NOW)
     assert counts["status_open_work"] == 2
     assert counts["status_resolved"] == 1
@@ -263,6 +264,33 @@ def test_counts_break_down_by_status_assignee_and_sla_in_one_query(agent, brand,
     assert counts["assignee_unassigned"] == 1
     assert counts["sla_breached"] == 1
     assert counts["sla_on_track"] == 1
+
+
+CHOSEN_FILTERS = [
+    QueueFilters(),
+    QueueFilters(status="all", assignee="me"),
+    QueueFilters(assignee="unassigned", sla=SlaState.BREACHED),
+]
+
+
+@pytest.mark.parametrize("chosen", CHOSEN_FILTERS)
+def test_each_count_is_what_clicking_it_shows(agent, brand, chosen):
+    colleague = create_user(username="colleague", password=PASSWORD, role=Role.AGENT)
+    add_member(brand=brand, user=colleague)
+    dues = [NOW - dt.timedelta(minutes=5), NOW + dt.timedelta(hours=1), None]
+    for n in range(6 * 3 * 3):  # every status x assignee x due time
+        ConversationFactory(
+            brand=brand,
+            status=Status.values[n % 6],
+            assignee=[agent, colleague, None][n // 6 % 3],
+            response_due_at=dues[n // 18],
+        )
+    counts = queue_counts(agent, chosen, NOW)
+    clicked = {f"status_{status}": replace(chosen, status=status) for status in ["open_work", *Status.values, "all"]}
+    clicked |= {f"assignee_{who}": replace(chosen, assignee=who) for who in ["me", "unassigned", "anyone"]}
+    clicked |= {f"sla_{state.value}": replace(chosen, sla=state) for state in SlaState}
+    assert counts == {name: len(queue_page(agent, f, now=NOW, limit=100).rows) for name, f in clicked.items()}
+    assert sum(counts[f"status_{status}"] for status in Status.values) == counts["status_all"] > 0
 
 
 def test_live_rows_return_only_what_the_filters_still_match(agent, brand):
