@@ -11,7 +11,7 @@ The words live on the conversation (`Conversation.search_document`: its messages
 authors' handles and names), so a search is one GIN lookup on the table the queue sorts, not a walk
 from every matching message back to its conversation. A statement trigger on `inbox_message` adds a new
 message's words, whoever inserts it (ingest, replies, tests), in the inserting statement's transaction
-(migration 0010 holds its SQL).
+(migration 0011 holds its SQL).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ $$;
 DROP_FOLD_FUNCTION = "DROP FUNCTION IF EXISTS promptly_fold(text);"
 
 
-# Joined and SearchDocument stay for migration 0006, which built (and 0010 dropped) indexes with them.
+# Joined and SearchDocument stay for migration 0006, which built (and 0011 dropped) indexes with them.
 class Joined(Func):
     """(a || ' ' || b): text concatenation that stays IMMUTABLE (CONCAT() is only STABLE, unfit for an index)."""
 

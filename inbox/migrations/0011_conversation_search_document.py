@@ -52,7 +52,7 @@ WHERE conversation.id = added.conversation_id;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0009_quarantine_once_per_item'),
+        ('inbox', '0010_sla_rollup_change_triggers'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0010_conversation_search_document'),
+        ('inbox', '0011_conversation_search_document'),
     ]
 
     operations = [
