@@ -1,12 +1,15 @@
-"""Template helpers of the inbox: safe outbound links and SLA countdowns."""
+"""Template helpers of the inbox: safe outbound links, SLA countdowns and the queue's rows."""
 
 from __future__ import annotations
 
 import datetime as dt
 import urllib.parse
+from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -44,3 +47,63 @@ def countdown(due: dt.datetime | None) -> str:
         return ""
     seconds = (due - timezone.now()).total_seconds()
     return f"due in {_span(seconds)}" if seconds > 0 else f"overdue by {_span(seconds)}"
+
+
+# One queue row. Formatted in Python: the template language took 4-6 ms for a page of 50 rows, a quarter of
+# the endpoint's time; format_html escapes every value as the template did.
+_ROW = (
+    '<li class="row sla-{sla} status-{status}" id="conv-{pk}" data-id="{pk}" data-url="{url}"'
+    ' data-status-url="{url}status/" data-assign-url="{url}assign/">\n'
+    '  <input type="checkbox" class="pick" value="{pk}" aria-label="Select conversation {pk}">\n'
+    '  <a class="who" href="{url}"><strong class="author-name">{author}</strong>{handle}</a>\n'
+    '  <span class="channel badge">{channel}</span>\n'
+    '  <span class="snippet">{snippet}</span>\n'
+    '  <span class="meta">\n'
+    '    <span class="sentiment sentiment-{sentiment}">{sentiment}</span>\n'
+    "    {language}\n"
+    "    {priority}\n"
+    '    <span class="status">{status}</span>\n'
+    "    {due}\n"
+    '    <span class="assignee">{owner}</span>\n'
+    "    {tags}\n"
+    '    <span class="muted brand">{brand}</span>\n'
+    "  </span>\n"
+    "</li>"
+)
+
+
+def _when(condition: object, template: str, *values: object) -> SafeString:
+    return format_html(template, *values) if condition else SafeString("")
+
+
+def _row(row: Any) -> SafeString:
+    shown, state = row.shown, row.sla_state
+    if shown["due_iso"]:
+        countdown = '<time class="countdown" datetime="{}" title="{}">{}</time>'
+        due = format_html(countdown, shown["due_iso"], state.label, shown["due_text"])
+    else:
+        due = format_html('<span class="muted">{}</span>', state.label)
+    return format_html(
+        _ROW,
+        sla=state.value,
+        status=row.status,
+        pk=row.pk,
+        url=shown["url"],
+        author=shown["author"],
+        handle=_when(shown["handle"], ' <span class="muted handle">@{}</span>', shown["handle"]),
+        channel=shown["channel"],
+        snippet=row.snippet or row.subject or "(no text)",
+        sentiment=row.sentiment,
+        language=_when(row.language, '<span class="lang">{}</span>', row.language),
+        priority=_when(row.priority, '<span class="priority">P{}</span>', row.priority),
+        due=due,
+        owner=shown["owner"] or "unassigned",
+        tags=format_html_join("", '<span class="tag">{}</span>', ((tag,) for tag in row.tag_names or ())),
+        brand=row.brand_name,
+    )
+
+
+@register.simple_tag
+def queue_rows(rows: list[Any]) -> SafeString:
+    """The <li> of each queue row (rows prepared by inbox.views.queue._present)."""
+    return SafeString("".join(_row(row) for row in rows))
