@@ -12,6 +12,9 @@ from inbox.selectors import QueueFilters, Sort, queue_page
 from monitoring.services import add_brand
 from tests.inbox.factories import AccountFactory
 
+# Conversations themselves, not inbox_conversationtag (a page's tag subquery may scan that small table).
+SEQ_SCAN_OF_CONVERSATIONS = re.compile(r"Seq Scan on inbox_conversation\b")
+
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 CONVERSATIONS = 100_000
 
@@ -89,7 +92,7 @@ def test_deeper_keyset_page_reads_conversations_through_an_index(seeded):
     first = queue_page(seeded, QueueFilters(), now=NOW)
     plan = explain(page_queryset(seeded, QueueFilters(), cursor=first.next_cursor))
     # The planner may walk the urgency index or the brand's (brand, status, due) index: either way no seq scan.
-    assert "Seq Scan on inbox_conversation" not in plan, plan
+    assert not SEQ_SCAN_OF_CONVERSATIONS.search(plan), plan
     assert re.search(r"Index Scan (using|on) (conv_open_work_due|conv_queue_due)", plan), plan
 
 
@@ -99,7 +102,7 @@ def test_newest_sort_walks_its_index(seeded):
     # statistics (each seeded conversation is written twice: inserted, then given its words); both walk
     # the rows in the page's order, so nothing sorts the backlog.
     assert re.search(r"Index Scan (Backward )?using (conv_open_work_newest|conv_queue_newest)", plan), plan
-    assert "Seq Scan on inbox_conversation" not in plan, plan
+    assert not SEQ_SCAN_OF_CONVERSATIONS.search(plan), plan
     assert not re.search(r"Sort Key: .*inbox_conversation", plan), plan
 
 
