@@ -263,11 +263,13 @@ class SlaRollupChange(models.Model):
     wait on each other; the refresh task removes them when it rebuilds the day.
     """
 
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    # Not a foreign key: deleting a brand deletes its clocks first, and the marks the trigger writes for them
+    # then would point at the deleted brand. The refresh task drops marks of brands that are gone.
+    brand_id = models.BigIntegerField()
     hour = models.DateTimeField(help_text="UTC hour the finished clock started in.")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["brand", "hour"], name="sla_rollup_change_unique")]
+        constraints = [models.UniqueConstraint(fields=["brand_id", "hour"], name="sla_rollup_change_unique")]
 
     def __str__(self) -> str:
         return f"{self.brand_id} · {self.hour:%Y-%m-%d %H}:00 UTC"

@@ -219,7 +219,7 @@ def rebuild_days(*, brand: Brand, days: Iterable[date], now: datetime | None = N
     if not wanted:
         return []
     first, after = day_bounds(wanted[0], zone)[0], day_bounds(wanted[-1], zone)[1]
-    marks = SlaRollupChange.objects.filter(brand=brand, hour__gt=first - timedelta(hours=1), hour__lt=after)
+    marks = SlaRollupChange.objects.filter(brand_id=brand.pk, hour__gt=first - timedelta(hours=1), hour__lt=after)
     done = set(wanted)
     SlaRollupChange.objects.filter(
         pk__in=[mark.pk for mark in marks if _days_touched(mark.hour, zone) <= done]
@@ -245,7 +245,7 @@ def days_to_refresh(brand: Brand, now: datetime) -> list[date]:
     zone = ZoneInfo(brand.audience_time_zone)
     today = now.astimezone(zone).date()
     marked: set[date] = set()
-    for hour in SlaRollupChange.objects.filter(brand=brand).values_list("hour", flat=True):
+    for hour in SlaRollupChange.objects.filter(brand_id=brand.pk).values_list("hour", flat=True):
         marked |= _days_touched(hour, zone)
     recent = [today - timedelta(days=back) for back in range(1, LOOKBACK_DAYS + 1)]
     built = set(
@@ -261,6 +261,7 @@ def days_to_refresh(brand: Brand, now: datetime) -> list[date]:
 def refresh(*, now: datetime | None = None) -> dict[str, list[date]]:
     """Rebuild every brand's marked and missing recent days; what the beat task runs. Returns days per brand."""
     now = now or timezone.now()
+    SlaRollupChange.objects.exclude(brand_id__in=Brand.objects.values("pk")).delete()  # of deleted brands
     rebuilt: dict[str, list[date]] = {}
     for brand in Brand.objects.order_by("pk"):
         days = days_to_refresh(brand, now)

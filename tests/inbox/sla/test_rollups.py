@@ -232,3 +232,18 @@ def test_beat_runs_the_refresh_task_every_five_minutes(settings, brand, office_w
     }
     assert refresh_rollups.apply().get() == 7  # a week of the missing recent days per run
     assert SlaRollupDay.objects.filter(brand=brand).count() == 7
+
+
+def test_a_brand_with_finished_clocks_can_be_deleted(brand, office_week):
+    from django.db import connection
+
+    from monitoring.models import Brand
+
+    brand_id = brand.pk
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # what the commit would check, checked now
+    brand.delete()  # its clocks go first; the marks written for them must not hold the brand back
+    assert not Brand.objects.filter(pk=brand_id).exists()
+    assert SlaRollupChange.objects.filter(brand_id=brand_id).exists()
+    refresh(now=NOW)
+    assert not SlaRollupChange.objects.filter(brand_id=brand_id).exists()
