@@ -6,9 +6,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from inbox.sla.checkins import WEEKDAYS
+
+# Our own constant markup: nothing in it comes from input.
+NO_CONVERSATIONS = mark_safe('<p class="muted">No conversations in this period.</p>')
 
 ACCENT = "#2f6fed"
 GOOD = "#1f8a4c"
@@ -30,7 +33,7 @@ def minutes(seconds: float | None) -> str:
 def trend_chart(trend: Sequence[Mapping[str, Any]], *, width: int = 720, height: int = 200) -> SafeString:
     """Bars: received per day; line: share answered within target (0-100%) on the same width."""
     if not trend:
-        return format_html('<p class="muted">No conversations in this period.</p>')
+        return NO_CONVERSATIONS
     top = max(row["received"] for row in trend) or 1
     step = width / len(trend)
     plot = height - 30
@@ -79,7 +82,7 @@ def trend_chart(trend: Sequence[Mapping[str, Any]], *, width: int = 720, height:
 def heatmap_chart(cells: Sequence[Mapping[str, Any]], *, cell: int = 26) -> SafeString:
     """Weekday x hour grid: darker = more received; the tooltip gives the median first response."""
     if not cells:
-        return format_html('<p class="muted">No conversations in this period.</p>')
+        return NO_CONVERSATIONS
     top = max(c["received"] for c in cells) or 1
     left, head = 40, 16
     squares = format_html_join(
