@@ -97,10 +97,11 @@ FROM inbox_conversation c
 LEFT JOIN inbox_author a ON a.id = c.author_id
 JOIN monitoring_channelaccount ch ON ch.id = c.account_id
 LEFT JOIN accounts_user u ON u.id = c.assignee_id
-WHERE c.brand_id = ANY(%(brands)s) AND c.status IN ('new','open') {extra}
+WHERE c.brand_id = ANY(%(brands)s) AND {status} {extra}
 ORDER BY {order}
 LIMIT 51
 """
+OPEN_WORK = "c.status IN ('new','open')"
 URGENT = "COALESCE(c.response_due_at, '9999-12-31 00:00:00+00'::timestamptz), c.id"
 NEWEST = "c.last_message_at DESC, c.id DESC"
 SEARCH = " AND c.search_document @@ to_tsquery('simple'::regconfig, %(tsquery)s)"
@@ -277,24 +278,24 @@ def scenarios(client, world: dict) -> list[tuple[str, str, str, dict]]:
     urgency = "COALESCE(c.response_due_at, '9999-12-31 00:00:00+00'::timestamptz)"
     base = {"brands": brands}
     return [
-        ("first page, most urgent", "", BARE_PAGE.format(extra="", order=URGENT), base),
+        ("first page, most urgent", "", _bare_page(order=URGENT), base),
         (
             "page 21, most urgent (keyset)",
             f"cursor={deep}",
-            BARE_PAGE.format(extra=f" AND ({urgency}, c.id) > (%(due)s, %(pk)s)", order=URGENT),
+            _bare_page(extra=f" AND ({urgency}, c.id) > (%(due)s, %(pk)s)", order=URGENT),
             {**base, "due": _moment(due_micros), "pk": deep_id},
         ),
-        ("first page, newest", "sort=newest", BARE_PAGE.format(extra="", order=NEWEST), base),
+        ("first page, newest", "sort=newest", _bare_page(order=NEWEST), base),
         (
             "page 21, newest (keyset)",
             f"sort=newest&cursor={newest_deep}",
-            BARE_PAGE.format(extra=" AND (c.last_message_at, c.id) < (%(at)s, %(pk)s)", order=NEWEST),
+            _bare_page(extra=" AND (c.last_message_at, c.id) < (%(at)s, %(pk)s)", order=NEWEST),
             {**base, "at": _moment(newest_micros), "pk": newest_id},
         ),
         (
             "unassigned + negative + de",
             "assignee=unassigned&sentiment=negative&language=de",
-            BARE_PAGE.format(
+            _bare_page(
                 extra=" AND c.assignee_id IS NULL AND c.sentiment = 'negative' AND c.language = 'de'", order=URGENT
             ),
             base,
@@ -302,10 +303,16 @@ def scenarios(client, world: dict) -> list[tuple[str, str, str, dict]]:
         (
             "search 'espresso117'",
             "q=espresso117",
-            BARE_PAGE.format(extra=SEARCH, order=URGENT),
+            _bare_page(extra=SEARCH, order=URGENT),
             {**base, "tsquery": "espresso117:*"},
         ),
+        ("resolved, most urgent", "status=resolved", _bare_page(order=URGENT, status="c.status = 'resolved'"), base),
+        ("every status, newest", "status=all&sort=newest", _bare_page(order=NEWEST, status="true"), base),
     ]
+
+
+def _bare_page(*, order: str, extra: str = "", status: str = OPEN_WORK) -> str:
+    return BARE_PAGE.format(extra=extra, order=order, status=status)
 
 
 def main() -> None:

@@ -106,6 +106,10 @@ class Conversation(models.Model):
             models.Index(
                 fields=["-last_message_at", "-id"], name="conv_open_work_newest", condition=Q(status__in=OPEN_WORK)
             ),
+            # Every other status (resolved, pending, snoozed, spam), most urgent first, and every status newest
+            # first: the queue's other views walk these instead of sorting a brand's whole history.
+            models.Index(urgency_key(), "id", name="conv_other_status_due", condition=~Q(status__in=OPEN_WORK)),
+            models.Index(fields=["-last_message_at", "-id"], name="conv_newest"),
             # Search: in the open work the queue shows by default (a fifth of the table), and in everything.
             GinIndex(fields=["search_document"], name="conv_open_work_search", condition=Q(status__in=OPEN_WORK)),
             GinIndex(fields=["search_document"], name="conv_search"),

@@ -109,3 +109,18 @@ def test_newest_sort_walks_its_index(seeded):
 def test_search_uses_the_gin_index_on_message_text(seeded):
     plan = explain(page_queryset(seeded, QueueFilters(search="cafe", status="all")))
     assert "conv_search" in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("filters", "indexes"),
+    [
+        (QueueFilters(status="resolved"), "conv_other_status_due"),
+        (QueueFilters(status="pending"), "conv_other_status_due"),
+        (QueueFilters(status="all", sort=Sort.NEWEST), "conv_newest|conv_queue_newest"),
+        (QueueFilters(status="resolved", sort=Sort.NEWEST), "conv_newest|conv_queue_newest"),
+    ],
+)
+def test_other_views_walk_an_index_in_their_order(seeded, filters, indexes):
+    plan = explain(page_queryset(seeded, filters))
+    assert re.search(rf"Index Scan (Backward )?using ({indexes})", plan), plan
+    assert not re.search(r"Sort Key: .*inbox_conversation", plan), plan
