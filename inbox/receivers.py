@@ -6,11 +6,14 @@ from typing import Any
 
 from inbox.models import InboxSettings, Message
 from inbox.services.workflow import do_route_new_conversations
+from monitoring import brand_settings
 
 
 def route_new_conversations(sender: Any, *, brand_id: int, message_ids: list[int], **kwargs: Any) -> None:
     """Runs inside the ingest transaction, so an assignment commits (or rolls back) with its messages."""
-    if not InboxSettings.objects.filter(brand_id=brand_id, round_robin=True).exists():
+    if not brand_settings.remembered(
+        "round_robin", brand_id, InboxSettings.objects.filter(brand_id=brand_id, round_robin=True).exists
+    ):
         return
     conversation_ids = set(Message.objects.filter(pk__in=message_ids).values_list("conversation_id", flat=True))
     do_route_new_conversations(brand_id=brand_id, conversation_ids=conversation_ids)

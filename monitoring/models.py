@@ -28,6 +28,8 @@ class Brand(models.Model):
         help_text="Time to first response the team promises (minutes).",
     )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="brands", blank=True)
+    # Set by PostgreSQL from a sequence whenever the brand or its settings change (monitoring.brand_settings).
+    settings_version = models.BigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

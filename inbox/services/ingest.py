@@ -21,6 +21,7 @@ from inbox.models import Conversation, Direction, Message
 from inbox.services import clock_hook
 from inbox.services.ingest_rows import Row, enrich_row, prepare
 from inbox.services.ingest_store import (
+    Statement,
     Thread,
     ThreadChange,
     author_id_of,
@@ -34,6 +35,7 @@ from inbox.services.ingest_store import (
     upsert_conversations,
 )
 from inbox.services.thread_state import EMPTY, NewMessage, advance
+from monitoring import brand_settings
 from monitoring.connectors.base import FetchResult
 from monitoring.models import ChannelAccount
 
@@ -64,9 +66,15 @@ def ingest_batch(*, account: ChannelAccount, stream: str, result: FetchResult) -
     lookup = [known_ids_lookup(account, [row.external_id for row in batch.rows])] if batch.rows else []
     quarantining = quarantine_insert(account, stream, quarantine, now)
     with connection.cursor() as cursor, clock_hook.batch():
-        # The quarantine and the cursor travel with the lookup: one round trip for the three.
+        # The quarantine, the cursor and the brand's settings version travel with the lookup: one round trip.
         answers = execute_together(
-            cursor, [*lookup, *quarantining, cursor_upsert(account, stream, result.position, result.retry_after, now)]
+            cursor,
+            [
+                *lookup,
+                *quarantining,
+                cursor_upsert(account, stream, result.position, result.retry_after, now),
+                Statement(*brand_settings.version_query(account.brand_id)),
+            ],
         )
         known = {external_id for (external_id,) in answers[0]} if lookup else set()
         rows = [row for row in batch.rows if row.external_id not in known]
@@ -79,8 +87,11 @@ def ingest_batch(*, account: ChannelAccount, stream: str, result: FetchResult) -
             threads = upsert_conversations(cursor, account, rows, author_ids, now)
             stored_ids = insert_messages(cursor, account, rows, threads, author_ids, now)
             stored = [row for row in rows if row.external_id in stored_ids]
-            update_conversations(cursor, _thread_changes(account, threads, stored, author_ids, now), now)
-            _announce(account, threads, stored, stored_ids, report)
+            # The SLA policies, round-robin and listening settings are read once per settings version.
+            version = answers[-1][0][0] if answers[-1] else None
+            with brand_settings.batch(account.brand_id, version):
+                update_conversations(cursor, _thread_changes(account, threads, stored, author_ids, now), now)
+                _announce(account, threads, stored, stored_ids, report)
         report.duplicates = report.fetched - report.quarantined - report.stored
     return report
 

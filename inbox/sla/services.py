@@ -39,6 +39,7 @@ from inbox.sla.clock import business_time_between
 from inbox.sla.hours import parse_holiday, parse_many
 from inbox.sla.models import ClockKind, Outcome, ResponseClock, SlaPolicy
 from inbox.sla.policies import Terms, choose_policy, terms_of
+from monitoring import brand_settings
 from monitoring.models import Brand
 
 
@@ -103,7 +104,13 @@ def settings_read_once() -> Iterator[None]:
 def _policies_of(brand_ids: set[int]) -> list[SlaPolicy]:
     read = _batch_settings.get() or _SettingsRead()
     missing = brand_ids - read.policies.keys()
-    if missing:
+    if len(missing) == 1:
+        # An ingest batch: one brand, whose policies stay in memory while its settings version holds.
+        (brand_id,) = missing
+        read.policies[brand_id] = brand_settings.remembered(
+            "sla_policies", brand_id, lambda: list(SlaPolicy.objects.filter(brand_id=brand_id))
+        )
+    elif missing:
         for brand_id in missing:
             read.policies[brand_id] = []
         for policy in SlaPolicy.objects.filter(brand_id__in=missing):
