@@ -104,6 +104,7 @@ LIMIT 51
 OPEN_WORK = "c.status IN ('new','open')"
 URGENT = "COALESCE(c.response_due_at, '9999-12-31 00:00:00+00'::timestamptz), c.id"
 NEWEST = "c.last_message_at DESC, c.id DESC"
+PRIORITY = "c.priority DESC, " + URGENT
 SEARCH = " AND c.search_document @@ to_tsquery('simple'::regconfig, %(tsquery)s)"
 
 
@@ -306,6 +307,7 @@ def scenarios(client, world: dict) -> list[tuple[str, str, str, dict]]:
             _bare_page(extra=SEARCH, order=URGENT),
             {**base, "tsquery": "espresso117:*"},
         ),
+        ("first page, priority", "sort=priority", _bare_page(order=PRIORITY), base),
         ("resolved, most urgent", "status=resolved", _bare_page(order=URGENT, status="c.status = 'resolved'"), base),
         ("every status, newest", "status=all&sort=newest", _bare_page(order=NEWEST, status="true"), base),
     ]

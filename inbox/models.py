@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from inbox.search import urgency_key
 from monitoring.models import Brand, ChannelAccount, Platform
@@ -105,6 +105,13 @@ class Conversation(models.Model):
             models.Index(urgency_key(), "id", name="conv_open_work_due", condition=Q(status__in=OPEN_WORK)),
             models.Index(
                 fields=["-last_message_at", "-id"], name="conv_open_work_newest", condition=Q(status__in=OPEN_WORK)
+            ),
+            models.Index(
+                F("priority").desc(),
+                urgency_key(),
+                "id",
+                name="conv_open_work_priority",
+                condition=Q(status__in=OPEN_WORK),
             ),
             # Every other status (resolved, pending, snoozed, spam), most urgent first, and every status newest
             # first: the queue's other views walk these instead of sorting a brand's whole history.

@@ -118,6 +118,7 @@ def test_search_uses_the_gin_index_on_message_text(seeded):
         (QueueFilters(status="pending"), "conv_other_status_due"),
         (QueueFilters(status="all", sort=Sort.NEWEST), "conv_newest|conv_queue_newest"),
         (QueueFilters(status="resolved", sort=Sort.NEWEST), "conv_newest|conv_queue_newest"),
+        (QueueFilters(sort=Sort.PRIORITY), "conv_open_work_priority"),
     ],
 )
 def test_other_views_walk_an_index_in_their_order(seeded, filters, indexes):
