@@ -276,6 +276,25 @@ def _with_row_data(queryset: QuerySet[Conversation], now: dt.datetime) -> QueryS
     return with_sla_state(rows, now=now)
 
 
+def _finished(rows: list[Conversation]) -> list[Conversation]:
+    """Rows with their SLA state as SlaState, and brand, assignee and team from the names the query read.
+
+    The related objects are built with every other field deferred (Model.from_db), so row.brand.name needs
+    no query and a field the page did not read is fetched when asked, never shown with a default value.
+    """
+    user_model = get_user_model()
+    for row in _with_sla_state_labels(rows):
+        names: Any = row
+        row.brand = Brand.from_db(row._state.db, ["id", "name"], [row.brand_id, names.brand_name])
+        row.assignee = (
+            user_model.from_db(row._state.db, ["id", "username"], [row.assignee_id, names.assignee_name])
+            if row.assignee_id
+            else None
+        )
+        row.team = Team.from_db(row._state.db, ["id", "name"], [row.team_id, names.team_name]) if row.team_id else None
+    return rows
+
+
 @dataclass
 class QueuePage:
     rows: list[Conversation]
@@ -296,7 +315,7 @@ def queue_page(
         queryset = queryset.filter(_after_q(filters.sort, parse_cursor(cursor, filters.sort)))
     rows = list(_with_row_data(queryset.order_by(*_order(filters.sort)), now)[: limit + 1])
     has_more = len(rows) > limit
-    rows = _with_sla_state_labels(rows[:limit])
+    rows = _finished(rows[:limit])
     return QueuePage(rows=rows, next_cursor=cursor_of(rows[-1], filters.sort) if has_more else None)
 
 
@@ -305,7 +324,7 @@ def queue_rows(
 ) -> list[Conversation]:
     """The given conversations as queue rows, only those the filters still match (live updates)."""
     queryset = filtered_queue(user, filters, now).filter(pk__in=ids[:PAGE_SIZE])
-    return _with_sla_state_labels(list(_with_row_data(queryset.order_by(*_order(filters.sort)), now)))
+    return _finished(list(_with_row_data(queryset.order_by(*_order(filters.sort)), now)))
 
 
 # ---------------------------------------------------------------- counts

@@ -298,3 +298,18 @@ def test_live_rows_return_only_what_the_filters_still_match(agent, brand):
     other = ConversationFactory(brand=brand)
     rows = queue_rows(agent, QueueFilters(assignee="me"), ids=[mine.pk, other.pk], now=timezone.now())
     assert ids(rows) == [mine.pk]
+
+
+def test_rows_carry_brand_assignee_and_team_without_more_queries(agent, brand, django_assert_num_queries):
+    from inbox.models import Team
+    from monitoring.models import Brand
+
+    team = Team.objects.create(brand=brand, name="Care")
+    ConversationFactory(brand=brand, assignee=agent, team=team)
+    row = page(agent).rows[0]
+    with django_assert_num_queries(0):
+        assert (row.brand.name, row.assignee.username, row.team.name) == ("Acme Coffee", "agent", "Care")
+    Brand.objects.filter(pk=brand.pk).update(first_response_target_minutes=45)
+    with django_assert_num_queries(1):
+        # A field the page did not read is fetched when asked, never a model default.
+        assert row.brand.first_response_target_minutes == 45
