@@ -10,8 +10,9 @@ available there; folding in plain SQL works on every PostgreSQL >= 13.
 The words live on the conversation (`Conversation.search_document`: its messages' text and their
 authors' handles and names), so a search is one GIN lookup on the table the queue sorts, not a walk
 from every matching message back to its conversation. A statement trigger on `inbox_message` adds a new
-message's words, whoever inserts it (ingest, replies, tests), in the inserting statement's transaction
-(migration 0011 holds its SQL).
+message's words, whoever inserts it (replies, tests), in the inserting statement's transaction
+(migration 0011 holds its SQL); ingest adds them in its own update of the page's conversations instead
+(inbox.services.ingest_store, migration 0016), so each conversation is rewritten once per page, not twice.
 """
 
 from __future__ import annotations

@@ -124,6 +124,7 @@ def _thread_changes(
                 author_id=author_id_of(first, author_ids) if first else None,
                 subject=first.subject if first else "",
                 first_inbound_at=first.platform_time if first else None,
+                said=[(row.text, author_id_of(row, author_ids)) for row in rows],
             )
         )
     return changes

@@ -180,9 +180,12 @@ def insert_messages(
     author_ids: dict[str, int],
     now: datetime,
 ) -> dict[str, int]:
-    """Inserts the rows no one stored before (ON CONFLICT DO NOTHING); returns the new ids by external id."""
+    """Inserts the rows no one stored before (ON CONFLICT DO NOTHING); returns the new ids by external id.
+
+    Their search words are left to update_conversations (see WORDS_ADDED_BY_INGEST).
+    """
     ordered = sorted(rows, key=lambda row: row.external_id)
-    cursor.execute(
+    insert = Statement(
         """
         INSERT INTO inbox_message
             (conversation_id, account_id, external_id, direction, visibility, author_id, in_reply_to, text, url,
@@ -221,7 +224,19 @@ def insert_messages(
             ),
         ],
     )
-    return dict(cursor.fetchall())
+    answers = execute_together(cursor, [_words_added_by_ingest("on"), insert, _words_added_by_ingest("off")])
+    return dict(answers[1])
+
+
+# inbox_message's statement trigger (migrations 0011, 0016) adds the words of inserted messages to their
+# conversations' search documents unless this is on: ingest adds them in its own conversation update,
+# so a page's conversations get one new row version, not two. Set and cleared around the insert alone
+# (transaction-local, undone with a rolled-back savepoint), so no other insert of the transaction skips it.
+WORDS_ADDED_BY_INGEST = "promptly.ingest_adds_words"
+
+
+def _words_added_by_ingest(value: str) -> Statement:
+    return Statement("SELECT set_config(%s, %s, true)", [WORDS_ADDED_BY_INGEST, value])
 
 
 @dataclass(frozen=True)
@@ -231,6 +246,7 @@ class ThreadChange:
     author_id: int | None  # the first customer of the batch in this thread, kept if none is known yet
     subject: str
     first_inbound_at: datetime | None
+    said: list[tuple[str, int | None]]  # text and author of each message stored in it: its search words
 
 
 def update_conversations(cursor: CursorWrapper, changes: list[ThreadChange], now: datetime) -> None:
@@ -251,11 +267,22 @@ def update_conversations(cursor: CursorWrapper, changes: list[ThreadChange], now
             language = batch.language,
             author_id = COALESCE(conversation.author_id, batch.author_id),
             subject = CASE WHEN conversation.subject = '' THEN batch.subject ELSE conversation.subject END,
+            -- The words the message trigger would add (migration 0011), capped the same way.
+            search_document = CASE
+                WHEN length(COALESCE(conversation.search_document, '')) >= 20000 THEN conversation.search_document
+                ELSE COALESCE(conversation.search_document, '') || added.words END,
             updated_at = %s
         FROM json_to_recordset(%s::json)
             AS batch(id bigint, status text, awaiting_reply_since timestamptz, response_due_at timestamptz,
                 first_inbound_at timestamptz, last_inbound_at timestamptz, last_message_at timestamptz,
                 priority integer, sentiment text, language text, author_id bigint, subject text)
+        JOIN (
+            SELECT said.conversation_id, strip(to_tsvector('simple'::regconfig, promptly_fold(string_agg(
+                concat_ws(' ', said.text, author.handle, author.name), ' ')))) AS words
+            FROM json_to_recordset(%s::json) AS said(conversation_id bigint, text text, author_id bigint)
+            LEFT JOIN inbox_author AS author ON author.id = said.author_id
+            GROUP BY said.conversation_id
+        ) AS added ON added.conversation_id = batch.id
         WHERE conversation.id = batch.id
         """,
         [
@@ -274,6 +301,13 @@ def update_conversations(cursor: CursorWrapper, changes: list[ThreadChange], now
                     "language": [change.state.language for change in changes],
                     "author_id": [change.author_id for change in changes],
                     "subject": [change.subject for change in changes],
+                }
+            ),
+            records(
+                {
+                    "conversation_id": [change.id for change in changes for _ in change.said],
+                    "text": [text for change in changes for text, _ in change.said],
+                    "author_id": [author_id for change in changes for _, author_id in change.said],
                 }
             ),
         ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -330,3 +331,50 @@ def test_a_monitored_query_match_raises_the_priority_of_what_it_matched(account,
     matched, other = Message.objects.get(external_id="1"), Message.objects.get(external_id="2")
     assert matched.matched_query and not other.matched_query
     assert matched.priority == other.priority + 15
+
+
+def _words_as_the_trigger_writes_them() -> dict[int, str]:
+    """Every conversation's words recomputed from all its messages, with the SQL of the message trigger."""
+    words = importlib.import_module("inbox.migrations.0011_conversation_search_document").WORDS_BY_CONVERSATION
+    with connection.cursor() as cursor:
+        # The SQL is the migration's constant; nothing in it comes from input.
+        cursor.execute(f"SELECT conversation_id, words::text FROM ({words.format(messages='inbox_message')}) AS w")  # noqa: S608
+        return dict(cursor.fetchall())
+
+
+def test_ingest_writes_the_search_words_the_message_trigger_would(account):
+    ingest_batch(
+        account=account,
+        stream="mentions",
+        result=batch(
+            post("1", text="Café crème was COLD", by=author("u1", handle="jose_r", name="José Álvarez")),
+            post("2", thread="1", text="still waiting", by=author("u1"), minutes=1),
+            post("3", text="sin autor", by=NOBODY),
+            post("4", thread="1", text="Sorry, on it", is_from_brand=True, by=author("1000"), minutes=2),
+        ),
+    )
+    ingest_batch(
+        account=account,
+        stream="mentions",
+        result=batch(post("5", thread="1", text="Łódź order", by=author("u2", name="Ann"), minutes=3), post("6")),
+    )
+    stored = dict(Conversation.objects.values_list("pk", "search_document"))
+    assert stored == _words_as_the_trigger_writes_them()
+    assert "alvarez" in stored[Conversation.objects.get(thread_key="1").pk]
+
+
+def test_a_message_inserted_after_ingest_in_the_same_transaction_still_gets_its_words(account):
+    ingest_batch(account=account, stream="mentions", result=batch(post("1", text="first words")))
+    conversation = Conversation.objects.get()
+    Message.objects.create(
+        conversation=conversation,
+        account=account,
+        external_id="reply-1",
+        direction=Direction.OUTBOUND,
+        text="brand reply words",
+        platform_time=T0,
+        received_at=T0,
+    )
+    conversation.refresh_from_db()
+    assert "reply" in conversation.search_document
+    assert dict(Conversation.objects.values_list("pk", "search_document")) == _words_as_the_trigger_writes_them()
