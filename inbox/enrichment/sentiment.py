@@ -87,7 +87,8 @@ class Reading:
 def _emoji_score(text: str) -> float:
     score = sum(value for symbol, value in EMOJI_SCORES.items() if symbol in text)
     for match in EMOTICONS.finditer(text):
-        score += EMOTICON_SCORES[match.group(0).rstrip(")(")[-1:] or match.group(0)[-1]]
+        # Its last character says which face it is: ":-)))" and ":)" smile alike.
+        score += EMOTICON_SCORES[match.group(0)[-1]]
     return score
 
 

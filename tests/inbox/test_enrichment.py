@@ -52,6 +52,21 @@ def test_emoji_and_intensifiers_count():
     assert enrich("👍").sentiment == "positive"
 
 
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [
+        ("new cups :)", "positive"),
+        ("new cups :-)))", "positive"),
+        ("new cups :D", "positive"),
+        ("new cups <3", "positive"),
+        ("new cups :(", "negative"),
+        ("new cups :'(", "negative"),
+    ],
+)
+def test_emoticons_count(text, sentiment):
+    assert enrich(text, "en").sentiment == sentiment
+
+
 def test_negation_stops_at_the_end_of_a_clause():
     assert enrich("No queue at all. Very happy with the shop").sentiment == "positive"
 
