@@ -8,13 +8,16 @@ so every value is bounded and cleaned here; only an item without an id of its ow
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from inbox.enrichment import enrich, priority_score
+from inbox.enrichment import UNKNOWN, Enrichment, enrich, priority_score
 from inbox.models import DeliveryStatus, Direction, Sentiment, Visibility
 from monitoring.connectors.base import InboundAuthor, InboundMessage, QuarantinedPayload
+
+logger = logging.getLogger(__name__)
 
 MAX_TEXT = 100_000
 MAX_ID = 500
@@ -121,7 +124,13 @@ def to_row(message: InboundMessage) -> Row:
 
 
 def enrich_row(row: Row) -> None:
-    reading = enrich(row.text, row.language_hint)
+    try:
+        reading = enrich(row.text, row.language_hint)
+    except Exception:
+        # Enrichment is a nicety; the mention is not. A flaw in it must never hold back the batch
+        # (which would be refetched and fail again for ever): store the post unscored and say so.
+        logger.exception("enrichment failed for %r; stored without language or sentiment", row.external_id)
+        reading = Enrichment(language="", sentiment=UNKNOWN, priority_signals=frozenset())
     row.language = reading.language[:8]
     row.sentiment = reading.sentiment
     followers = row.author[3] if row.author else None

@@ -200,6 +200,21 @@ def test_a_post_without_author_language_or_safe_values_is_still_stored(account):
     assert Message.objects.get(external_id="2").language == ""
 
 
+def test_a_flaw_in_enrichment_stores_the_post_unscored_instead_of_failing_the_batch(account, monkeypatch, caplog):
+    def broken(text, hint=""):
+        if "trips" in text:
+            raise KeyError(":")
+        return hint
+
+    # A stand-in for any bug deep in enrichment (as ':)' once was): only the post that trips it suffers.
+    monkeypatch.setattr("inbox.enrichment.detect_language", broken)
+    report = ingest_batch(account=account, stream="mentions", result=batch(post("1", text="this trips it"), post("2")))
+    assert report.stored == 2
+    tripped = Message.objects.get(external_id="1")
+    assert (tripped.language, tripped.sentiment) == ("", "unknown")
+    assert "enrichment failed for '1'" in caplog.text
+
+
 def test_quarantined_payloads_are_stored_with_their_reason(account):
     nameless = post("  ", text="no id")
     result = batch(
