@@ -340,8 +340,43 @@ def settle_stale_clocks(clocks: list[ResponseClock]) -> dict[int, str]:
     ):
         replies[reply.conversation_id].append(reply)
     outcomes = {clock.pk: _settle(clock, replies[clock.conversation_id]) for clock in clocks}
-    ResponseClock.objects.bulk_update(clocks, SETTLED_FIELDS)
+    _save_settled(clocks)
     return outcomes
+
+
+# Every field in SETTLED_FIELDS, from one array per column: bulk_update's CASE per field and clock cost
+# more to build and to run than settling the clocks did.
+_SAVE_SETTLED = """
+    UPDATE inbox_responseclock AS clock SET
+        outcome = settled.outcome, stopped_at = settled.stopped_at, stop_message_id = settled.stop_message_id,
+        responder_id = settled.responder_id, reply_account_id = settled.reply_account_id,
+        response_seconds = settled.response_seconds, response_seconds_platform = settled.response_seconds_platform,
+        business_seconds = settled.business_seconds, business_seconds_platform = settled.business_seconds_platform,
+        automated_ack_at = settled.automated_ack_at, automated_ack_seconds = settled.automated_ack_seconds
+    FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::bigint[], %s::bigint[], %s::bigint[],
+        %s::integer[], %s::integer[], %s::integer[], %s::integer[], %s::timestamptz[], %s::integer[])
+        AS settled(id, outcome, stopped_at, stop_message_id, responder_id, reply_account_id, response_seconds,
+            response_seconds_platform, business_seconds, business_seconds_platform, automated_ack_at,
+            automated_ack_seconds)
+    WHERE clock.id = settled.id
+"""
+
+
+# The columns of SETTLED_FIELDS, in its order (the order of _SAVE_SETTLED's arrays after the id).
+_SETTLED_COLUMNS = [
+    {field.name: field.attname for field in ResponseClock._meta.concrete_fields}[name] for name in SETTLED_FIELDS
+]
+
+
+def _save_settled(clocks: list[ResponseClock]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SAVE_SETTLED,
+            [
+                [clock.pk for clock in clocks],
+                *([getattr(clock, attname) for clock in clocks] for attname in _SETTLED_COLUMNS),
+            ],
+        )
 
 
 def _settle(clock: ResponseClock, replies: list[Message]) -> str:

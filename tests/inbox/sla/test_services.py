@@ -135,6 +135,31 @@ def test_ingest_opens_the_clock_and_a_brand_reply_found_by_polling_stops_it(bran
     assert (clock.outcome, clock.stopped_at, clock.responder_id) == (Outcome.ANSWERED, answer_time, None)
 
 
+def test_a_brand_reply_found_by_polling_is_recorded_in_full_when_the_customer_writes_again(brand):
+    set_policy(brand=brand, first_response_minutes=45, hours=[], holidays=[])
+    account = make_account(brand)
+    ingest_batch(account=account, stream="mentions", result=batch(post("1", text="@acme help")))
+    convo = Conversation.objects.get()
+    answer = post("2", thread="1", minutes=3, is_from_brand=True, in_reply_to="1")
+    ingest_batch(account=account, stream="mentions", result=batch(answer))
+    # The clock's wait ended unnoticed; the customer's next message settles it (start_clocks).
+    ingest_batch(account=account, stream="mentions", result=batch(post("3", thread="1", minutes=10, text="still?")))
+    first = clock_of(convo)
+    settled = (first.outcome, first.stopped_at, first.stop_message_id, first.reply_account_id, first.responder_id)
+    assert settled == (
+        Outcome.ANSWERED,
+        answer.platform_time,
+        Message.objects.get(external_id="2").pk,
+        account.pk,
+        None,
+    )
+    assert (first.response_seconds_platform, first.business_seconds_platform) == (180, 180)
+    # Round the clock coverage: business time is calendar time, from receipt too.
+    assert first.business_seconds == first.response_seconds is not None
+    assert (first.automated_ack_at, first.automated_ack_seconds) == (None, None)
+    assert clock_of(convo, ClockKind.NEXT).outcome == Outcome.OPEN
+
+
 def test_due_time_follows_the_channel_policy_over_the_brand_default(brand):
     set_policy(brand=brand, first_response_minutes=120, hours=[], holidays=[])
     set_policy(brand=brand, platform=Platform.FACEBOOK, first_response_minutes=20, hours=[], holidays=[])
