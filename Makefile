@@ -27,9 +27,6 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# mypy's Django plugin loads the settings, which would start the embedded servers; it needs no database.
-types: export DATABASE_URL ?= postgres://mypy@127.0.0.1:1/unused
-types: export REDIS_URL ?= redis://127.0.0.1:1/0
 types: $(INSTALLED)
 	$(BIN)/mypy .
 

@@ -6,6 +6,7 @@ With DATABASE_URL / REDIS_URL unset, embedded servers start under PROMPTLY_DATA_
 from __future__ import annotations
 
 import os
+import sys
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,12 @@ def _database_from_url(url: str) -> dict[str, Any]:
 
 def _ensure_service_urls() -> None:
     """Start the embedded servers for whichever URL is missing and publish it to child processes."""
+    if "mypy" in sys.modules:
+        # django-stubs' mypy plugin reads these settings and needs no server; mypy exits without the
+        # clean-up that would stop one, so it would leave a PostgreSQL running.
+        os.environ.setdefault("DATABASE_URL", "postgres://mypy@127.0.0.1:1/unused")
+        os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:1/0")
+        return
     from promptly import embedded
 
     if not os.environ.get("DATABASE_URL"):
