@@ -9,27 +9,11 @@ from accounts.services import create_user
 from inbox.models import Conversation, Status
 from inbox.services.ingest import ingest_batch
 from monitoring.services import add_member
+from tests.browser.pages import WAIT_MS, logged_in, wait_live
 from tests.conftest import PASSWORD
 from tests.inbox.ingest_helpers import author, batch, make_account, post
 
 pytestmark = pytest.mark.browser
-
-WAIT_MS = 15_000
-
-
-def logged_in(chromium, base_url: str, username: str):
-    context = chromium.new_context()
-    page = context.new_page()
-    page.goto(base_url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base_url + "/inbox/")
-    return context, page
-
-
-def wait_live(page) -> None:
-    page.wait_for_function("document.getElementById('live-state').textContent === 'live'", timeout=WAIT_MS)
 
 
 @pytest.fixture

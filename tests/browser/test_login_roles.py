@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser.pages import logged_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -37,13 +38,7 @@ def test_each_role_logs_in_and_sees_its_pages(request, asgi_server, chromium, fi
 
 
 def test_agent_gets_403_on_admin_and_supervisor_pages(agent, asgi_server, chromium):
-    context = chromium.new_context()
-    page = context.new_page()
-    page.goto(asgi_server + "/accounts/login/")
-    page.fill("#id_username", "agent")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(asgi_server + "/inbox/")
+    context, page = logged_in(chromium, asgi_server, "agent")
     for path in ("/setup/", "/inbox/dashboard/"):
         response = page.goto(asgi_server + path)
         assert response.status == 403

@@ -11,7 +11,7 @@ from monitoring.channel_accounts import add_x_account
 from monitoring.queries.services import add_query
 from monitoring.sandbox import services as sandbox
 from monitoring.services import poll_account
-from tests.conftest import PASSWORD
+from tests.browser.pages import logged_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -32,13 +32,7 @@ def test_admin_edits_query_sees_preview_change_and_gets_alert(brand, admin_user,
     rule = AlertRule.objects.create(brand=brand, name="Angry customers", negative_sentiment=True, notify_in_app=True)
     rule.queries.add(query)
 
-    context = chromium.new_context()
-    page = context.new_page()
-    page.goto(asgi_server + "/accounts/login/")
-    page.fill("#id_username", admin_user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(asgi_server + "/inbox/")
+    context, page = logged_in(chromium, asgi_server, admin_user.username)
 
     page.goto(f"{asgi_server}/setup/queries/{query.pk}/")
     count = page.locator("[data-testid=preview-count] strong")

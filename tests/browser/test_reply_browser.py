@@ -12,7 +12,7 @@ import pytest
 
 from inbox.models import DeliveryStatus, Direction, Message, Visibility
 from responses.services import add_saved_reply
-from tests.browser.test_inbox_live import WAIT_MS, logged_in, wait_live
+from tests.browser.pages import WAIT_MS, logged_in, wait_live
 from tests.inbox import sandbox_channels as channels
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from inbox.models import Conversation
 from inbox.sla.services import set_policy
 from monitoring.models import Platform
-from tests.conftest import PASSWORD
+from tests.browser.pages import logged_in
 from tests.inbox.sla.helpers import channel, conversation, customer_writes, reply
 
 pytestmark = pytest.mark.browser
@@ -40,13 +40,7 @@ def seed(brand, agent, supervisor) -> None:
 
 def test_supervisor_sees_the_api_figures_and_charts(asgi_server, chromium, brand, agent, supervisor):
     seed(brand, agent, supervisor)
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(asgi_server + "/accounts/login/")
-    page.fill("#id_username", "supervisor")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(asgi_server + "/inbox/")
+    context, page = logged_in(chromium, asgi_server, "supervisor", viewport={"width": 1280, "height": 900})
     page.goto(asgi_server + "/inbox/dashboard/")
     assert page.locator("h1").inner_text() == "SLA dashboard"
     api = page.request.get(asgi_server + "/api/v1/sla/summary").json()["summary"]

@@ -1,0 +1,25 @@
+"""Steps every browser test takes: signing in as someone, waiting for the live socket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import PASSWORD
+
+WAIT_MS = 15_000
+
+
+def logged_in(chromium: Any, base_url: str, username: str, **context_options: Any) -> tuple[Any, Any]:
+    """A new browser context signed in as `username`, and its page on the inbox."""
+    context = chromium.new_context(**context_options)
+    page = context.new_page()
+    page.goto(base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base_url + "/inbox/")
+    return context, page
+
+
+def wait_live(page: Any) -> None:
+    page.wait_for_function("document.getElementById('live-state').textContent === 'live'", timeout=WAIT_MS)
