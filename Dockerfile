@@ -3,14 +3,14 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PROMPTLY_DATA_DIR=/data PROMPTLY_STATIC_ROOT=/app/staticfiles
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml constraints.txt README.md ./
 COPY promptly ./promptly
 COPY accounts ./accounts
 COPY monitoring ./monitoring
 COPY inbox ./inbox
 COPY responses ./responses
 COPY crisis ./crisis
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir -c constraints.txt .
 COPY . .
 RUN useradd --create-home promptly && mkdir -p /data && chown promptly /data
 USER promptly

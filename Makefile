@@ -7,10 +7,12 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: run test lint types unit browser-deps bench clean
 
-$(INSTALLED): pyproject.toml
+# constraints.txt holds the versions the suite last passed with, so a fresh clone installs those and not
+# whatever was released since (refresh it with `pip freeze --exclude-editable` after an upgrade passes).
+$(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(INSTALLED)
 
 run: $(INSTALLED)

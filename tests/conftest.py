@@ -17,7 +17,7 @@ from accounts.roles import Role
 from accounts.services import create_user
 from monitoring.models import Brand
 from monitoring.services import add_brand, add_member
-from tests.workers import CeleryWorker, worker_env
+from tests.workers import CeleryWorker, forget_unacknowledged_tasks, worker_env
 
 # Playwright's sync API keeps an event loop running in the test thread; the ORM calls the tests
 # make there are still plain synchronous calls.
@@ -126,6 +126,7 @@ def celery_workers(platforms: str, tmp_path: Path) -> Iterator[Callable[..., Cel
     from promptly.celery import app
 
     app.control.purge()
+    forget_unacknowledged_tasks(app)
     started: list[CeleryWorker] = []
 
     def start(**env: str) -> CeleryWorker:

@@ -11,6 +11,7 @@ import urllib.parse
 import uuid
 from pathlib import Path
 
+from celery import Celery
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +30,14 @@ def worker_env(sandbox_url: str, **extra: str) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         **extra,
     }
+
+
+def forget_unacknowledged_tasks(app: Celery) -> None:
+    """Drop what earlier tests' workers took and never acknowledged, and the lock over it: the broker would
+    hand those tasks to this test's workers, and a lock left by a killed worker would delay redelivery."""
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        channel.client.delete(channel.unacked_key, channel.unacked_index_key, channel.unacked_mutex_key)
 
 
 class CeleryWorker:
