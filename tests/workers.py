@@ -10,9 +10,11 @@ import time
 import urllib.parse
 import uuid
 from pathlib import Path
+from typing import cast
 
 from celery import Celery
 from django.db import connection
+from kombu.transport import redis as redis_transport
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,7 +38,7 @@ def forget_unacknowledged_tasks(app: Celery) -> None:
     """Drop what earlier tests' workers took and never acknowledged, and the lock over it: the broker would
     hand those tasks to this test's workers, and a lock left by a killed worker would delay redelivery."""
     with app.connection_for_write() as connection:
-        channel = connection.default_channel
+        channel = cast(redis_transport.Channel, connection.default_channel)
         channel.client.delete(channel.unacked_key, channel.unacked_index_key, channel.unacked_mutex_key)
 
 
