@@ -198,6 +198,16 @@ def warm_up(brand, batch: int) -> None:
         cursor.execute("ANALYZE inbox_message, inbox_conversation, inbox_author, monitoring_streamcursor")
 
 
+def vacuum() -> None:
+    """Earlier runs leave every row they stored dead (their brand is deleted): clear them, so each run meets
+    tables as a database in service has them, not hundreds of MB of dead row versions (measured: 902
+    mentions/s on such leftovers, 1,134 right after a VACUUM FULL)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM inbox_message, inbox_conversation, inbox_responseclock, inbox_author")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=20_000, help="mentions to ingest")
@@ -209,6 +219,7 @@ def main() -> None:
     from monitoring.models import Brand, ChannelAccount, Platform
 
     Brand.objects.filter(slug="bench-ingest").delete()
+    vacuum()
     brand = Brand.objects.create(slug="bench-ingest", name="Bench ingest")
     account = ChannelAccount.objects.create(brand=brand, platform=Platform.X, external_id="bench", handle="acme")
     messages = generate(args.size)

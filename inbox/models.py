@@ -58,8 +58,10 @@ class Sentiment(models.TextChoices):
 class Conversation(models.Model):
     """A thread with one customer in one channel: an X conversation, a Facebook post's comments, a DM."""
 
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="conversations")
-    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="conversations")
+    # No single-column indexes where a composite one starts with the column (conv_queue_newest,
+    # conversation_unique_per_thread, conv_assignee_status): each index is written on every ingest update.
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="conversations", db_index=False)
+    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="conversations", db_index=False)
     # The platform's thread: X conversation_id, Facebook post or comment id, DM partner id, feed entry id.
     thread_key = models.CharField(max_length=500)
     visibility = models.CharField(max_length=8, choices=Visibility.choices)
@@ -67,7 +69,12 @@ class Conversation(models.Model):
     subject = models.CharField(max_length=300, blank=True, help_text="A short line for the queue.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned",
+        db_index=False,
     )
     team = models.ForeignKey(
         "inbox.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
@@ -142,8 +149,9 @@ class DeliveryStatus(models.TextChoices):
 class Message(models.Model):
     """One post, comment, DM or feed entry, inbound from a customer or outbound from the brand."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
-    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="messages")
+    # Indexed by msg_thread_order and message_unique_per_account, which start with these columns.
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages", db_index=False)
+    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="messages", db_index=False)
     # The platform's own id; empty for an outbound reply not yet accepted by the platform.
     external_id = models.CharField(max_length=500, null=True, blank=True)
     direction = models.CharField(max_length=3, choices=Direction.choices)

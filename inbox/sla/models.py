@@ -106,9 +106,12 @@ class ResponseClock(models.Model):
     post time are both kept, in calendar and in business seconds; their difference is our listening delay.
     """
 
-    conversation = models.ForeignKey("inbox.Conversation", on_delete=models.CASCADE, related_name="sla_clocks")
+    # Indexed by sla_clock_conversation and sla_clock_brand_started, which start with these columns.
+    conversation = models.ForeignKey(
+        "inbox.Conversation", on_delete=models.CASCADE, related_name="sla_clocks", db_index=False
+    )
     # Copied from the conversation so the dashboard aggregates one table.
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+", db_index=False)
     account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=5, choices=ClockKind.choices)
     policy = models.ForeignKey(SlaPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
