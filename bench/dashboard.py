@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/dashboard.py [--size 1000000] [--days 180] [--runs 20]
 
-Seeds its own database (embedded PostgreSQL under var/bench unless DATABASE_URL is set) with INSERT ...
+Seeds its own database (embedded PostgreSQL under var/bench; with DATABASE_URL set, NAME_bench_dashboard
+beside it) with INSERT ...
 SELECT generate_series: one brand, N conversations over --days days, one first-response clock each and a
 next-response clock for one in ten. Rolls up every complete day as `manage.py sla rollups` does (timed),
 then times every dashboard figure (the seven queries the page runs: rolled-up days, the current day and the
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -25,15 +25,11 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-if not os.environ.get("DATABASE_URL"):
-    os.environ["PROMPTLY_DATA_DIR"] = str(ROOT / "var" / "bench")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "promptly.settings")
+from bench import start_stack  # noqa: E402
 
-import django  # noqa: E402
+# A database of its own, as every bench: never the app's own data under DATABASE_URL.
+start_stack("dashboard")
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -215,7 +211,6 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=180, help="Days the conversations spread over.")
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     brand = seed(args.size, args.days)
     seeded = time.perf_counter() - started
