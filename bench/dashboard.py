@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from bench import start_stack  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import start_stack
 
 # A database of its own, as every bench: never the app's own data under DATABASE_URL.
 start_stack("dashboard")

@@ -11,7 +11,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
 # (index, table, column): the covering index is conv_queue_newest, conversation_unique_per_thread,
 # conv_assignee_status, message_unique_per_account, msg_thread_order, sla_clock_brand_started and
 # sla_clock_conversation.
@@ -26,83 +25,30 @@ COVERED_INDEXES = [
 ]
 
 
+def unindexed(
+    model_name: str, name: str, to: str, related_name: str, on_delete=django.db.models.deletion.CASCADE
+) -> migrations.AlterField:
+    """The foreign key as it was, without its own index (SET_NULL ones are nullable and blank)."""
+    nullable = on_delete is django.db.models.deletion.SET_NULL
+    return migrations.AlterField(
+        model_name=model_name,
+        name=name,
+        field=models.ForeignKey(
+            to=to,
+            on_delete=on_delete,
+            related_name=related_name,
+            db_index=False,
+            null=nullable,
+            blank=nullable,
+        ),
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("inbox", "0016_ingest_writes_conversation_words"),
         ("monitoring", "0004_brand_settings_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
-
-    state_operations = [
-        migrations.AlterField(
-            model_name="conversation",
-            name="account",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="conversations",
-                to="monitoring.channelaccount",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="conversation",
-            name="assignee",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="assigned",
-                to=settings.AUTH_USER_MODEL,
-            ),
-        ),
-        migrations.AlterField(
-            model_name="conversation",
-            name="brand",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="conversations",
-                to="monitoring.brand",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="message",
-            name="account",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="messages",
-                to="monitoring.channelaccount",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="message",
-            name="conversation",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="messages",
-                to="inbox.conversation",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="responseclock",
-            name="brand",
-            field=models.ForeignKey(
-                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="monitoring.brand"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="responseclock",
-            name="conversation",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="sla_clocks",
-                to="inbox.conversation",
-            ),
-        ),
     ]
 
     operations = [
@@ -113,6 +59,20 @@ class Migration(migrations.Migration):
                 )
                 for name, table, column in COVERED_INDEXES
             ],
-            state_operations=state_operations,
+            state_operations=[
+                unindexed("conversation", "account", "monitoring.channelaccount", "conversations"),
+                unindexed(
+                    "conversation",
+                    "assignee",
+                    settings.AUTH_USER_MODEL,
+                    "assigned",
+                    on_delete=django.db.models.deletion.SET_NULL,
+                ),
+                unindexed("conversation", "brand", "monitoring.brand", "conversations"),
+                unindexed("message", "account", "monitoring.channelaccount", "messages"),
+                unindexed("message", "conversation", "inbox.conversation", "messages"),
+                unindexed("responseclock", "brand", "monitoring.brand", "+"),
+                unindexed("responseclock", "conversation", "inbox.conversation", "sla_clocks"),
+            ],
         )
     ]
