@@ -1,19 +1,20 @@
 """Enrichment of one post: its language, its sentiment and the signals that raise its priority.
 
 One small interface, `enrich(text, language_hint)`, so ingest, the evaluation and any future model
-share it. Sentiment is scored only in languages we have a lexicon for; any other language is
-reported as `unknown`, never silently as neutral.
+share it; a batch detects its languages together (`detect_languages`), then reads each post (`read`).
+Sentiment is scored only in languages we have a lexicon for; any other language is reported as
+`unknown`, never silently as neutral.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inbox.enrichment.language import detect_language
+from inbox.enrichment.language import detect_language, detect_languages
 from inbox.enrichment.priority import priority_score
 from inbox.enrichment.sentiment import UNKNOWN, analyse
 
-__all__ = ["UNKNOWN", "Enrichment", "enrich", "priority_score"]
+__all__ = ["UNKNOWN", "Enrichment", "detect_languages", "enrich", "priority_score", "read"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,10 @@ class Enrichment:
 
 
 def enrich(text: str, language_hint: str = "") -> Enrichment:
-    language = detect_language(text, language_hint)
+    return read(text, detect_language(text, language_hint))
+
+
+def read(text: str, language: str) -> Enrichment:
+    """Sentiment and priority signals of a post whose language is known ('' when nobody could tell)."""
     reading = analyse(text, language)
     return Enrichment(language=language, sentiment=reading.sentiment, priority_signals=reading.signals)

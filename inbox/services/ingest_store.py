@@ -12,30 +12,11 @@ from typing import Any
 from django.db.backends.utils import CursorWrapper
 
 from inbox.models import Direction, Status
-from inbox.services.ingest_rows import MAX_ID, Row, clean_json, valid_text
+from inbox.services.ingest_rows import MAX_ID, Row, valid_text
+from inbox.services.json_records import records
 from inbox.services.thread_state import ThreadState
 from monitoring.connectors.base import QuarantinedPayload
 from monitoring.models import ChannelAccount
-
-
-def _json(value: object) -> str:
-    # Datetimes of our rows; anything odd a platform put in a raw payload is kept as its text.
-    return value.isoformat() if isinstance(value, datetime) else str(value)
-
-
-def records(columns: dict[str, list[Any]]) -> str:
-    """A batch as one JSON array of objects: PostgreSQL reads it with json_to_recordset.
-
-    One text parameter instead of one array per column: psycopg quotes a long array in Python,
-    json.dumps runs in C.
-    """
-    names = list(columns)
-    objects = [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
-    text = json.dumps(objects, default=_json, ensure_ascii=False, separators=(",", ":"))
-    if "\\u0000" in text or valid_text(text) != text:
-        # Raw payloads may hold what PostgreSQL refuses (NUL, lone surrogates): cleaned, rarely.
-        text = json.dumps(clean_json(objects), default=_json, ensure_ascii=False, separators=(",", ":"))
-    return text
 
 
 @dataclass(frozen=True)
@@ -61,14 +42,30 @@ def execute_together(cursor: CursorWrapper, statements: list[Statement]) -> list
     return answers
 
 
+# Every statement of a batch reaches at most a page's rows by key, and its plan should probe indexes for
+# them. The planner sees each JSON batch as a hundred rows of unknown keys and, with the default cost of a
+# random read (4, a spinning disk's), prefers reading a whole table of up to tens of thousands of rows
+# (the conversations to update, the clocks to settle) over a hundred index probes; a page then costs more
+# the longer the inbox, until the table is large enough to change the planner's mind. Our data is cached
+# or on SSD, where a random read costs about a sequential one. Measured with bench/ingest.py (README).
+PLAN_FOR_A_BATCH = Statement("SET LOCAL random_page_cost = 1.1", [])
+
+
 def known_ids_lookup(account: ChannelAccount, external_ids: list[str]) -> Statement:
     """Which of the batch's ids the account has stored already."""
-    # A join, not "= ANY(array)": even on stale statistics it stays linear in the batch size.
+    # One index probe per id, whatever the statistics say. As a plain join, statistics taken while the
+    # account had few messages make the planner hash every message the account has stored (it believes
+    # that is one row): each page then reads the whole account, and polling slows as it fills.
+    # The LIMIT keeps the planner from flattening the probe into such a join.
     return Statement(
         """
-        SELECT message.external_id
+        SELECT found.external_id
         FROM json_array_elements_text(%s::json) AS batch(external_id)
-        JOIN inbox_message AS message ON message.account_id = %s AND message.external_id = batch.external_id
+        CROSS JOIN LATERAL (
+            SELECT message.external_id FROM inbox_message AS message
+            WHERE message.account_id = %s AND message.external_id = batch.external_id
+            LIMIT 1
+        ) AS found
         """,
         [json.dumps(external_ids, ensure_ascii=False), account.pk],
     )
@@ -277,10 +274,14 @@ def update_conversations(cursor: CursorWrapper, changes: list[ThreadChange], now
                 first_inbound_at timestamptz, last_inbound_at timestamptz, last_message_at timestamptz,
                 priority integer, sentiment text, language text, author_id bigint, subject text)
         JOIN (
+            -- Each message's author is looked up by id: a join is planned for the hundred rows
+            -- json_to_recordset is assumed to return, and may read every author to find a few.
             SELECT said.conversation_id, strip(to_tsvector('simple'::regconfig, promptly_fold(string_agg(
-                concat_ws(' ', said.text, author.handle, author.name), ' ')))) AS words
+                concat_ws(' ', said.text, (
+                    SELECT concat_ws(' ', author.handle, author.name) FROM inbox_author AS author
+                    WHERE author.id = said.author_id
+                )), ' ')))) AS words
             FROM json_to_recordset(%s::json) AS said(conversation_id bigint, text text, author_id bigint)
-            LEFT JOIN inbox_author AS author ON author.id = said.author_id
             GROUP BY said.conversation_id
         ) AS added ON added.conversation_id = batch.id
         WHERE conversation.id = batch.id

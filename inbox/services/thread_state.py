@@ -94,26 +94,28 @@ def advance(
         return previous
     inbound = [message for message in ordered if message.direction == Direction.INBOUND]
     status = _status(previous, created, bool(inbound))
-    state = replace(
-        previous,
-        status=status,
-        last_message_at=max(filter(None, [previous.last_message_at, ordered[-1].platform_time])),
-    )
+    last_message_at = max(filter(None, [previous.last_message_at, ordered[-1].platform_time]))
     if status == Status.SPAM:
-        return state
+        return replace(previous, status=status, last_message_at=last_message_at)
     waiting, last_inbound = _clock(previous, ordered)
-    due_at = _due_at(previous, waiting, due)
-    state = replace(state, awaiting_reply_since=waiting, response_due_at=due_at, last_inbound_at=last_inbound)
+    priority, sentiment, language = previous.priority, previous.sentiment, previous.language
     if inbound:
         newest = inbound[-1]
         # Work already waiting keeps its urgency; an answered thread starts from the new message.
         carried = previous.priority if previous.awaiting_reply_since else 0
-        state = replace(
-            state,
-            priority=max(carried, *(message.priority for message in inbound)),
-            sentiment=newest.sentiment,
-            language=newest.language or previous.language,
-        )
+        priority = max(carried, *(message.priority for message in inbound))
+        sentiment = newest.sentiment
+        language = newest.language or previous.language
     elif created:
-        state = replace(state, language=ordered[0].language)
-    return state
+        language = ordered[0].language
+    # Built once: a batch advances every one of its threads (dataclasses.replace costs more than this logic).
+    return ThreadState(
+        status=status,
+        awaiting_reply_since=waiting,
+        response_due_at=_due_at(previous, waiting, due),
+        last_inbound_at=last_inbound,
+        last_message_at=last_message_at,
+        priority=priority,
+        sentiment=sentiment,
+        language=language,
+    )

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from inbox.events import publish_on_commit
 from inbox.models import Conversation, DeliveryStatus, Direction, Message
+from inbox.services.json_records import records
 from inbox.sla.clock import business_time_between
 from inbox.sla.hours import parse_holiday, parse_many
 from inbox.sla.models import ClockKind, Outcome, ResponseClock, SlaPolicy
@@ -187,8 +188,14 @@ _WAITS = """
     FROM first_new
     JOIN inbox_conversation AS conversation ON conversation.id = first_new.conversation_id
     JOIN monitoring_channelaccount AS account ON account.id = conversation.account_id
-    LEFT JOIN inbox_responseclock AS open_clock
-        ON open_clock.conversation_id = conversation.id AND open_clock.outcome = %s
+    -- Each conversation probes for its open clock (at most one: sla_one_open_clock). As a plain join the
+    -- planner may read every open clock of every brand, a cost growing with the backlog, not the batch.
+    -- The LIMIT keeps it from flattening this into such a join.
+    LEFT JOIN LATERAL (
+        SELECT clock.id, clock.started_at FROM inbox_responseclock AS clock
+        WHERE clock.conversation_id = conversation.id AND clock.outcome = %s
+        LIMIT 1
+    ) AS open_clock ON true
     ORDER BY conversation.id
     FOR UPDATE OF conversation
 """
@@ -202,10 +209,10 @@ _OPEN_CLOCKS = """
              platform_started_at, target_minutes, at_risk_at, due_at, outcome, listening_delay_seconds)
         SELECT conversation_id, brand_id, account_id, kind, policy_id, start_message_id, started_at,
             platform_started_at, target_minutes, at_risk_at, due_at, %s, listening_delay_seconds
-        FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::bigint[],
-            %s::timestamptz[], %s::timestamptz[], %s::integer[], %s::timestamptz[], %s::timestamptz[], %s::integer[])
-            AS batch(conversation_id, brand_id, account_id, kind, policy_id, start_message_id, started_at,
-                platform_started_at, target_minutes, at_risk_at, due_at, listening_delay_seconds)
+        FROM json_to_recordset(%s::json)
+            AS batch(conversation_id bigint, brand_id bigint, account_id bigint, kind text, policy_id bigint,
+                start_message_id bigint, started_at timestamptz, platform_started_at timestamptz,
+                target_minutes integer, at_risk_at timestamptz, due_at timestamptz, listening_delay_seconds integer)
         ORDER BY conversation_id
         ON CONFLICT DO NOTHING
         RETURNING id, conversation_id, due_at
@@ -282,18 +289,22 @@ def _insert_clocks(new: list[_NewClock]) -> list[int]:
             _OPEN_CLOCKS,
             [
                 Outcome.OPEN,
-                [clock.wait.conversation_id for clock in new],
-                [clock.wait.brand_id for clock in new],
-                [clock.wait.account_id for clock in new],
-                [clock.kind for clock in new],
-                [clock.terms.policy.pk if clock.terms.policy else None for clock in new],
-                [clock.wait.message_id for clock in new],
-                [clock.wait.received_at for clock in new],
-                [clock.wait.platform_time for clock in new],
-                [clock.terms.target(clock.kind) for clock in new],
-                [at_risk_at(clock.terms, clock.wait.received_at, clock.kind) for clock in new],
-                [due_at(clock.terms, clock.wait.received_at, clock.kind) for clock in new],
-                [_listening_delay(clock.wait) for clock in new],
+                records(
+                    {
+                        "conversation_id": [clock.wait.conversation_id for clock in new],
+                        "brand_id": [clock.wait.brand_id for clock in new],
+                        "account_id": [clock.wait.account_id for clock in new],
+                        "kind": [clock.kind for clock in new],
+                        "policy_id": [clock.terms.policy.pk if clock.terms.policy else None for clock in new],
+                        "start_message_id": [clock.wait.message_id for clock in new],
+                        "started_at": [clock.wait.received_at for clock in new],
+                        "platform_started_at": [clock.wait.platform_time for clock in new],
+                        "target_minutes": [clock.terms.target(clock.kind) for clock in new],
+                        "at_risk_at": [at_risk_at(clock.terms, clock.wait.received_at, clock.kind) for clock in new],
+                        "due_at": [due_at(clock.terms, clock.wait.received_at, clock.kind) for clock in new],
+                        "listening_delay_seconds": [_listening_delay(clock.wait) for clock in new],
+                    }
+                ),
             ],
         )
         return [clock_id for (clock_id,) in cursor.fetchall()]
@@ -344,7 +355,7 @@ def settle_stale_clocks(clocks: list[ResponseClock]) -> dict[int, str]:
     return outcomes
 
 
-# Every field in SETTLED_FIELDS, from one array per column: bulk_update's CASE per field and clock cost
+# Every field in SETTLED_FIELDS, from one JSON record per clock: bulk_update's CASE per field and clock cost
 # more to build and to run than settling the clocks did.
 _SAVE_SETTLED = """
     UPDATE inbox_responseclock AS clock SET
@@ -353,30 +364,27 @@ _SAVE_SETTLED = """
         response_seconds = settled.response_seconds, response_seconds_platform = settled.response_seconds_platform,
         business_seconds = settled.business_seconds, business_seconds_platform = settled.business_seconds_platform,
         automated_ack_at = settled.automated_ack_at, automated_ack_seconds = settled.automated_ack_seconds
-    FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::bigint[], %s::bigint[], %s::bigint[],
-        %s::integer[], %s::integer[], %s::integer[], %s::integer[], %s::timestamptz[], %s::integer[])
-        AS settled(id, outcome, stopped_at, stop_message_id, responder_id, reply_account_id, response_seconds,
-            response_seconds_platform, business_seconds, business_seconds_platform, automated_ack_at,
-            automated_ack_seconds)
+    FROM json_to_recordset(%s::json)
+        AS settled(id bigint, outcome text, stopped_at timestamptz, stop_message_id bigint, responder_id bigint,
+            reply_account_id bigint, response_seconds integer, response_seconds_platform integer,
+            business_seconds integer, business_seconds_platform integer, automated_ack_at timestamptz,
+            automated_ack_seconds integer)
     WHERE clock.id = settled.id
 """
 
 
-# The columns of SETTLED_FIELDS, in its order (the order of _SAVE_SETTLED's arrays after the id).
+# The columns of SETTLED_FIELDS: the keys of _SAVE_SETTLED's records beside the id.
 _SETTLED_COLUMNS = [
     {field.name: field.attname for field in ResponseClock._meta.concrete_fields}[name] for name in SETTLED_FIELDS
 ]
 
 
 def _save_settled(clocks: list[ResponseClock]) -> None:
+    columns = {"id": [clock.pk for clock in clocks]}
+    for attname in _SETTLED_COLUMNS:
+        columns[attname] = [getattr(clock, attname) for clock in clocks]
     with connection.cursor() as cursor:
-        cursor.execute(
-            _SAVE_SETTLED,
-            [
-                [clock.pk for clock in clocks],
-                *([getattr(clock, attname) for clock in clocks] for attname in _SETTLED_COLUMNS),
-            ],
-        )
+        cursor.execute(_SAVE_SETTLED, [records(columns)])
 
 
 def _settle(clock: ResponseClock, replies: list[Message]) -> str:

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from inbox import enrichment
 from inbox.models import Author, Conversation, DeliveryStatus, Direction, Message, QuarantinedItem, Status
 from inbox.services.ingest import ingest_batch
 from inbox.services.priority import mark_query_matches
@@ -201,18 +202,44 @@ def test_a_post_without_author_language_or_safe_values_is_still_stored(account):
 
 
 def test_a_flaw_in_enrichment_stores_the_post_unscored_instead_of_failing_the_batch(account, monkeypatch, caplog):
-    def broken(text, hint=""):
+    real = enrichment.analyse
+
+    def broken(text, language):
         if "trips" in text:
             raise KeyError(":")
-        return hint
+        return real(text, language)
 
     # A stand-in for any bug deep in enrichment (as ':)' once was): only the post that trips it suffers.
-    monkeypatch.setattr("inbox.enrichment.detect_language", broken)
-    report = ingest_batch(account=account, stream="mentions", result=batch(post("1", text="this trips it"), post("2")))
+    monkeypatch.setattr("inbox.enrichment.analyse", broken)
+    report = ingest_batch(
+        account=account,
+        stream="mentions",
+        result=batch(post("1", text="this trips it"), post("2", text="Thank you, everything was perfect!")),
+    )
     assert report.stored == 2
-    tripped = Message.objects.get(external_id="1")
+    tripped, fine = Message.objects.get(external_id="1"), Message.objects.get(external_id="2")
     assert (tripped.language, tripped.sentiment) == ("", "unknown")
+    assert (fine.language, fine.sentiment) == ("en", "positive")
     assert "enrichment failed for '1'" in caplog.text
+
+
+def test_a_post_that_trips_batch_language_detection_costs_only_itself_its_language(account, monkeypatch, caplog):
+    def tripped_by_any(posts):
+        if any("trips" in text for text, _ in posts):
+            raise ValueError("detector failure")
+        return [hint for _, hint in posts]
+
+    monkeypatch.setattr("inbox.services.ingest_rows.detect_languages", tripped_by_any)
+    monkeypatch.setattr("inbox.enrichment.detect_language", lambda text, hint="": tripped_by_any([(text, hint)])[0])
+    report = ingest_batch(
+        account=account,
+        stream="mentions",
+        result=batch(post("1", text="this trips it"), post("2", text="Gracias", language_hint="es")),
+    )
+    assert report.stored == 2
+    assert Message.objects.get(external_id="1").sentiment == "unknown"
+    assert Message.objects.get(external_id="2").language == "es"
+    assert "language detection failed for a batch of 2" in caplog.text
 
 
 def test_quarantined_payloads_are_stored_with_their_reason(account):

@@ -1,0 +1,55 @@
+"""Starting a batch's clocks reads that batch's conversations' clocks only, however long the backlog."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+
+from inbox.models import Direction, Message
+from inbox.services.ingest import ingest_batch
+from inbox.sla import services
+from inbox.sla.models import Outcome
+from tests.inbox.ingest_helpers import author, batch, make_account, post
+from tests.inbox.plans import analysed_plan, rows_read
+
+BACKLOG = 5_000
+PAGE = 100
+
+# Other conversations, each with a clock in the given outcome.
+SEED_CLOCKS = """
+WITH conversations AS (
+    INSERT INTO inbox_conversation (brand_id, account_id, thread_key, visibility, subject, status, language,
+        sentiment, priority, first_inbound_at, last_inbound_at, last_message_at, awaiting_reply_since,
+        response_due_at, created_at, updated_at)
+    SELECT %(brand)s, %(account)s, %(outcome)s || '-' || g, 'public', '', 'open', 'en', 'neutral', 0,
+        now(), now(), now(), now(), now() + interval '2 hours', now(), now()
+    FROM generate_series(1, %(count)s) AS g
+    RETURNING id
+)
+INSERT INTO inbox_responseclock (conversation_id, brand_id, account_id, kind, started_at, platform_started_at,
+    target_minutes, at_risk_at, due_at, outcome, listening_delay_seconds)
+SELECT id, %(brand)s, %(account)s, 'first', now(), now(), 120, now() + interval '90 minutes',
+    now() + interval '2 hours', %(outcome)s, 0
+FROM conversations
+"""
+
+
+@pytest.mark.django_db
+def test_a_batch_reads_only_its_own_conversations_clocks(brand):
+    account = make_account(brand)
+    seed = {"brand": brand.pk, "account": account.pk, "count": BACKLOG}
+    with connection.cursor() as cursor:
+        # Statistics taken when few clocks were open, as autovacuum may leave them for a while: the planner
+        # then believes reading every open clock is cheap. Then a backlog builds up.
+        cursor.execute(SEED_CLOCKS, seed | {"outcome": Outcome.CLOSED})
+        cursor.execute("ANALYZE inbox_responseclock")
+        cursor.execute(SEED_CLOCKS, seed | {"outcome": Outcome.OPEN})
+    # A full page from X: a hundred posts, in fifty threads.
+    page = [post(str(n), thread=str(n // 2), by=author(f"u{n}"), minutes=n) for n in range(PAGE)]
+    ingest_batch(account=account, stream="mentions", result=batch(*page))
+    message_ids = list(Message.objects.filter(direction=Direction.INBOUND).values_list("pk", flat=True))
+    plan = analysed_plan(services._WAITS, [message_ids, Direction.INBOUND, Outcome.ANSWERED, Outcome.OPEN])
+    # Fifty conversations, each with its one open clock and no answered one: fifty rows, not the backlog.
+    assert rows_read(plan, "inbox_responseclock") <= PAGE, json.dumps(plan, indent=1)
