@@ -96,6 +96,4 @@ def detect_languages(posts: Sequence[tuple[str, str]]) -> list[str]:
 
 
 def _confidences(scorer: LanguageDetector, texts: list[str], indexes: list[int]) -> list[list[ConfidenceValue]]:
-    if len(indexes) == 1:
-        return [scorer.compute_language_confidence_values(texts[indexes[0]])]  # no threads for one text
     return scorer.compute_language_confidence_values_in_parallel([texts[index] for index in indexes])

@@ -47,7 +47,8 @@ def execute_together(cursor: CursorWrapper, statements: list[Statement]) -> list
 # random read (4, a spinning disk's), prefers reading a whole table of up to tens of thousands of rows
 # (the conversations to update, the clocks to settle) over a hundred index probes; a page then costs more
 # the longer the inbox, until the table is large enough to change the planner's mind. Our data is cached
-# or on SSD, where a random read costs about a sequential one. Measured with bench/ingest.py (README).
+# or on SSD, where a random read costs about a sequential one. Measured with bench/ingest.py (README);
+# set for ingest's transaction only, since the other queries' plans are measured by their own benches.
 PLAN_FOR_A_BATCH = Statement("SET LOCAL random_page_cost = 1.1", [])
 
 

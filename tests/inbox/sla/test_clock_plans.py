@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from inbox.models import Direction, Message
 from inbox.services.ingest import ingest_batch
@@ -36,20 +36,37 @@ FROM conversations
 """
 
 
+def _sizes_without_statistics(seed: dict) -> None:
+    """The planner knows the tables as small and has no column statistics: a fresh install's first minutes.
+
+    ANALYZE records table sizes in place, outside the transaction, and column statistics inside it: run in
+    a savepoint that rolls back, it leaves exactly that.
+    """
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(SEED_CLOCKS, seed | {"count": 50, "outcome": Outcome.OPEN})
+            cursor.execute("ANALYZE inbox_responseclock, inbox_conversation, inbox_message")
+            raise _RolledBack
+    except _RolledBack:
+        pass
+
+
+class _RolledBack(Exception):
+    pass
+
+
 @pytest.mark.django_db
 def test_a_batch_reads_only_its_own_conversations_clocks(brand):
     account = make_account(brand)
-    seed = {"brand": brand.pk, "account": account.pk, "count": BACKLOG}
+    seed = {"brand": brand.pk, "account": account.pk}
+    _sizes_without_statistics(seed)
     with connection.cursor() as cursor:
-        # Statistics from when few clocks were open (autovacuum may leave them for a while), then a backlog:
-        # whatever the planner believes about open clocks, a batch must read only its own conversations'.
-        cursor.execute(SEED_CLOCKS, seed | {"outcome": Outcome.CLOSED})
-        cursor.execute("ANALYZE inbox_responseclock")
-        cursor.execute(SEED_CLOCKS, seed | {"outcome": Outcome.OPEN})
-    # A full page from X: a hundred posts, in fifty threads.
-    page = [post(str(n), thread=str(n // 2), by=author(f"u{n}"), minutes=n) for n in range(PAGE)]
+        cursor.execute(SEED_CLOCKS, seed | {"count": BACKLOG, "outcome": Outcome.OPEN})
+    # A full page from X: a hundred posts, each a thread of its own.
+    page = [post(str(n), by=author(f"u{n}"), minutes=n) for n in range(PAGE)]
     ingest_batch(account=account, stream="mentions", result=batch(*page))
     message_ids = list(Message.objects.filter(direction=Direction.INBOUND).values_list("pk", flat=True))
     plan = analysed_plan(services._WAITS, [message_ids, Direction.INBOUND, Outcome.ANSWERED, Outcome.OPEN])
-    # Fifty conversations, each with its one open clock and no answered one: fifty rows, not the backlog.
+    # A hundred conversations, each with its one open clock: a hundred rows, not the backlog for each
+    # (a plain join read 510,000 here).
     assert rows_read(plan, "inbox_responseclock") <= PAGE, json.dumps(plan, indent=1)
