@@ -160,6 +160,23 @@ def test_a_brand_reply_found_by_polling_is_recorded_in_full_when_the_customer_wr
     assert clock_of(convo, ClockKind.NEXT).outcome == Outcome.OPEN
 
 
+def test_a_clock_settled_when_the_customer_writes_again_counts_business_time_by_its_own_policy(brand):
+    set_policy(brand=brand, first_response_minutes=45, hours=[], holidays=[])
+    # The channel's policy covers two minutes of the three the brand took to answer (T0 is Monday 01:00 there).
+    set_policy(brand=brand, platform=Platform.X, first_response_minutes=45, hours=["mon 01:00-01:02"], holidays=[])
+    account = make_account(brand)
+    ingest_batch(account=account, stream="mentions", result=batch(post("1", text="@acme help")))
+    answer = post("2", thread="1", minutes=3, is_from_brand=True, in_reply_to="1")
+    ingest_batch(account=account, stream="mentions", result=batch(answer))
+    ingest_batch(account=account, stream="mentions", result=batch(post("3", thread="1", minutes=10, text="still?")))
+    first = clock_of(Conversation.objects.get())
+    assert (first.outcome, first.response_seconds_platform, first.business_seconds_platform) == (
+        Outcome.ANSWERED,
+        180,
+        120,
+    )
+
+
 def test_due_time_follows_the_channel_policy_over_the_brand_default(brand):
     set_policy(brand=brand, first_response_minutes=120, hours=[], holidays=[])
     set_policy(brand=brand, platform=Platform.FACEBOOK, first_response_minutes=20, hours=[], holidays=[])
