@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from inbox import events, signals
 from inbox.models import Conversation, Direction, Message
 from inbox.services import clock_hook
+from inbox.services.bulk_cursor import bulk_cursor
 from inbox.services.ingest_rows import Row, enrich_rows, prepare
 from inbox.services.ingest_store import (
     PLAN_FOR_A_BATCH,
@@ -66,7 +67,7 @@ def ingest_batch(*, account: ChannelAccount, stream: str, result: FetchResult) -
     report = IngestReport(fetched=len(result.messages) + len(result.quarantined), duplicates=batch.duplicates)
     lookup = [known_ids_lookup(account, [row.external_id for row in batch.rows])] if batch.rows else []
     quarantining = quarantine_insert(account, stream, quarantine, now)
-    with connection.cursor() as cursor, clock_hook.batch():
+    with bulk_cursor() as cursor, clock_hook.batch():
         # The quarantine, the cursor and the brand's settings version travel with the lookup: one round trip.
         _, *answers = execute_together(
             cursor,

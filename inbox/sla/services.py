@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from inbox.events import publish_on_commit
 from inbox.models import Conversation, DeliveryStatus, Direction, Message
+from inbox.services.bulk_cursor import bulk_cursor
 from inbox.services.json_records import records
 from inbox.sla.clock import business_time_between
 from inbox.sla.hours import parse_holiday, parse_many
@@ -239,7 +240,7 @@ def start_clocks(*, message_ids: list[int]) -> list[int]:
     Returns the ids of the clocks opened. Two statements whatever the number of conversations (plus the
     brands' policies when no ingest batch read them, and a few per clock whose wait ended unnoticed).
     """
-    with connection.cursor() as cursor:
+    with bulk_cursor() as cursor:
         cursor.execute(_WAITS, [message_ids, Direction.INBOUND, Outcome.ANSWERED, Outcome.OPEN])
         waits = [_Wait(*row) for row in cursor.fetchall()]
     if not waits:
