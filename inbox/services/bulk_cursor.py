@@ -19,12 +19,13 @@ from psycopg.postgres import types
 from psycopg.pq import Format
 
 _TIMESTAMPTZ = types["timestamptz"].oid
-_C_LOADER = psycopg.adapters.get_loader(_TIMESTAMPTZ, Format.TEXT)
+_PSYCOPG_LOADER = psycopg.adapters.get_loader(_TIMESTAMPTZ, Format.TEXT)
 
 
 @contextmanager
 def bulk_cursor() -> Iterator[CursorWrapper]:
+    """Django's cursor (same connection, transaction and query log) with psycopg's timestamptz loader."""
     with connection.cursor() as cursor:
         if connection.timezone_name == "UTC":
-            cursor.cursor.adapters.register_loader(_TIMESTAMPTZ, _C_LOADER)
+            cursor.cursor.adapters.register_loader(_TIMESTAMPTZ, _PSYCOPG_LOADER)
         yield cursor
