@@ -4,7 +4,8 @@ Django reads every timestamptz through a Python subclass of psycopg's pure-Pytho
 attach its own time zone: 3.1 us a value here, against 0.5 us for psycopg's own loader (C, with
 psycopg[binary]). A page of ingest reads about a thousand (conversation states, waits). When Django's zone
 is UTC the database session's is too (Django sets it), and psycopg's loader gives the very same values, so
-such cursors use it.
+such cursors use it. Per cursor, not per connection: Django reads a `timezone` attribute off the
+connection's loader each time it opens a cursor, which psycopg's C loader cannot carry.
 """
 
 from __future__ import annotations

@@ -27,12 +27,11 @@ def records(columns: dict[str, list[Any]]) -> str:
     names = list(columns)
     objects = [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
     try:
-        text = orjson.dumps(objects, default=str).decode()
+        text = orjson.dumps(objects, default=_json).decode()
     except orjson.JSONEncodeError:
-        # A raw payload orjson refuses (a lone surrogate, an integer beyond 64 bits, a key that is not
-        # text, deep nesting): cleaned, and written by the standard library, which takes the rest.
-        return json.dumps(clean_json(objects), default=_json, ensure_ascii=False, separators=(",", ":"))
-    if "\\u0000" in text:
-        # PostgreSQL refuses NUL in text and jsonb: cleaned, rarely.
-        text = orjson.dumps(clean_json(objects), default=str).decode()
+        text = None  # a lone surrogate, an integer beyond 64 bits, a key that is not text, deep nesting
+    if text is None or "\\u0000" in text:
+        # Raw payloads may hold what orjson or PostgreSQL (NUL) refuse: cleaned, rarely, and written by the
+        # standard library, which takes the rest.
+        text = json.dumps(clean_json(objects), default=_json, ensure_ascii=False, separators=(",", ":"))
     return text

@@ -277,7 +277,7 @@ def _settle_stale_clocks(
     loaded = list(ResponseClock.objects.filter(pk__in=list(wait_of)).order_by("conversation_id"))
     for clock in loaded:
         # What settling reads of the clock's conversation, brand and policy, start_clocks has read and locked
-        # already: given, not joined again (a batch meets such a clock about once a page).
+        # already: given, not joined again (140 pages of the bench's 200 meet such a clock).
         wait = wait_of[clock.pk]
         clock.conversation = Conversation(
             id=wait.conversation_id, brand=brands[wait.brand_id], awaiting_reply_since=wait.awaiting_reply_since
@@ -365,8 +365,8 @@ def settle_stale_clocks(clocks: list[ResponseClock]) -> dict[int, str]:
     return outcomes
 
 
-# The sent brand replies in each clock's conversation from its start, oldest first. Raw SQL: an OR of one
-# condition per clock cost more to compile through the ORM than settling the clocks did. Each clock probes
+# The sent brand replies in each clock's conversation from its start, oldest first: one statement with the
+# clocks as JSON records, where the ORM built and compiled one OR'ed condition per clock. Each clock probes
 # its conversation's messages by index (OFFSET 0 keeps the planner from flattening the probe into a join,
 # which statistics older than the inbox may plan as a read of every message stored).
 _REPLIES_SINCE = """

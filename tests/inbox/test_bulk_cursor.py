@@ -18,7 +18,7 @@ SQL = """
 """
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_timestamps_read_by_a_bulk_cursor_equal_djangos():
     moment = datetime(2026, 11, 23, 8, 0, 0, 123456, tzinfo=UTC)
     with connection.cursor() as cursor:

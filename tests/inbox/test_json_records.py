@@ -31,8 +31,14 @@ def test_datetimes_text_and_payloads_arrive_as_written():
 
 
 @pytest.mark.django_db
-def test_what_postgresql_refuses_is_cleaned_not_fatal():
-    # NUL is refused by text and jsonb, a lone surrogate cannot be encoded, a 70-bit integer is beyond orjson.
+def test_nul_which_postgresql_refuses_is_dropped():
+    text = records({"id": [1], "at": [MOMENT], "note": ["nul\x00byte"], "raw": [{"nul": "a\x00b"}]})
+    assert read_back(text) == [(1, MOMENT, "nulbyte", {"nul": "ab"})]
+
+
+@pytest.mark.django_db
+def test_what_orjson_refuses_is_cleaned_not_fatal():
+    # A lone surrogate cannot be encoded, a 70-bit integer is beyond orjson; NUL beside them is dropped too.
     text = records(
         {
             "id": [1, 2],
