@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import partial
 
 from django.db import transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from inbox import events, signals
@@ -23,18 +24,21 @@ from inbox.services.bulk_cursor import bulk_cursor
 from inbox.services.ingest_rows import Row, enrich_rows, prepare
 from inbox.services.ingest_store import (
     PLAN_FOR_A_BATCH,
+    NewThread,
     Statement,
     Thread,
     ThreadChange,
     author_id_of,
+    author_upsert,
     cursor_upsert,
     execute_together,
+    existing_threads,
     insert_messages,
+    insert_threads,
     known_ids_lookup,
+    lock_threads,
     quarantine_insert,
     update_conversations,
-    upsert_authors,
-    upsert_conversations,
 )
 from inbox.services.thread_state import EMPTY, NewMessage, advance
 from monitoring import brand_settings
@@ -54,13 +58,34 @@ class IngestReport:
     created_conversation_ids: list[int] = field(default_factory=list)
 
 
-@transaction.atomic
 def ingest_batch(*, account: ChannelAccount, stream: str, result: FetchResult) -> IngestReport:
     """Store one fetched page of `stream` and move the stream's cursor, all or nothing.
 
-    Locks the batch's conversations (and authors) until commit; rows are written in key order so
-    two batches touching the same threads (polling beside a webhook) wait instead of deadlocking.
+    Locks the batch's authors and conversations until commit; authors, new conversations and messages are
+    written in key order and existing conversations locked in id order, so two batches touching the same
+    threads (polling beside a webhook) wait instead of deadlocking.
     """
+    # A batch that lost a race to a concurrent one (see _RaceLost) is rolled back and stored again. Each
+    # retry finds one more of its threads or of its messages stored by others, so there are at most two
+    # per message.
+    for _ in range(2 * len(result.messages) + 1):
+        try:
+            return _ingest_once(account, stream, result)
+        except _RaceLost:
+            continue
+    raise RuntimeError("ingest kept losing races to concurrent batches")  # unreachable, by the count above
+
+
+class _RaceLost(Exception):
+    """A concurrent batch committed a thread this one was creating, or a message of a thread it created.
+
+    A new conversation is inserted in its state after the batch, which assumes the batch stores every one
+    of its messages; a message a concurrent batch stored first (under another thread) breaks that.
+    """
+
+
+@transaction.atomic
+def _ingest_once(account: ChannelAccount, stream: str, result: FetchResult) -> IngestReport:
     now = timezone.now()
     batch = prepare(result.messages)
     quarantine = [*result.quarantined, *batch.rejected]
@@ -85,38 +110,81 @@ def ingest_batch(*, account: ChannelAccount, stream: str, result: FetchResult) -
         report.quarantined = len(answers[len(lookup)]) if quarantining else 0
         if rows:
             enrich_rows(rows)
-            author_ids = upsert_authors(cursor, account.platform, rows)
-            threads = upsert_conversations(cursor, account, rows, author_ids, now)
-            stored_ids = insert_messages(cursor, account, rows, threads, author_ids, now)
-            stored = [row for row in rows if row.external_id in stored_ids]
             # The SLA policies, round-robin and listening settings are read once per settings version.
             version = answers[-1][0][0] if answers[-1] else None
             with brand_settings.batch(account.brand_id, version):
-                update_conversations(cursor, _thread_changes(account, threads, stored, author_ids, now), now)
-                _announce(account, threads, stored, stored_ids, report)
+                _store(cursor, account, rows, now, report)
         report.duplicates = report.fetched - report.quarantined - report.stored
     return report
 
 
+def _store(
+    cursor: CursorWrapper, account: ChannelAccount, rows: list[Row], now: datetime, report: IngestReport
+) -> None:
+    """Authors, conversations and messages of the batch's new rows, then what other apps hear of them."""
+    by_thread: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_thread[row.thread_key].append(row)
+    authors, locked = execute_together(
+        cursor, [author_upsert(account.platform, rows), lock_threads(account, sorted(by_thread))]
+    )
+    author_ids: dict[str, int] = dict(authors)
+    threads = existing_threads(locked)
+    due = _DueTimes(Conversation(brand=account.brand, account=account))
+    new = [
+        _new_thread(key, thread_rows, author_ids, now, due)
+        for key, thread_rows in by_thread.items()
+        if key not in threads
+    ]
+    created = insert_threads(cursor, account, new, now)
+    if len(created) < len(new):
+        raise _RaceLost
+    for thread in new:
+        threads[thread.key] = Thread(
+            id=created[thread.key], created=True, visibility=thread.visibility, state=thread.state
+        )
+    stored_ids = insert_messages(cursor, account, rows, threads, author_ids, now)
+    stored = [row for row in rows if row.external_id in stored_ids]
+    if any(row.external_id not in stored_ids for thread in new for row in by_thread[thread.key]):
+        raise _RaceLost
+    update_conversations(cursor, _thread_changes(threads, stored, author_ids, now, due), now)
+    _announce(account, threads, stored, stored_ids, report)
+
+
+def _new_messages(rows: list[Row], now: datetime) -> list[NewMessage]:
+    return [
+        NewMessage(row.direction, row.platform_time, now, row.priority, row.sentiment, row.language) for row in rows
+    ]
+
+
+def _new_thread(key: str, rows: list[Row], author_ids: dict[str, int], now: datetime, due: _DueTimes) -> NewThread:
+    """A conversation for a thread first heard in this batch, as it stands with all of the batch's messages."""
+    inbound = sorted((row for row in rows if row.direction == Direction.INBOUND), key=lambda row: row.platform_time)
+    # The first customer message names the conversation; a thread the brand started takes its first post.
+    first = inbound[0] if inbound else min(rows, key=lambda row: row.platform_time)
+    return NewThread(
+        key=key,
+        visibility=first.visibility,
+        author_id=author_id_of(first, author_ids) if inbound else None,
+        subject=first.subject if inbound else "",
+        first_at=first.platform_time,
+        state=advance(EMPTY, _new_messages(rows, now), created=True, due=partial(due, first.visibility)),
+        said=[(row.text, author_id_of(row, author_ids)) for row in rows],
+    )
+
+
 def _thread_changes(
-    account: ChannelAccount, threads: dict[str, Thread], stored: list[Row], author_ids: dict[str, int], now: datetime
+    threads: dict[str, Thread], stored: list[Row], author_ids: dict[str, int], now: datetime, due: _DueTimes
 ) -> list[ThreadChange]:
+    """What the stored messages change in the conversations that existed before the batch."""
     by_thread: dict[str, list[Row]] = defaultdict(list)
     for row in stored:
-        by_thread[row.thread_key].append(row)
+        if not threads[row.thread_key].created:
+            by_thread[row.thread_key].append(row)
     changes = []
-    due = _DueTimes(Conversation(brand=account.brand, account=account))
     for key, rows in sorted(by_thread.items()):
         thread = threads[key]
-        state = advance(
-            EMPTY if thread.created else thread.state,
-            [
-                NewMessage(row.direction, row.platform_time, now, row.priority, row.sentiment, row.language)
-                for row in rows
-            ],
-            created=thread.created,
-            due=partial(due, thread, key),
-        )
+        state = advance(thread.state, _new_messages(rows, now), created=False, due=partial(due, thread.visibility))
         inbound = sorted((row for row in rows if row.direction == Direction.INBOUND), key=lambda row: row.platform_time)
         first = inbound[0] if inbound else None
         changes.append(
@@ -144,15 +212,13 @@ class _DueTimes:
         self.template = template
         self.known: dict[tuple[str, datetime], datetime] = {}
 
-    def __call__(self, thread: Thread, key: str, received_at: datetime) -> datetime:
-        known = self.known.get((thread.visibility, received_at))
+    def __call__(self, visibility: str, received_at: datetime) -> datetime:
+        known = self.known.get((visibility, received_at))
         if known is None:
             # A copy of one unsaved instance spares a model __init__.
             conversation = copy.copy(self.template)
-            conversation.id = thread.id
-            conversation.thread_key = key
-            conversation.visibility = thread.visibility
-            known = self.known[(thread.visibility, received_at)] = clock_hook.response_due_at(conversation, received_at)
+            conversation.visibility = visibility
+            known = self.known[(visibility, received_at)] = clock_hook.response_due_at(conversation, received_at)
         return known
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 from django.db.backends.utils import CursorWrapper
 
-from inbox.models import Direction, Status
 from inbox.services.ingest_rows import MAX_ID, Row, valid_text
 from inbox.services.json_records import records
 from inbox.services.thread_state import ThreadState
@@ -72,8 +71,8 @@ def known_ids_lookup(account: ChannelAccount, external_ids: list[str]) -> Statem
     )
 
 
-def upsert_authors(cursor: CursorWrapper, platform: str, rows: Sequence[Row]) -> dict[str, int]:
-    """Author ids by external id; details fill in, never blank out, and first/last seen widen."""
+def author_upsert(platform: str, rows: Sequence[Row]) -> Statement:
+    """Author ids by external id (answers external_id, id); details fill in, never blank out, first/last seen widen."""
     merged: dict[str, list[Any]] = {}
     for row in sorted(rows, key=lambda row: row.platform_time):
         if row.author is None:
@@ -86,13 +85,9 @@ def upsert_authors(cursor: CursorWrapper, platform: str, rows: Sequence[Row]) ->
         seen[3] = followers if followers is not None else seen[3]
         seen[4] = profile_url or seen[4]
         seen[6] = row.platform_time
-    if not merged:
-        return {}
     names = ("external_id", "handle", "name", "followers_count", "profile_url", "first_seen_at", "last_seen_at")
-    columns = dict(
-        zip(names, (list(column) for column in zip(*(merged[key] for key in sorted(merged)), strict=True)), strict=True)
-    )
-    cursor.execute(
+    columns = {name: [merged[key][index] for key in sorted(merged)] for index, name in enumerate(names)}
+    return Statement(
         """
         INSERT INTO inbox_author
             (platform, external_id, handle, name, followers_count, profile_url, first_seen_at, last_seen_at)
@@ -109,7 +104,6 @@ def upsert_authors(cursor: CursorWrapper, platform: str, rows: Sequence[Row]) ->
         """,
         [platform, records(columns)],
     )
-    return dict(cursor.fetchall())
 
 
 @dataclass
@@ -120,50 +114,141 @@ class Thread:
     state: ThreadState
 
 
-def upsert_conversations(
-    cursor: CursorWrapper, account: ChannelAccount, rows: Sequence[Row], author_ids: dict[str, int], now: datetime
-) -> dict[str, Thread]:
-    """Every thread of the batch exists and is locked for this transaction; returns their current state."""
-    first_of: dict[str, Row] = {}
-    for row in sorted(rows, key=lambda row: (row.direction != Direction.INBOUND, row.platform_time)):
-        first_of.setdefault(row.thread_key, row)
-    keys = sorted(first_of)
-    firsts = [first_of[key] for key in keys]
+# A conversation's ThreadState is stored in the columns of the same names.
+_STATE_FIELDS = [state_field.name for state_field in fields(ThreadState)]
+_STATE_COLUMNS = ", ".join(_STATE_FIELDS)
+
+
+def _state_columns(states: list[ThreadState]) -> dict[str, list[Any]]:
+    return {name: [getattr(state, name) for state in states] for name in _STATE_FIELDS}
+
+
+# One index probe per key, whatever the statistics say: as a plain condition, statistics taken while the
+# account had few conversations make the planner read all of them and filter (measured: 3 ms a page once
+# the account held a few thousand). The LIMIT keeps the planner from flattening the probe into a join;
+# the ids it finds are then locked in id order.
+_LOCK_THREADS = f"""
+    SELECT thread_key, id, visibility, {_STATE_COLUMNS} FROM inbox_conversation
+    WHERE id = ANY(ARRAY(
+        SELECT found.id FROM unnest(%s::text[]) AS batch(key)
+        CROSS JOIN LATERAL (
+            SELECT conversation.id FROM inbox_conversation AS conversation
+            WHERE conversation.account_id = %s AND conversation.thread_key = batch.key
+            LIMIT 1
+        ) AS found
+    ))
+    ORDER BY id
+    FOR UPDATE
+"""  # noqa: S608  (built from this module's constants; every value is a parameter)
+
+
+def lock_threads(account: ChannelAccount, keys: list[str]) -> Statement:
+    """The batch's threads that exist already, locked for this transaction in id order (as the SLA clock locks).
+
+    Answers the rows existing_threads reads. A thread that does not exist yet is inserted whole, in its
+    state after the batch, by insert_threads.
+    """
+    return Statement(_LOCK_THREADS, [keys, account.pk])
+
+
+def existing_threads(answer: list[tuple[Any, ...]]) -> dict[str, Thread]:
+    return {
+        key: Thread(id=pk, created=False, visibility=visibility, state=ThreadState(*state))
+        for key, pk, visibility, *state in answer
+    }
+
+
+# The words a conversation's messages add to its search document, as the message trigger writes them
+# (migration 0011): each message's text and its author's handle and name, folded. Each author is looked up
+# by id: a join is planned for the hundred rows json_to_recordset is assumed to return, and may read every
+# author to find a few. {thread} is the type of the column naming each message's conversation.
+_WORDS_SAID = """
+    SELECT said.thread, strip(to_tsvector('simple'::regconfig, promptly_fold(string_agg(
+        concat_ws(' ', said.text, (
+            SELECT concat_ws(' ', author.handle, author.name) FROM inbox_author AS author
+            WHERE author.id = said.author_id
+        )), ' ')))) AS words
+    FROM json_to_recordset(%s::json) AS said(thread {thread}, text text, author_id bigint)
+    GROUP BY said.thread
+"""
+
+
+def _words_said(threads: list[Any], said: list[list[tuple[str, int | None]]]) -> str:
+    """The records _WORDS_SAID reads: one per message, naming its thread."""
+    return records(
+        {
+            "thread": [thread for thread, messages in zip(threads, said, strict=True) for _ in messages],
+            "text": [text for messages in said for text, _ in messages],
+            "author_id": [author_id for messages in said for _, author_id in messages],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class NewThread:
+    """A thread no conversation holds yet, as it stands once every message of the batch in it is stored."""
+
+    key: str
+    visibility: str
+    author_id: int | None  # the first customer's; None for a thread the brand started
+    subject: str
+    first_at: datetime  # the first customer message's platform time, else the first message's
+    state: ThreadState
+    said: list[tuple[str, int | None]]  # text and author of each message: its search words
+
+
+_INSERT_THREADS = f"""
+    INSERT INTO inbox_conversation
+        (brand_id, account_id, thread_key, visibility, author_id, subject, {_STATE_COLUMNS},
+         first_inbound_at, search_document, created_at, updated_at)
+    SELECT %s, %s, batch.key, batch.visibility, batch.author_id, batch.subject, batch.status,
+        batch.awaiting_reply_since, batch.response_due_at, COALESCE(batch.last_inbound_at, batch.first_at),
+        batch.last_message_at, batch.priority, batch.sentiment, batch.language, batch.first_at, added.words, %s, %s
+    FROM json_to_recordset(%s::json)
+        AS batch(key text, visibility text, author_id bigint, subject text, first_at timestamptz, status text,
+            awaiting_reply_since timestamptz, response_due_at timestamptz, last_inbound_at timestamptz,
+            last_message_at timestamptz, priority integer, sentiment text, language text)
+    JOIN ({_WORDS_SAID.format(thread="text")}) AS added ON added.thread = batch.key
+    -- In key order, as every batch inserts: two batches creating the same threads wait, not deadlock.
+    ORDER BY batch.key
+    ON CONFLICT (account_id, thread_key) DO NOTHING
+    RETURNING thread_key, id
+"""  # noqa: S608  (built from this module's constants; every value is a parameter)
+
+
+def insert_threads(
+    cursor: CursorWrapper, account: ChannelAccount, threads: list[NewThread], now: datetime
+) -> dict[str, int]:
+    """Inserts the new conversations in their final state; returns their ids by key.
+
+    A key missing from the answer was inserted by a concurrent batch since lock_threads looked. One row
+    version per new conversation: inserting it bare and updating it once its messages were stored sent it
+    through every index of the table twice and fired each of its foreign-key checks twice.
+    """
+    if not threads:
+        return {}
+    ordered = sorted(threads, key=lambda thread: thread.key)
     cursor.execute(
-        """
-        INSERT INTO inbox_conversation
-            (brand_id, account_id, thread_key, visibility, author_id, subject, status, language, sentiment,
-             priority, first_inbound_at, last_inbound_at, last_message_at, created_at, updated_at)
-        SELECT %s, %s, key, visibility, author_id, subject, %s, '', 'neutral', 0, first_at, first_at, first_at, %s, %s
-        FROM json_to_recordset(%s::json)
-            AS batch(key text, visibility text, author_id bigint, subject text, first_at timestamptz)
-        ON CONFLICT (account_id, thread_key) DO UPDATE SET thread_key = EXCLUDED.thread_key
-        RETURNING thread_key, id, (xmax = 0), visibility, status, awaiting_reply_since, response_due_at,
-            last_inbound_at, last_message_at, priority, sentiment, language
-        """,
+        _INSERT_THREADS,
         [
             account.brand_id,
             account.pk,
-            Status.RESOLVED,
             now,
             now,
             records(
                 {
-                    "key": keys,
-                    "visibility": [row.visibility for row in firsts],
-                    "author_id": [
-                        author_id_of(row, author_ids) if row.direction == Direction.INBOUND else None for row in firsts
-                    ],
-                    "subject": [row.subject if row.direction == Direction.INBOUND else "" for row in firsts],
-                    "first_at": [row.platform_time for row in firsts],
+                    "key": [thread.key for thread in ordered],
+                    "visibility": [thread.visibility for thread in ordered],
+                    "author_id": [thread.author_id for thread in ordered],
+                    "subject": [thread.subject for thread in ordered],
+                    "first_at": [thread.first_at for thread in ordered],
+                    **_state_columns([thread.state for thread in ordered]),
                 }
             ),
+            _words_said([thread.key for thread in ordered], [thread.said for thread in ordered]),
         ],
     )
-    threads = {}
-    for key, pk, created, visibility, *state in cursor.fetchall():
-        threads[key] = Thread(id=pk, created=created, visibility=visibility, state=ThreadState(*state))
-    return threads
+    return dict(cursor.fetchall())
 
 
 def author_id_of(row: Row, author_ids: dict[str, int]) -> int | None:
@@ -180,7 +265,7 @@ def insert_messages(
 ) -> dict[str, int]:
     """Inserts the rows no one stored before (ON CONFLICT DO NOTHING); returns the new ids by external id.
 
-    Their search words are left to update_conversations (see WORDS_ADDED_BY_INGEST).
+    Their search words are left to insert_threads and update_conversations (see WORDS_ADDED_BY_INGEST).
     """
     ordered = sorted(rows, key=lambda row: row.external_id)
     insert = Statement(
@@ -227,9 +312,10 @@ def insert_messages(
 
 
 # inbox_message's statement trigger (migrations 0011, 0016) adds the words of inserted messages to their
-# conversations' search documents unless this is on: ingest adds them in its own conversation update,
-# so a page's conversations get one new row version, not two. Set and cleared around the insert alone
-# (transaction-local, undone with a rolled-back savepoint), so no other insert of the transaction skips it.
+# conversations' search documents unless this is on: ingest writes them with the conversation itself (its
+# insert or its update), so a page's conversations get one new row version, not two. Set and cleared around
+# the insert alone (transaction-local, undone with a rolled-back savepoint), so no other insert of the
+# transaction skips it.
 WORDS_ADDED_BY_INGEST = "promptly.ingest_adds_words"
 
 
@@ -239,6 +325,8 @@ def _words_added_by_ingest(value: str) -> Statement:
 
 @dataclass(frozen=True)
 class ThreadChange:
+    """What the batch's stored messages change in a conversation that existed before it."""
+
     id: int
     state: ThreadState
     author_id: int | None  # the first customer of the batch in this thread, kept if none is known yet
@@ -247,71 +335,51 @@ class ThreadChange:
     said: list[tuple[str, int | None]]  # text and author of each message stored in it: its search words
 
 
+_UPDATE_CONVERSATIONS = f"""
+    UPDATE inbox_conversation AS conversation SET
+        status = batch.status,
+        snoozed_until = CASE WHEN batch.status = 'snoozed' THEN conversation.snoozed_until END,
+        awaiting_reply_since = batch.awaiting_reply_since,
+        response_due_at = batch.response_due_at,
+        first_inbound_at = LEAST(conversation.first_inbound_at, batch.first_inbound_at),
+        last_inbound_at = COALESCE(batch.last_inbound_at, conversation.last_inbound_at),
+        last_message_at = batch.last_message_at,
+        priority = batch.priority,
+        sentiment = batch.sentiment,
+        language = batch.language,
+        author_id = COALESCE(conversation.author_id, batch.author_id),
+        subject = CASE WHEN conversation.subject = '' THEN batch.subject ELSE conversation.subject END,
+        -- The words the message trigger would add (migration 0011), capped the same way.
+        search_document = CASE
+            WHEN length(COALESCE(conversation.search_document, '')) >= 20000 THEN conversation.search_document
+            ELSE COALESCE(conversation.search_document, '') || added.words END,
+        updated_at = %s
+    FROM json_to_recordset(%s::json)
+        AS batch(id bigint, status text, awaiting_reply_since timestamptz, response_due_at timestamptz,
+            first_inbound_at timestamptz, last_inbound_at timestamptz, last_message_at timestamptz,
+            priority integer, sentiment text, language text, author_id bigint, subject text)
+    JOIN ({_WORDS_SAID.format(thread="bigint")}) AS added ON added.thread = batch.id
+    WHERE conversation.id = batch.id
+"""  # noqa: S608  (built from this module's constants; every value is a parameter)
+
+
 def update_conversations(cursor: CursorWrapper, changes: list[ThreadChange], now: datetime) -> None:
     if not changes:
         return
     cursor.execute(
-        """
-        UPDATE inbox_conversation AS conversation SET
-            status = batch.status,
-            snoozed_until = CASE WHEN batch.status = 'snoozed' THEN conversation.snoozed_until END,
-            awaiting_reply_since = batch.awaiting_reply_since,
-            response_due_at = batch.response_due_at,
-            first_inbound_at = LEAST(conversation.first_inbound_at, batch.first_inbound_at),
-            last_inbound_at = COALESCE(batch.last_inbound_at, conversation.last_inbound_at),
-            last_message_at = batch.last_message_at,
-            priority = batch.priority,
-            sentiment = batch.sentiment,
-            language = batch.language,
-            author_id = COALESCE(conversation.author_id, batch.author_id),
-            subject = CASE WHEN conversation.subject = '' THEN batch.subject ELSE conversation.subject END,
-            -- The words the message trigger would add (migration 0011), capped the same way.
-            search_document = CASE
-                WHEN length(COALESCE(conversation.search_document, '')) >= 20000 THEN conversation.search_document
-                ELSE COALESCE(conversation.search_document, '') || added.words END,
-            updated_at = %s
-        FROM json_to_recordset(%s::json)
-            AS batch(id bigint, status text, awaiting_reply_since timestamptz, response_due_at timestamptz,
-                first_inbound_at timestamptz, last_inbound_at timestamptz, last_message_at timestamptz,
-                priority integer, sentiment text, language text, author_id bigint, subject text)
-        JOIN (
-            -- Each message's author is looked up by id: a join is planned for the hundred rows
-            -- json_to_recordset is assumed to return, and may read every author to find a few.
-            SELECT said.conversation_id, strip(to_tsvector('simple'::regconfig, promptly_fold(string_agg(
-                concat_ws(' ', said.text, (
-                    SELECT concat_ws(' ', author.handle, author.name) FROM inbox_author AS author
-                    WHERE author.id = said.author_id
-                )), ' ')))) AS words
-            FROM json_to_recordset(%s::json) AS said(conversation_id bigint, text text, author_id bigint)
-            GROUP BY said.conversation_id
-        ) AS added ON added.conversation_id = batch.id
-        WHERE conversation.id = batch.id
-        """,
+        _UPDATE_CONVERSATIONS,
         [
             now,
             records(
                 {
                     "id": [change.id for change in changes],
-                    "status": [change.state.status for change in changes],
-                    "awaiting_reply_since": [change.state.awaiting_reply_since for change in changes],
-                    "response_due_at": [change.state.response_due_at for change in changes],
+                    **_state_columns([change.state for change in changes]),
                     "first_inbound_at": [change.first_inbound_at for change in changes],
-                    "last_inbound_at": [change.state.last_inbound_at for change in changes],
-                    "last_message_at": [change.state.last_message_at for change in changes],
-                    "priority": [change.state.priority for change in changes],
-                    "sentiment": [change.state.sentiment for change in changes],
-                    "language": [change.state.language for change in changes],
                     "author_id": [change.author_id for change in changes],
                     "subject": [change.subject for change in changes],
                 }
             ),
-            records(
-                {
-                    "conversation_id": [change.id for change in changes for _ in change.said],
-                    "text": [text for change in changes for text, _ in change.said],
-                    "author_id": [author_id for change in changes for _, author_id in change.said],
-                }
-            ),
+            _words_said([change.id for change in changes], [change.said for change in changes]),
         ],
     )
 

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -182,23 +183,29 @@ _WAITS = """
     SELECT conversation.id, conversation.brand_id, conversation.account_id, account.platform, conversation.priority,
         conversation.awaiting_reply_since, conversation.response_due_at,
         first_new.id, first_new.received_at, first_new.platform_time,
-        open_clock.id, open_clock.started_at,
-        (SELECT max(answered.stopped_at) FROM inbox_responseclock AS answered
-         WHERE answered.conversation_id = conversation.id AND answered.outcome = %s)
+        clocks.open_id, clocks.open_started_at, clocks.answered_at
     FROM first_new
     JOIN inbox_conversation AS conversation ON conversation.id = first_new.conversation_id
     JOIN monitoring_channelaccount AS account ON account.id = conversation.account_id
-    -- Each conversation probes for its open clock (at most one: sla_one_open_clock). As a plain join the
-    -- planner may read every open clock of every brand, a cost growing with the backlog, not the batch.
-    -- The LIMIT keeps it from flattening this into such a join.
-    LEFT JOIN LATERAL (
-        SELECT clock.id, clock.started_at FROM inbox_responseclock AS clock
-        WHERE clock.conversation_id = conversation.id AND clock.outcome = %s
-        LIMIT 1
-    ) AS open_clock ON true
+    -- Each conversation reads its own clocks, once, by sla_clock_conversation: its open one (at most one,
+    -- sla_one_open_clock) and when its latest answered one stopped. With the outcome in the condition, the
+    -- planner, on statistics from a fresh install, probed the brand's open clocks (sla_clock_open_started)
+    -- and filtered them by conversation: every open clock of the backlog read for each conversation.
+    CROSS JOIN LATERAL (
+        SELECT max(clock.id) FILTER (WHERE clock.outcome = %s) AS open_id,
+            max(clock.started_at) FILTER (WHERE clock.outcome = %s) AS open_started_at,
+            max(clock.stopped_at) FILTER (WHERE clock.outcome = %s) AS answered_at
+        FROM inbox_responseclock AS clock
+        WHERE clock.conversation_id = conversation.id
+    ) AS clocks
     ORDER BY conversation.id
     FOR UPDATE OF conversation
 """
+
+
+def _waits_params(message_ids: list[int]) -> list[Any]:
+    return [message_ids, Direction.INBOUND, Outcome.OPEN, Outcome.OPEN, Outcome.ANSWERED]
+
 
 # New clocks, and the conversations' due times set to their clock's (a next-response target may differ
 # from the first-response one ingest assumed); a clock already open is left alone (one open clock each).
@@ -241,7 +248,7 @@ def start_clocks(*, message_ids: list[int]) -> list[int]:
     brands' policies when no ingest batch read them, and a few per clock whose wait ended unnoticed).
     """
     with bulk_cursor() as cursor:
-        cursor.execute(_WAITS, [message_ids, Direction.INBOUND, Outcome.ANSWERED, Outcome.OPEN])
+        cursor.execute(_WAITS, _waits_params(message_ids))
         waits = [_Wait(*row) for row in cursor.fetchall()]
     if not waits:
         return []

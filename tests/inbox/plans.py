@@ -17,6 +17,7 @@ def analysed_plan(sql: str, params: list[Any]) -> dict:
 
 
 def rows_read(plan: dict, table: str) -> int:
-    """Rows every node over `table` produced, all loops counted."""
-    own = plan["Actual Rows"] * plan["Actual Loops"] if plan.get("Relation Name") == table else 0
+    """Rows every node over `table` read, all loops counted: those it produced and those its filter dropped."""
+    read = plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0)
+    own = read * plan["Actual Loops"] if plan.get("Relation Name") == table else 0
     return own + sum(rows_read(child, table) for child in plan.get("Plans", []))

@@ -1,4 +1,4 @@
-"""Each page's lookup of already-stored posts probes for its own ids, however many the account holds."""
+"""Each page's lookups (stored posts, existing threads) probe for its own keys, however many the account holds."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from inbox.services.ingest import ingest_batch
-from inbox.services.ingest_store import known_ids_lookup
+from inbox.services.ingest_store import known_ids_lookup, lock_threads
 from tests.inbox.ingest_helpers import batch, make_account, post
 from tests.inbox.plans import analysed_plan, rows_read
 
@@ -34,3 +34,23 @@ def test_the_known_ids_lookup_reads_the_page_not_the_account(brand):
     with connection.cursor() as cursor:
         cursor.execute(lookup.sql, lookup.params)
         assert sorted(external_id for (external_id,) in cursor.fetchall()) == sorted(ids[: PAGE // 2])
+
+
+@pytest.mark.django_db
+def test_locking_the_page_threads_reads_the_page_not_the_account(brand):
+    other, account = make_account(brand, external_id="other"), make_account(brand)
+    ingest_batch(account=other, stream="mentions", result=batch(*(post(f"other-{n}") for n in range(PAGE))))
+    with connection.cursor() as cursor:
+        # Statistics from before this account had any conversation, as autovacuum leaves them for a while.
+        cursor.execute("ANALYZE inbox_conversation")
+    for page in range(STORED_PAGES):
+        posts = [post(str(page * PAGE + n)) for n in range(PAGE)]  # each post a thread of its own
+        ingest_batch(account=account, stream="mentions", result=batch(*posts))
+    keys = [str(n) for n in range(STORED_PAGES * PAGE - PAGE // 2, (STORED_PAGES + 1) * PAGE - PAGE // 2)]
+    lock = lock_threads(account, keys)
+    plan = analysed_plan(lock.sql, lock.params)
+    # A probe per key, then the threads found by id: not the 3,000 conversations the account holds.
+    assert rows_read(plan, "inbox_conversation") <= 2 * PAGE, json.dumps(plan, indent=1)
+    with connection.cursor() as cursor:
+        cursor.execute(lock.sql, lock.params)
+        assert sorted(row[0] for row in cursor.fetchall()) == sorted(keys[: PAGE // 2])
