@@ -338,8 +338,9 @@ def test_query_count_is_constant_in_batch_size(account):
     assert small == large
     # The brand's settings (SLA policies, listening, round-robin) are read by the first batch only.
     assert first == large + 3
-    # savepoint and release; ingest: 5 (lookup with quarantine, cursor and settings version; authors;
-    # conversations; messages; conversation update); the SLA clock: 2 (waits, clocks)
+    # savepoint and release; ingest: 5 (lookup with quarantine, cursor and settings version; authors with the
+    # lock of existing threads; new conversations; messages; update of existing ones); the SLA clock: 2 (waits,
+    # clocks)
     assert large <= 9
 
 
