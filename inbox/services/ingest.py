@@ -129,26 +129,30 @@ def _store(
         cursor, [author_upsert(account.platform, rows), lock_threads(account, sorted(by_thread))]
     )
     author_ids: dict[str, int] = dict(authors)
-    threads = existing_threads(locked)
+    existing = existing_threads(locked)
     due = _DueTimes(Conversation(brand=account.brand, account=account))
     new = [
         _new_thread(key, thread_rows, author_ids, now, due)
         for key, thread_rows in by_thread.items()
-        if key not in threads
+        if key not in existing
     ]
     created = insert_threads(cursor, account, new, now)
     if len(created) < len(new):
         raise _RaceLost
-    for thread in new:
-        threads[thread.key] = Thread(
-            id=created[thread.key], created=True, visibility=thread.visibility, state=thread.state
-        )
+    threads = existing | {
+        thread.key: Thread(id=created[thread.key], created=True, visibility=thread.visibility, state=thread.state)
+        for thread in new
+    }
     stored_ids = insert_messages(cursor, account, rows, threads, author_ids, now)
-    stored = [row for row in rows if row.external_id in stored_ids]
     if any(row.external_id not in stored_ids for thread in new for row in by_thread[thread.key]):
         raise _RaceLost
-    update_conversations(cursor, _thread_changes(threads, stored, author_ids, now, due), now)
-    _announce(account, threads, stored, stored_ids, report)
+    changes = []
+    for key, thread in sorted(existing.items()):
+        kept = [row for row in by_thread[key] if row.external_id in stored_ids]
+        if kept:
+            changes.append(_thread_change(thread, kept, author_ids, now, due))
+    update_conversations(cursor, changes, now)
+    _announce(account, threads, [row for row in rows if row.external_id in stored_ids], stored_ids, report)
 
 
 def _new_messages(rows: list[Row], now: datetime) -> list[NewMessage]:
@@ -157,47 +161,46 @@ def _new_messages(rows: list[Row], now: datetime) -> list[NewMessage]:
     ]
 
 
-def _new_thread(key: str, rows: list[Row], author_ids: dict[str, int], now: datetime, due: _DueTimes) -> NewThread:
-    """A conversation for a thread first heard in this batch, as it stands with all of the batch's messages."""
-    inbound = sorted((row for row in rows if row.direction == Direction.INBOUND), key=lambda row: row.platform_time)
-    # The first customer message names the conversation; a thread the brand started takes its first post.
-    first = inbound[0] if inbound else min(rows, key=lambda row: row.platform_time)
-    return NewThread(
-        key=key,
-        visibility=first.visibility,
-        author_id=author_id_of(first, author_ids) if inbound else None,
-        subject=first.subject if inbound else "",
-        first_at=first.platform_time,
-        state=advance(EMPTY, _new_messages(rows, now), created=True, due=partial(due, first.visibility)),
-        said=[(row.text, author_id_of(row, author_ids)) for row in rows],
+def _first_customer(rows: list[Row]) -> Row | None:
+    """The thread's earliest customer message among these: it names the conversation and its author."""
+    return min(
+        (row for row in rows if row.direction == Direction.INBOUND), key=lambda row: row.platform_time, default=None
     )
 
 
-def _thread_changes(
-    threads: dict[str, Thread], stored: list[Row], author_ids: dict[str, int], now: datetime, due: _DueTimes
-) -> list[ThreadChange]:
-    """What the stored messages change in the conversations that existed before the batch."""
-    by_thread: dict[str, list[Row]] = defaultdict(list)
-    for row in stored:
-        if not threads[row.thread_key].created:
-            by_thread[row.thread_key].append(row)
-    changes = []
-    for key, rows in sorted(by_thread.items()):
-        thread = threads[key]
-        state = advance(thread.state, _new_messages(rows, now), created=False, due=partial(due, thread.visibility))
-        inbound = sorted((row for row in rows if row.direction == Direction.INBOUND), key=lambda row: row.platform_time)
-        first = inbound[0] if inbound else None
-        changes.append(
-            ThreadChange(
-                id=thread.id,
-                state=state,
-                author_id=author_id_of(first, author_ids) if first else None,
-                subject=first.subject if first else "",
-                first_inbound_at=first.platform_time if first else None,
-                said=[(row.text, author_id_of(row, author_ids)) for row in rows],
-            )
-        )
-    return changes
+def _said(rows: list[Row], author_ids: dict[str, int]) -> list[tuple[str, int | None]]:
+    return [(row.text, author_id_of(row, author_ids)) for row in rows]
+
+
+def _new_thread(key: str, rows: list[Row], author_ids: dict[str, int], now: datetime, due: _DueTimes) -> NewThread:
+    """A conversation for a thread first heard in this batch, as it stands with all of the batch's messages."""
+    customer = _first_customer(rows)
+    # A thread the brand started takes its first post's visibility and time.
+    first = customer or min(rows, key=lambda row: row.platform_time)
+    return NewThread(
+        key=key,
+        visibility=first.visibility,
+        author_id=author_id_of(customer, author_ids) if customer else None,
+        subject=customer.subject if customer else "",
+        first_at=first.platform_time,
+        state=advance(EMPTY, _new_messages(rows, now), created=True, due=partial(due, first.visibility)),
+        said=_said(rows, author_ids),
+    )
+
+
+def _thread_change(
+    thread: Thread, rows: list[Row], author_ids: dict[str, int], now: datetime, due: _DueTimes
+) -> ThreadChange:
+    """What the batch's stored messages change in a conversation that existed before it."""
+    customer = _first_customer(rows)
+    return ThreadChange(
+        id=thread.id,
+        state=advance(thread.state, _new_messages(rows, now), created=False, due=partial(due, thread.visibility)),
+        author_id=author_id_of(customer, author_ids) if customer else None,
+        subject=customer.subject if customer else "",
+        first_inbound_at=customer.platform_time if customer else None,
+        said=_said(rows, author_ids),
+    )
 
 
 class _DueTimes:

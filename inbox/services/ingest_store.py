@@ -223,7 +223,8 @@ def insert_threads(
 
     A key missing from the answer was inserted by a concurrent batch since lock_threads looked. One row
     version per new conversation: inserting it bare and updating it once its messages were stored sent it
-    through every index of the table twice and fired each of its foreign-key checks twice.
+    through every index of the table twice, and PostgreSQL checks every foreign key again when a transaction
+    updates a row it inserted.
     """
     if not threads:
         return {}
