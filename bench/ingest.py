@@ -197,7 +197,9 @@ def warm_up(brand, batch: int) -> None:
     other = ChannelAccount.objects.create(brand=brand, platform=Platform.X, external_id="warm-up", handle="acme2")
     time_ingest(other, generate(5_000, seed=11), batch)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE inbox_message, inbox_conversation, inbox_author, monitoring_streamcursor")
+        cursor.execute(
+            "ANALYZE inbox_message, inbox_conversation, inbox_responseclock, inbox_author, monitoring_streamcursor"
+        )
 
 
 def vacuum() -> None:

@@ -20,18 +20,16 @@ from django.utils import timezone
 from inbox import events, signals
 from inbox.models import Conversation, Direction, Message
 from inbox.services import clock_hook
-from inbox.services.bulk_cursor import bulk_cursor
+from inbox.services.bulk_cursor import Statement, bulk_cursor, execute_together
 from inbox.services.ingest_rows import Row, enrich_rows, prepare
 from inbox.services.ingest_store import (
     PLAN_FOR_A_BATCH,
     NewThread,
-    Statement,
     Thread,
     ThreadChange,
     author_id_of,
     author_upsert,
     cursor_upsert,
-    execute_together,
     existing_threads,
     insert_messages,
     insert_threads,

@@ -11,35 +11,12 @@ from typing import Any
 
 from django.db.backends.utils import CursorWrapper
 
+from inbox.services.bulk_cursor import Statement, execute_together
 from inbox.services.ingest_rows import MAX_ID, Row, valid_text
 from inbox.services.json_records import records
 from inbox.services.thread_state import ThreadState
 from monitoring.connectors.base import QuarantinedPayload
 from monitoring.models import ChannelAccount
-
-
-@dataclass(frozen=True)
-class Statement:
-    sql: str
-    params: list[Any]
-
-
-def execute_together(cursor: CursorWrapper, statements: list[Statement]) -> list[list[tuple[Any, ...]]]:
-    """Several statements in one round trip to PostgreSQL; returns the rows each answered, in order.
-
-    Django's psycopg cursor binds parameters on the client, so the statements travel as one query
-    string; a batch's round trips, not its rows, are what ingest waits for.
-    """
-    if not statements:
-        return []
-    cursor.execute(";\n".join(s.sql for s in statements), [p for s in statements for p in s.params])
-    answers = []
-    for index in range(len(statements)):
-        if index:
-            cursor.nextset()
-        answers.append(cursor.fetchall() if cursor.description else [])
-    return answers
-
 
 # Every statement of a batch reaches at most a page's rows by key, and its plan should probe indexes for
 # them. The planner sees each JSON batch as a hundred rows of unknown keys and, with the default cost of a
@@ -47,8 +24,9 @@ def execute_together(cursor: CursorWrapper, statements: list[Statement]) -> list
 # (the conversations to update, the clocks to settle) over a hundred index probes; a page then costs more
 # the longer the inbox, until the table is large enough to change the planner's mind. Our data is cached
 # or on SSD, where a random read costs about a sequential one. Measured with bench/ingest.py (README);
-# set for ingest's transaction only, since the other queries' plans are measured by their own benches.
-PLAN_FOR_A_BATCH = Statement("SET LOCAL random_page_cost = 1.1", [])
+# set for ingest's transaction only (set_config's true is SET LOCAL, which cannot be prepared), since the
+# other queries' plans are measured by their own benches.
+PLAN_FOR_A_BATCH = Statement("SELECT set_config('random_page_cost', '1.1', true)", [])
 
 
 def known_ids_lookup(account: ChannelAccount, external_ids: list[str]) -> Statement:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from inbox.events import publish_on_commit
@@ -301,7 +301,7 @@ def _insert_clocks(new: list[_NewClock]) -> list[int]:
     # A batch arrives at one instant under one or two policies: the business-time sums repeat.
     due_at = functools.cache(lambda terms, start, kind: terms.due(start, kind))
     at_risk_at = functools.cache(lambda terms, start, kind: terms.at_risk(start, kind))
-    with connection.cursor() as cursor:
+    with bulk_cursor() as cursor:
         cursor.execute(
             _OPEN_CLOCKS,
             [
@@ -418,7 +418,7 @@ def _save_settled(clocks: list[ResponseClock]) -> None:
     columns = {"id": [clock.pk for clock in clocks]}
     for attname in _SETTLED_COLUMNS:
         columns[attname] = [getattr(clock, attname) for clock in clocks]
-    with connection.cursor() as cursor:
+    with bulk_cursor() as cursor:
         cursor.execute(_SAVE_SETTLED, [records(columns)])
 
 
