@@ -23,19 +23,19 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from inbox.events import publish_on_commit
 from inbox.models import Conversation, DeliveryStatus, Direction, Message
-from inbox.services.bulk_cursor import bulk_cursor
+from inbox.services.bulk_cursor import Statement, bulk_cursor, execute_together
 from inbox.services.json_records import records
 from inbox.sla.clock import business_time_between
 from inbox.sla.hours import parse_holiday, parse_many
@@ -281,7 +281,10 @@ def _settle_stale_clocks(
         return {}
     wait_of = {wait.open_clock_id: wait for wait in waits}
     policy_of = {policy.pk: policy for policy in policies}
-    loaded = list(ResponseClock.objects.filter(pk__in=list(wait_of)).order_by("conversation_id"))
+    # The clocks and the replies that may have answered them, in one round trip.
+    with bulk_cursor() as cursor:
+        rows, replies = execute_together(cursor, [Statement(_CLOCKS, [list(wait_of)]), _replies_since_start(wait_of)])
+    loaded = [ResponseClock.from_db(cursor.db.alias, _CLOCK_FIELDS, row) for row in rows]
     for clock in loaded:
         # What settling reads of the clock's conversation, brand and policy, start_clocks has read and locked
         # already: given, not joined again (140 pages of the bench's 200 meet such a clock).
@@ -291,7 +294,7 @@ def _settle_stale_clocks(
         )
         if clock.policy_id in policy_of:
             clock.policy = policy_of[clock.policy_id]
-    outcomes = settle_stale_clocks(loaded)
+    outcomes = settle_stale_clocks(loaded, replies=_by_conversation(replies))
     return {clock.pk: clock.stopped_at if outcomes[clock.pk] == Outcome.ANSWERED else None for clock in loaded}
 
 
@@ -347,47 +350,71 @@ SETTLED_FIELDS = [
 ]
 
 
-def settle_stale_clocks(clocks: list[ResponseClock]) -> dict[int, str]:
+def settle_stale_clocks(
+    clocks: list[ResponseClock], *, replies: dict[int, list[Message]] | None = None
+) -> dict[int, str]:
     """End open clocks whose wait ended without record_response: by the brand reply ingest found, else closed.
 
     A reply written on the platform itself reaches us by polling; ingest then clears the conversation's
     wait, and this finds that reply. A conversation resolved without any reply closes the clock unanswered.
-    Each clock comes with its policy and its conversation's brand loaded; two statements however many
-    clocks. Returns each clock's outcome by id.
+    Each clock comes with its policy and its conversation's brand loaded, and `replies` (by conversation)
+    when the caller read them with the clocks; two statements however many clocks. Returns each clock's
+    outcome by id.
     """
     if not clocks:
         return {}
-    # One open clock per conversation: each conversation's replies are counted from its clock's start.
-    since = records(
-        {
-            "conversation_id": [clock.conversation_id for clock in clocks],
-            "since": [clock.platform_started_at for clock in clocks],
-        }
-    )
-    replies: dict[int, list[Message]] = defaultdict(list)
-    for reply in Message.objects.raw(_REPLIES_SINCE, [since, Direction.OUTBOUND, DeliveryStatus.SENT]):
-        replies[reply.conversation_id].append(reply)
-    outcomes = {clock.pk: _settle(clock, replies[clock.conversation_id]) for clock in clocks}
+    if replies is None:
+        with bulk_cursor() as cursor:
+            (found,) = execute_together(cursor, [_replies_since_start([clock.pk for clock in clocks])])
+        replies = _by_conversation(found)
+    outcomes = {clock.pk: _settle(clock, replies.get(clock.conversation_id, [])) for clock in clocks}
     _save_settled(clocks)
     return outcomes
 
 
-# The sent brand replies in each clock's conversation from its start, oldest first: one statement with the
-# clocks as JSON records, where the ORM built and compiled one OR'ed condition per clock. Each clock probes
-# its conversation's messages by index (OFFSET 0 keeps the planner from flattening the probe into a join,
-# which statistics older than the inbox may plan as a read of every message stored).
-_REPLIES_SINCE = """
-    SELECT reply.* FROM json_to_recordset(%s::json) AS clock(conversation_id bigint, since timestamptz)
+# Every column of a clock, in the order of the model's fields (what Model.from_db reads).
+_CLOCK_FIELDS = [clock_field.attname for clock_field in ResponseClock._meta.concrete_fields]
+_CLOCKS = f"""
+    SELECT {", ".join(clock_field.column for clock_field in ResponseClock._meta.concrete_fields)}
+    FROM inbox_responseclock WHERE id = ANY(%s) ORDER BY conversation_id
+"""  # noqa: S608  (column names from the model; the ids are a parameter)
+
+
+# The sent brand replies in each clock's conversation from its start, oldest first: one statement whatever
+# the number of clocks, where the ORM built and compiled one OR'ed condition per clock. Each clock (one
+# open clock per conversation) probes its conversation's messages by index (OFFSET 0 keeps the planner from
+# flattening the probe into a join, which statistics older than the inbox may plan as a read of every
+# message stored).
+# Model.from_db reads a partial row in the order of the model's fields.
+_REPLY_FIELDS = [
+    reply_field.attname
+    for reply_field in Message._meta.concrete_fields
+    if reply_field.attname in {"id", "conversation_id", "is_automated", "platform_time", "sent_by_id", "account_id"}
+]
+_REPLIES_SINCE_START = f"""
+    SELECT reply.* FROM inbox_responseclock AS clock
     CROSS JOIN LATERAL (
-        SELECT message.id, message.conversation_id, message.is_automated, message.platform_time,
-            message.sent_by_id, message.account_id
+        SELECT {", ".join(f"message.{name}" for name in _REPLY_FIELDS)}
         FROM inbox_message AS message
-        WHERE message.conversation_id = clock.conversation_id AND message.platform_time >= clock.since
+        WHERE message.conversation_id = clock.conversation_id AND message.platform_time >= clock.platform_started_at
             AND message.direction = %s AND message.delivery_status = %s
         OFFSET 0
     ) AS reply
+    WHERE clock.id = ANY(%s)
     ORDER BY reply.conversation_id, reply.platform_time, reply.id
-"""
+"""  # noqa: S608  (column names from this module; every value is a parameter)
+
+
+def _replies_since_start(clock_ids: Iterable[int | None]) -> Statement:
+    return Statement(_REPLIES_SINCE_START, [Direction.OUTBOUND, DeliveryStatus.SENT, list(clock_ids)])
+
+
+def _by_conversation(rows: list[tuple[Any, ...]]) -> dict[int, list[Message]]:
+    replies: dict[int, list[Message]] = defaultdict(list)
+    for row in rows:
+        reply = Message.from_db(connection.alias, _REPLY_FIELDS, row)
+        replies[reply.conversation_id].append(reply)
+    return replies
 
 
 # Every field in SETTLED_FIELDS, from one JSON record per clock: bulk_update's CASE per field and clock cost
