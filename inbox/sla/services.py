@@ -283,8 +283,10 @@ def _settle_stale_clocks(
     policy_of = {policy.pk: policy for policy in policies}
     # The clocks and the replies that may have answered them, in one round trip.
     with bulk_cursor() as cursor:
-        rows, replies = execute_together(cursor, [Statement(_CLOCKS, [list(wait_of)]), _replies_since_start(wait_of)])
-    loaded = [ResponseClock.from_db(cursor.db.alias, _CLOCK_FIELDS, row) for row in rows]
+        clock_rows, reply_rows = execute_together(
+            cursor, [Statement(_CLOCKS, [list(wait_of)]), _replies_since_start(wait_of)]
+        )
+    loaded = [ResponseClock.from_db(connection.alias, _CLOCK_FIELDS, row) for row in clock_rows]
     for clock in loaded:
         # What settling reads of the clock's conversation, brand and policy, start_clocks has read and locked
         # already: given, not joined again (140 pages of the bench's 200 meet such a clock).
@@ -294,7 +296,7 @@ def _settle_stale_clocks(
         )
         if clock.policy_id in policy_of:
             clock.policy = policy_of[clock.policy_id]
-    outcomes = settle_stale_clocks(loaded, replies=_by_conversation(replies))
+    outcomes = settle_stale_clocks(loaded, replies=_by_conversation(reply_rows))
     return {clock.pk: clock.stopped_at if outcomes[clock.pk] == Outcome.ANSWERED else None for clock in loaded}
 
 
@@ -380,17 +382,17 @@ _CLOCKS = f"""
 """  # noqa: S608  (column names from the model; the ids are a parameter)
 
 
-# The sent brand replies in each clock's conversation from its start, oldest first: one statement whatever
-# the number of clocks, where the ORM built and compiled one OR'ed condition per clock. Each clock (one
-# open clock per conversation) probes its conversation's messages by index (OFFSET 0 keeps the planner from
-# flattening the probe into a join, which statistics older than the inbox may plan as a read of every
-# message stored).
-# Model.from_db reads a partial row in the order of the model's fields.
+# What settling reads of a reply, in the order of the model's fields (Model.from_db reads a partial row so).
 _REPLY_FIELDS = [
     reply_field.attname
     for reply_field in Message._meta.concrete_fields
     if reply_field.attname in {"id", "conversation_id", "is_automated", "platform_time", "sent_by_id", "account_id"}
 ]
+# The sent brand replies in each clock's conversation from its start, oldest first: one statement whatever
+# the number of clocks, where the ORM built and compiled one OR'ed condition per clock. Each clock (one
+# open clock per conversation) probes its conversation's messages by index (OFFSET 0 keeps the planner from
+# flattening the probe into a join, which statistics older than the inbox may plan as a read of every
+# message stored).
 _REPLIES_SINCE_START = f"""
     SELECT reply.* FROM inbox_responseclock AS clock
     CROSS JOIN LATERAL (
