@@ -121,9 +121,12 @@ class Stopwatch:
 
     def _db_cpu(self) -> float | None:
         try:
-            fields = self._stat.read_text().rsplit(")", 1)[1].split()
+            stat = self._stat.read_text()
         except OSError:
             return None
+        if not stat.split(" ", 1)[1].startswith("(postgres)"):
+            return None  # a process of this machine that has the pid of a backend on another
+        fields = stat.rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
     def __enter__(self) -> Stopwatch:
