@@ -71,7 +71,7 @@ class _CursorDebugWrapper(CursorDebugWrapper):
 # PostgreSQL makes a statement's generic plan for the table sizes of the moment and keeps it until the
 # tables' statistics change, which autovacuum's ANALYZE does after a tenth of a table has changed, up to a
 # minute later: at thousands of mentions a second, a table can grow a hundredfold under a plan made for it
-# small (seen: the settled clocks' update kept a plan that read the whole clock table, 1.45 ms a page
+# small (seen: the settled clocks' update kept a plan that read the whole clock table, 1.45 ms a call
 # against 0.5 ms for the index probes planned at its size). So a connection compares, every
 # _SIZE_CHECK_EVERY bulk cursors, the size of each table with its size when the connection's statements
 # were planned, and drops them all (they are prepared and planned again) once one has doubled: a plan
