@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -281,10 +281,11 @@ def _settle_stale_clocks(
         return {}
     wait_of = {wait.open_clock_id: wait for wait in waits}
     policy_of = {policy.pk: policy for policy in policies}
+    clock_ids = list(wait_of)
     # The clocks and the replies that may have answered them, in one round trip.
     with bulk_cursor() as cursor:
         clock_rows, reply_rows = execute_together(
-            cursor, [Statement(_CLOCKS, [list(wait_of)]), _replies_since_start(wait_of)]
+            cursor, [Statement(_CLOCKS, [clock_ids]), _replies_since_start(clock_ids)]
         )
     loaded = [ResponseClock.from_db(connection.alias, _CLOCK_FIELDS, row) for row in clock_rows]
     for clock in loaded:
@@ -366,9 +367,10 @@ def settle_stale_clocks(
     if not clocks:
         return {}
     if replies is None:
+        statement = _replies_since_start([clock.pk for clock in clocks])
         with bulk_cursor() as cursor:
-            (found,) = execute_together(cursor, [_replies_since_start([clock.pk for clock in clocks])])
-        replies = _by_conversation(found)
+            cursor.execute(statement.sql, statement.params)
+            replies = _by_conversation(cursor.fetchall())
     outcomes = {clock.pk: _settle(clock, replies.get(clock.conversation_id, [])) for clock in clocks}
     _save_settled(clocks)
     return outcomes
@@ -407,8 +409,8 @@ _REPLIES_SINCE_START = f"""
 """  # noqa: S608  (column names from this module; every value is a parameter)
 
 
-def _replies_since_start(clock_ids: Iterable[int | None]) -> Statement:
-    return Statement(_REPLIES_SINCE_START, [Direction.OUTBOUND, DeliveryStatus.SENT, list(clock_ids)])
+def _replies_since_start(clock_ids: list[int | None]) -> Statement:
+    return Statement(_REPLIES_SINCE_START, [Direction.OUTBOUND, DeliveryStatus.SENT, clock_ids])
 
 
 def _by_conversation(rows: list[tuple[Any, ...]]) -> dict[int, list[Message]]:
