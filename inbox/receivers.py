@@ -12,7 +12,7 @@ from monitoring import brand_settings
 def route_new_conversations(sender: Any, *, brand_id: int, message_ids: list[int], **kwargs: Any) -> None:
     """Runs inside the ingest transaction, so an assignment commits (or rolls back) with its messages."""
     if not brand_settings.remembered(
-        "round_robin", brand_id, InboxSettings.objects.filter(brand_id=brand_id, round_robin=True).exists
+        "round_robin", brand_id, lambda: InboxSettings.objects.filter(brand_id=brand_id, round_robin=True).exists()
     ):
         return
     conversation_ids = set(Message.objects.filter(pk__in=message_ids).values_list("conversation_id", flat=True))

@@ -72,7 +72,7 @@ def detect_language(text: str, hint: str = "") -> str:
 def detect_languages(posts: Sequence[tuple[str, str]]) -> list[str]:
     """detect_language of each (text, hint), for a whole batch at once.
 
-    lingua scores a list on all cores and without holding the GIL: pages of a hundred posts were
+    lingua scores a list on all cores (holding the GIL all the while): pages of a hundred posts were
     detected in 60% of the time one-by-one calls took (0.50 s against 0.84 s for 20,000 posts).
     """
     hints = [normalize_hint(hint) for _, hint in posts]

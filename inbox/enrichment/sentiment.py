@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from inbox.enrichment.lexicons import LEXICONS
-from inbox.enrichment.lexicons.base import CompiledLexicon, fold
+from inbox.enrichment.lexicons.base import CompiledLexicon, Role, fold
 
 POSITIVE = "positive"
 NEUTRAL = "neutral"
@@ -69,12 +69,13 @@ EMOJI_SCORES = {
     "👌": 1.0,
     "✨": 0.5,
 }
+# Every symbol above is one code point, so the symbols a post holds are one set intersection away.
+_EMOJI_SYMBOLS = frozenset(EMOJI_SCORES)
 EMOTICONS = re.compile(r"(?<!\w)(:-?\)+|:-?D\b|<3|:-?\(+|:'\(|:-?/(?!/))")
 EMOTICON_SCORES = {")": 1.0, "D": 1.5, "3": 1.5, "(": -1.0, "/": -0.5}
 
-# Words, and the punctuation that ends a clause: negation and intensity never cross it.
+# Words, and the punctuation that ends a clause (lexicons/base.CLAUSE_END): negation and intensity never cross it.
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|[.!?;,:]")
-CLAUSE_END = frozenset(".!?;,:")
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ class Reading:
 
 
 def _emoji_score(text: str) -> float:
-    score = sum(value for symbol, value in EMOJI_SCORES.items() if symbol in text)
+    # Each emoji counts once, however often it is repeated.
+    score = 0.0 if text.isascii() else sum(EMOJI_SCORES[symbol] for symbol in _EMOJI_SYMBOLS.intersection(text))
     for match in EMOTICONS.finditer(text):
         # Its last character says which face it is: ":-)))" and ":)" smile alike.
         score += EMOTICON_SCORES[match.group(0)[-1]]
@@ -97,21 +99,21 @@ def _word_score(tokens: list[str], lexicon: CompiledLexicon) -> float:
     negation_left = 0
     boost = 1.0
     for token in tokens:
-        if token in CLAUSE_END:
+        role, value = lexicon.role(token)
+        if role is Role.CLAUSE_END:
             negation_left = 0
             boost = 1.0
             continue
-        if token in lexicon.negators:
+        if role is Role.NEGATOR:
             negation_left = NEGATION_SPAN
             continue
-        if token in lexicon.intensifiers:
+        if role is Role.INTENSIFIER:
             boost = INTENSIFIER_BOOST
             continue
-        if token in lexicon.contrast:
+        if role is Role.CONTRAST:
             score *= BEFORE_CONTRAST
             boost = AFTER_CONTRAST
             continue
-        value = lexicon.lookup(token)
         if value == 0.0:
             negation_left = max(0, negation_left - 1)
             continue

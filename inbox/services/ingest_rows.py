@@ -26,6 +26,9 @@ MAX_HANDLE = 200
 MAX_NAME = 300
 MAX_SUBJECT = 300
 MAX_FOLLOWERS = 2_147_483_647
+# Built once: Choices.values makes a new list at each call, which was half of preparing a message
+# (6.8 us, 3.5 us without it).
+VISIBILITIES = frozenset(Visibility.values)
 
 
 AuthorFields = tuple[str, str, str, int | None, str]
@@ -103,7 +106,7 @@ def subject_of(text: str) -> str:
 def to_row(message: InboundMessage) -> Row:
     text = clean(message.text, MAX_TEXT)
     external_id = clean(message.external_id.strip(), MAX_ID)
-    visibility = message.visibility if message.visibility in Visibility.values else Visibility.PRIVATE
+    visibility = message.visibility if message.visibility in VISIBILITIES else Visibility.PRIVATE
     return Row(
         external_id=external_id,
         # A post the platform files under no thread is a thread of its own.

@@ -13,8 +13,11 @@ from hypothesis import strategies as st
 from inbox.enrichment import UNKNOWN, enrich, priority_score
 from inbox.enrichment.evaluation import ALL, EVALUATION_SET, evaluate, load
 from inbox.enrichment.language import DETECTED_CHARS, normalize_hint
-from inbox.enrichment.lexicons.base import fold
+from inbox.enrichment.lexicons import base as lexicon_base
+from inbox.enrichment.lexicons import en
+from inbox.enrichment.lexicons.base import Role, compile_lexicon, fold
 from inbox.enrichment.priority import INFLUENCE_MAX, MATCHED_QUERY_POINTS
+from inbox.enrichment.sentiment import EMOJI_SCORES, analyse
 
 
 @pytest.mark.parametrize(
@@ -50,6 +53,33 @@ def test_emoji_and_intensifiers_count():
     assert enrich("new cups 😡", "en").sentiment == "negative"
     assert enrich("new cups 😍", "en").sentiment == "positive"
     assert enrich("👍").sentiment == "positive"
+
+
+def test_an_emoji_counts_once_however_often_it_is_repeated():
+    # The scorer finds a post's emoji by intersecting its characters with EMOJI_SCORES: one code point each.
+    assert all(len(symbol) == 1 for symbol in EMOJI_SCORES)
+    assert analyse("new cups 😡😡😡 👍", "en").score == analyse("new cups 😡 👍", "en").score == -0.5
+
+
+def test_a_lexicon_remembers_token_roles_up_to_a_bound(monkeypatch):
+    monkeypatch.setattr(lexicon_base, "MAX_REMEMBERED_ROLES", 3)
+    lexicon = compile_lexicon(en.LEXICON)
+    tokens = ["not", "very", "but", "great", "awful", ",", "zzz", "great"]
+
+    roles = [lexicon.role(token) for token in tokens]
+
+    assert roles == [
+        (Role.NEGATOR, 0.0),
+        (Role.INTENSIFIER, 0.0),
+        (Role.CONTRAST, 0.0),
+        (Role.WORD, lexicon.lookup("great")),
+        (Role.WORD, lexicon.lookup("awful")),
+        (Role.CLAUSE_END, 0.0),
+        (Role.WORD, 0.0),
+        (Role.WORD, lexicon.lookup("great")),
+    ]
+    assert lexicon.lookup("great") > 0 > lexicon.lookup("awful")
+    assert len(lexicon._roles) <= 3
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """`poll --once`, the Celery poll task (lock, reschedule) and re-processing quarantined items, against the sandbox."""
 
 import json
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -9,9 +10,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from inbox.models import Message, QuarantinedItem
+from monitoring import services
 from monitoring.channel_accounts import add_feed_account, add_x_account
 from monitoring.models import StreamCursor
+from monitoring.sandbox import faults
 from monitoring.sandbox import services as sandbox
+from monitoring.sandbox.models import InjectedFault, Tweet
 from monitoring.services import poll_account, reprocess_quarantined
 from monitoring.tasks import poll_account_task
 from promptly.celery import app
@@ -132,3 +136,79 @@ def test_poll_once_names_an_account_whose_tokens_cannot_be_read_and_goes_on(x_ac
 
     assert "cannot be decrypted" in err.getvalue()
     assert "feed: fetched 0" in out.getvalue()
+
+
+def _mentions(count: int) -> list[int]:
+    """`count` mentions of @acme by ten customers (three pages of X's 100 for 250); their ids, oldest first."""
+    brand = sandbox.x_user(username="acme")
+    customers = [sandbox.x_user(username=f"customer{n}") for n in range(10)]
+    Tweet.objects.bulk_create(
+        Tweet(author=customers[n % 10], text=f"@acme order {n}", lang="en", mentioned_user_ids=[brand.id])
+        for n in range(count)
+    )
+    return sorted(Tweet.objects.filter(mentioned_user_ids__contains=[brand.id]).values_list("id", flat=True))
+
+
+def _mentions_report(account) -> services.StreamReport:
+    return next(report for report in poll_account(account.pk) if report.stream == "mentions")
+
+
+def _transaction_sizes(account) -> list[int]:
+    """How many messages each transaction stored: ingest stamps a batch's messages with one receipt time."""
+    counts: dict = {}
+    for received_at in Message.objects.filter(account=account).values_list("received_at", flat=True):
+        counts[received_at] = counts.get(received_at, 0) + 1
+    return sorted(counts.values())
+
+
+def test_pages_a_stream_has_ready_are_stored_together_with_the_cursor(x_account):
+    ids = _mentions(250)
+
+    report = _mentions_report(x_account)
+
+    assert (report.pages, report.fetched, report.stored) == (3, 250, 250)
+    assert _transaction_sizes(x_account) == [250]
+    assert StreamCursor.objects.get(account=x_account, stream="mentions").position == {"since_id": str(ids[-1])}
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "sizes"),
+    [("COMBINED_MENTIONS", 150, [50, 200]), ("COMBINE_FOR", timedelta(0), [50, 100, 100])],
+)
+def test_combined_pages_commit_once_they_hold_enough_or_have_waited_long_enough(
+    x_account, monkeypatch, limit, value, sizes
+):
+    monkeypatch.setattr(services, limit, value)
+    _mentions(250)
+
+    report = _mentions_report(x_account)
+
+    assert (report.pages, report.stored) == (3, 250)
+    assert _transaction_sizes(x_account) == sizes
+
+
+def _seed_failing_request(number: int) -> int:
+    """A fault seed under which, at rate_500 0.5, the first `number - 1` read requests pass and the next fails."""
+    for seed in range(1000):
+        sandbox.set_faults(rate_500=0.5, seed=seed)
+        fates = [faults.draw("/probe").failure for _ in range(number)]
+        if fates == [""] * (number - 1) + [InjectedFault.Kind.SERVER_ERROR]:
+            return seed
+    raise AssertionError("no such seed below 1000")
+
+
+def test_a_fault_after_some_pages_keeps_them_and_pauses_the_stream(x_account):
+    ids = _mentions(250)
+    sandbox.set_faults(rate_500=0.5, seed=_seed_failing_request(3))
+
+    report = _mentions_report(x_account)
+
+    assert (report.pages, report.stored) == (2, 200)
+    assert report.paused_until is not None and "500" in report.error
+    cursor = StreamCursor.objects.get(account=x_account, stream="mentions")
+    assert cursor.consecutive_failures == 1
+    sandbox.set_faults()
+    StreamCursor.objects.filter(pk=cursor.pk).update(paused_until=None)
+
+    assert _mentions_report(x_account).stored == 50
+    assert sorted(int(i) for i in Message.objects.values_list("external_id", flat=True)) == ids

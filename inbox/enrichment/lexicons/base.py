@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import enum
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 # Prefix ("stem") entries shorter than this would match unrelated words.
 MIN_STEM = 3
+# Punctuation that ends a clause: negation and intensity never cross it.
+CLAUSE_END = frozenset(".!?;,:")
+# Roles remembered per lexicon; past this many distinct tokens the memory starts again, so a flood of
+# one-off words (ids, misspellings, another language) cannot grow it without bound.
+MAX_REMEMBERED_ROLES = 50_000
+
+
+class Role(enum.Enum):
+    """What a token does to the score, in the order sentiment.analyse asks: the first that applies wins."""
+
+    CLAUSE_END = enum.auto()
+    NEGATOR = enum.auto()
+    INTENSIFIER = enum.auto()
+    CONTRAST = enum.auto()
+    WORD = enum.auto()  # scored by lookup(); 0.0 when unknown
 
 
 @dataclass(frozen=True)
@@ -54,6 +70,29 @@ class CompiledLexicon:
     complaint: re.Pattern[str]
     negation_prefix: str
     longest_stem: int = field(default=0)
+    # The words of social posts repeat: a token's role is worked out once (a word's stem search is the
+    # costly part of scoring a post) and remembered.
+    _roles: dict[str, tuple[Role, float]] = field(default_factory=dict, compare=False, repr=False)
+
+    def role(self, token: str) -> tuple[Role, float]:
+        """The token's role and, for a word, its score."""
+        known = self._roles.get(token)
+        if known is None:
+            if len(self._roles) >= MAX_REMEMBERED_ROLES:
+                self._roles.clear()
+            known = self._roles[token] = self._role(token)
+        return known
+
+    def _role(self, token: str) -> tuple[Role, float]:
+        if token in CLAUSE_END:
+            return Role.CLAUSE_END, 0.0
+        if token in self.negators:
+            return Role.NEGATOR, 0.0
+        if token in self.intensifiers:
+            return Role.INTENSIFIER, 0.0
+        if token in self.contrast:
+            return Role.CONTRAST, 0.0
+        return Role.WORD, self.lookup(token)
 
     def lookup(self, token: str) -> float:
         """The token's score: exact word, else its longest known stem, else a negated stem; 0 if unknown."""
