@@ -88,6 +88,8 @@ class Reading:
 def _emoji_score(text: str) -> float:
     # Each emoji counts once, however often it is repeated.
     score = 0.0 if text.isascii() else sum(EMOJI_SCORES[symbol] for symbol in _EMOJI_SYMBOLS.intersection(text))
+    if ":" not in text and "<" not in text:
+        return score  # every emoticon holds one of them, and most posts neither
     for match in EMOTICONS.finditer(text):
         # Its last character says which face it is: ":-)))" and ":)" smile alike.
         score += EMOTICON_SCORES[match.group(0)[-1]]

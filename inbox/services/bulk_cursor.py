@@ -31,7 +31,7 @@ from django.db import connection
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from psycopg.abc import Loader
 from psycopg.postgres import types
-from psycopg.pq import Format
+from psycopg.pq import ExecStatus, Format
 
 _TIMESTAMPTZ = types["timestamptz"].oid
 # psycopg has a loader for every built-in type.
@@ -145,7 +145,11 @@ def execute_together(cursor: CursorWrapper, statements: Sequence[Statement]) -> 
     with logged, cursor.db.wrap_database_errors, raw_connection.pipeline():
         for each, statement in zip(cursors, statements, strict=True):
             each.execute(statement.sql, statement.params)
-    answers = [each.fetchall() if each.description else [] for each in cursors]
+    # A statement answers rows when its result has tuples (description would build its columns to say so).
+    answers = [
+        each.fetchall() if each.pgresult is not None and each.pgresult.status == ExecStatus.TUPLES_OK else []
+        for each in cursors
+    ]
     for each in cursors:
         each.close()
     return answers
