@@ -283,7 +283,7 @@ def main() -> None:
     warm_up(brand, args.batch)
 
     enrichment = time_enrichment(messages, args.batch)
-    # Page by page first: the combined run, the headline, then meets the larger tables.
+    # A transaction a page first, so the headline run (combined) meets the larger tables, not the smaller.
     page_by_page, stored_page_by_page, _ = time_ingest(
         account, generate(args.size, prefix="p"), args.batch, combine=False
     )
