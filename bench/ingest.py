@@ -145,14 +145,18 @@ class Stopwatch:
         self.db_cpu = db - self._db if db is not None and self._db is not None else None
 
 
-def time_ingest(account, messages: list, batch: int, *, combine: bool) -> tuple[Stopwatch, int, int]:
+def time_ingest(account, messages: list, batch: int, *, combine: bool) -> tuple[Stopwatch, int, int, list[int]]:
     """Pages of `batch` through ingest_batch: each page its own transaction, or combined as a poll does while
-    its stream has more ready (monitoring.services.PendingPages: the same code, in the same loop)."""
+    its stream has more ready (monitoring.services.PendingPages: the same code, in the same loop).
+
+    Returns the stopwatch, the mentions stored, the duplicates, and how many mentions each transaction held.
+    """
     from inbox.services.ingest import ingest_batch
     from monitoring.connectors.base import FetchResult
     from monitoring.services import PendingPages
 
     stored = duplicates = 0
+    transactions: list[int] = []
     pending = PendingPages()
     with Stopwatch() as watch:
         for start in range(0, len(messages), batch):
@@ -166,9 +170,10 @@ def time_ingest(account, messages: list, batch: int, *, combine: bool) -> tuple[
                     continue
                 result = pending.take()
             report = ingest_batch(account=account, stream="mentions", result=result)
+            transactions.append(len(result.messages))
             stored += report.stored
             duplicates += report.duplicates
-    return watch, stored, duplicates
+    return watch, stored, duplicates, transactions
 
 
 def time_enrichment(messages: list, batch: int) -> Stopwatch:
@@ -189,8 +194,8 @@ BASELINE_COLUMNS = (
 )
 
 
-def time_baseline(account_id: int, messages: list, batch: int) -> Stopwatch:
-    """COPY of the same rows, page by page, one transaction each, into a plain inbox_message-shaped table."""
+def time_baseline(account_id: int, messages: list, transactions: list[int]) -> Stopwatch:
+    """COPY of the same rows, in transactions of the sizes given (ingest's), into a plain inbox_message-shaped table."""
     from django.db import connection, transaction
 
     with connection.cursor() as cursor:
@@ -222,14 +227,16 @@ def time_baseline(account_id: int, messages: list, batch: int) -> Stopwatch:
         for m in messages
     ]
     with Stopwatch() as watch:
-        for start in range(0, len(rows), batch):
+        start = 0
+        for size in transactions:
             with (
                 transaction.atomic(),
                 connection.cursor() as cursor,
                 cursor.copy(f"COPY bench_plain_message ({BASELINE_COLUMNS}) FROM STDIN") as copy,
             ):
-                for row in rows[start : start + batch]:
+                for row in rows[start : start + size]:
                     copy.write_row(row)
+            start += size
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_plain_message")
     return watch
@@ -272,7 +279,6 @@ def main() -> None:
 
     from inbox.enrichment.language import detector
     from monitoring.models import Brand, ChannelAccount, Platform
-    from monitoring.services import COMBINED_MENTIONS
 
     Brand.objects.filter(slug="bench-ingest").delete()
     vacuum()
@@ -284,14 +290,13 @@ def main() -> None:
 
     enrichment = time_enrichment(messages, args.batch)
     # A transaction a page first, so the headline run (combined) meets the larger tables, not the smaller.
-    page_by_page, stored_page_by_page, _ = time_ingest(
+    page_by_page, stored_page_by_page, _, _ = time_ingest(
         account, generate(args.size, prefix="p"), args.batch, combine=False
     )
-    ingest, stored, _ = time_ingest(account, messages, args.batch, combine=True)
-    again, _, duplicates = time_ingest(account, messages, args.batch, combine=True)
-    # The pages a combined transaction holds: PendingPages is full once it holds COMBINED_MENTIONS items.
-    per_transaction = -(-COMBINED_MENTIONS // args.batch) * args.batch
-    baseline = time_baseline(account.pk, messages, per_transaction)
+    ingest, stored, _, transactions = time_ingest(account, messages, args.batch, combine=True)
+    again, _, duplicates, _ = time_ingest(account, messages, args.batch, combine=True)
+    baseline = time_baseline(account.pk, messages, transactions)
+    per_transaction = max(transactions)
     brand.delete()
 
     mentions_per_s = stored / ingest.seconds

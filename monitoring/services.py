@@ -161,7 +161,8 @@ def _store_pages(
     report.stored += ingested.stored
     report.duplicates += ingested.duplicates
     report.quarantined += ingested.quarantined
-    cursor.refresh_from_db(fields=["consecutive_failures"])  # storing reset it: a later fault counts from there
+    # Storing the batch cleared the stream's failures (ingest's cursor upsert): a later fault counts from there.
+    cursor.consecutive_failures = 0
 
 
 def backoff(failures: int) -> timedelta:

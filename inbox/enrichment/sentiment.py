@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from inbox.enrichment.lexicons import LEXICONS
-from inbox.enrichment.lexicons.base import CompiledLexicon, Role, fold
+from inbox.enrichment.lexicons.base import CLAUSE_END, CompiledLexicon, Role, fold
 
 POSITIVE = "positive"
 NEUTRAL = "neutral"
@@ -74,8 +74,8 @@ _EMOJI_SYMBOLS = frozenset(EMOJI_SCORES)
 EMOTICONS = re.compile(r"(?<!\w)(:-?\)+|:-?D\b|<3|:-?\(+|:'\(|:-?/(?!/))")
 EMOTICON_SCORES = {")": 1.0, "D": 1.5, "3": 1.5, "(": -1.0, "/": -0.5}
 
-# Words, and the punctuation that ends a clause (lexicons/base.CLAUSE_END): negation and intensity never cross it.
-_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|[.!?;,:]")
+# Words, and the punctuation that ends a clause: negation and intensity never cross it.
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
 
 
 @dataclass(frozen=True)
