@@ -56,7 +56,8 @@ class Sentiment(models.TextChoices):
 
 
 class Conversation(models.Model):
-    """A thread with one customer in one channel: an X conversation, a Facebook post's comments, a DM."""
+    """One customer's exchange with the brand in one place: their posts in an X conversation, their comments
+    under a Facebook post, a visitor post, a DM thread. Others' messages in the same place are context."""
 
     # No single-column indexes where a composite one starts with the column (conv_queue_newest,
     # conversation_unique_per_thread, conv_assignee_status): each index is written on every ingest update.
@@ -64,6 +65,13 @@ class Conversation(models.Model):
     account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="conversations", db_index=False)
     # The platform's thread: X conversation_id, Facebook post or comment id, DM partner id, feed entry id.
     thread_key = models.CharField(max_length=500)
+    # Whose exchange in that place it is: the customer's platform id in a public place (each customer
+    # commenting under one post has a conversation of their own); empty for a DM thread (one partner by
+    # construction) and for the brand's own post, which is context and never work.
+    customer_key = models.CharField(max_length=500, blank=True, default="", db_default="")
+    # Found where nobody can answer it (an alert-feed article, a webhook source without a reply route):
+    # the team reviews it; it runs no first-response clock.
+    to_review = models.BooleanField(default=False, db_default=False)
     visibility = models.CharField(max_length=8, choices=Visibility.choices)
     author = models.ForeignKey(Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations")
     subject = models.CharField(max_length=300, blank=True, help_text="A short line for the queue.")
@@ -98,7 +106,9 @@ class Conversation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["account", "thread_key"], name="conversation_unique_per_thread"),
+            models.UniqueConstraint(
+                fields=["account", "thread_key", "customer_key"], name="conversation_unique_per_customer"
+            ),
         ]
         indexes = [
             # The default queue: brand's open work, most urgent first, keyset on (due, id). The assignee too, so
@@ -130,7 +140,8 @@ class Conversation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account} · {self.thread_key}"
+        customer = f" · {self.customer_key}" if self.customer_key else ""
+        return f"{self.account} · {self.thread_key}{customer}"
 
 
 class Direction(models.TextChoices):

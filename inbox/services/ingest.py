@@ -21,12 +21,14 @@ from inbox import events, signals
 from inbox.models import Conversation, Direction, Message
 from inbox.services import clock_hook
 from inbox.services.bulk_cursor import Statement, bulk_cursor, execute_together
+from inbox.services.conversation_keys import ConversationKey, answered_ids, assign_conversations, key_of
 from inbox.services.ingest_rows import Row, enrich_rows, prepare
 from inbox.services.ingest_store import (
     PLAN_FOR_A_BATCH,
     NewThread,
     Thread,
     ThreadChange,
+    answered_lookup,
     author_id_of,
     author_upsert,
     cursor_upsert,
@@ -38,6 +40,7 @@ from inbox.services.ingest_store import (
     quarantine_insert,
     update_conversations,
 )
+from inbox.services.replies import SENDABLE_PLATFORMS
 from inbox.services.thread_state import EMPTY, NewMessage, advance
 from monitoring import brand_settings
 from monitoring.connectors.base import FetchResult
@@ -89,14 +92,17 @@ def _ingest_once(account: ChannelAccount, stream: str, result: FetchResult) -> I
     quarantine = [*result.quarantined, *batch.rejected]
     report = IngestReport(fetched=len(result.messages) + len(result.quarantined), duplicates=batch.duplicates)
     lookup = [known_ids_lookup(account, [row.external_id for row in batch.rows])] if batch.rows else []
+    answered = answered_ids(batch.rows)
+    answered_stored = [answered_lookup(account, answered)] if answered else []
     quarantining = quarantine_insert(account, stream, quarantine, now)
     with bulk_cursor() as cursor, clock_hook.batch():
-        # The quarantine, the cursor and the brand's settings version travel with the lookup: one round trip.
+        # The quarantine, the cursor and the brand's settings version travel with the lookups: one round trip.
         _, *answers = execute_together(
             cursor,
             [
                 PLAN_FOR_A_BATCH,
                 *lookup,
+                *answered_stored,
                 *quarantining,
                 cursor_upsert(account, stream, result.position, result.retry_after, now),
                 Statement(*brand_settings.version_query(account.brand_id)),
@@ -104,9 +110,13 @@ def _ingest_once(account: ChannelAccount, stream: str, result: FetchResult) -> I
         )
         known = {external_id for (external_id,) in answers[0]} if lookup else set()
         rows = [row for row in batch.rows if row.external_id not in known]
+        stored: dict[str, ConversationKey] = {
+            external_id: (key, customer) for external_id, key, customer in (answers[1] if answered else [])
+        }
         # An item quarantined before (polled again, or reached by a webhook too) counts as a duplicate.
-        report.quarantined = len(answers[len(lookup)]) if quarantining else 0
+        report.quarantined = len(answers[len(lookup) + len(answered_stored)]) if quarantining else 0
         if rows:
+            assign_conversations(rows, stored)
             enrich_rows(rows)
             # The SLA policies, round-robin and listening settings are read once per settings version.
             version = answers[-1][0][0] if answers[-1] else None
@@ -120,21 +130,21 @@ def _store(
     cursor: CursorWrapper, account: ChannelAccount, rows: list[Row], now: datetime, report: IngestReport
 ) -> None:
     """Authors, conversations and messages of the batch's new rows, then what other apps hear of them."""
-    by_thread: dict[str, list[Row]] = defaultdict(list)
+    by_thread: dict[ConversationKey, list[Row]] = defaultdict(list)
     for row in rows:
-        by_thread[row.thread_key].append(row)
+        by_thread[key_of(row)].append(row)
     authors, locked = execute_together(
         cursor, [author_upsert(account.platform, rows), lock_threads(account, sorted(by_thread))]
     )
     author_ids: dict[str, int] = dict(authors)
     existing = existing_threads(locked)
-    due = _DueTimes(Conversation(brand=account.brand, account=account))
+    due = _DueTimes(Conversation(brand=account.brand, account=account), on_clock=answerable(account))
     new = [
         _new_thread(key, thread_rows, author_ids, now, due)
         for key, thread_rows in by_thread.items()
         if key not in existing
     ]
-    created = insert_threads(cursor, account, new, now)
+    created = insert_threads(cursor, account, new, now, to_review=not answerable(account))
     if len(created) < len(new):
         raise _RaceLost
     threads = existing | {
@@ -170,7 +180,9 @@ def _said(rows: list[Row], author_ids: dict[str, int]) -> list[tuple[str, int | 
     return [(row.text, author_id_of(row, author_ids)) for row in rows]
 
 
-def _new_thread(key: str, rows: list[Row], author_ids: dict[str, int], now: datetime, due: _DueTimes) -> NewThread:
+def _new_thread(
+    key: ConversationKey, rows: list[Row], author_ids: dict[str, int], now: datetime, due: _DueTimes
+) -> NewThread:
     """A conversation for a thread first heard in this batch, as it stands with all of the batch's messages."""
     customer = _first_customer(rows)
     # A thread the brand started takes its first post's visibility and time.
@@ -181,7 +193,9 @@ def _new_thread(key: str, rows: list[Row], author_ids: dict[str, int], now: date
         author_id=author_id_of(customer, author_ids) if customer else None,
         subject=customer.subject if customer else "",
         first_at=first.platform_time,
-        state=advance(EMPTY, _new_messages(rows, now), created=True, due=partial(due, first.visibility)),
+        state=advance(
+            EMPTY, _new_messages(rows, now), created=True, due=partial(due, first.visibility), on_clock=due.on_clock
+        ),
         said=_said(rows, author_ids),
     )
 
@@ -193,12 +207,23 @@ def _thread_change(
     customer = _first_customer(rows)
     return ThreadChange(
         id=thread.id,
-        state=advance(thread.state, _new_messages(rows, now), created=False, due=partial(due, thread.visibility)),
+        state=advance(
+            thread.state,
+            _new_messages(rows, now),
+            created=False,
+            due=partial(due, thread.visibility),
+            on_clock=due.on_clock,
+        ),
         author_id=author_id_of(customer, author_ids) if customer else None,
         subject=customer.subject if customer else "",
         first_inbound_at=customer.platform_time if customer else None,
         said=_said(rows, author_ids),
     )
+
+
+def answerable(account: ChannelAccount) -> bool:
+    """Whether a reply can reach the place the account's messages were found; the others are to review."""
+    return account.platform in SENDABLE_PLATFORMS
 
 
 class _DueTimes:
@@ -209,8 +234,9 @@ class _DueTimes:
     is the one thing that differs between the batch's threads that a policy could look at.
     """
 
-    def __init__(self, template: Conversation) -> None:
+    def __init__(self, template: Conversation, *, on_clock: bool) -> None:
         self.template = template
+        self.on_clock = on_clock  # False: the account's messages are to review, no wait starts
         self.known: dict[tuple[str, datetime], datetime] = {}
 
     def __call__(self, visibility: str, received_at: datetime) -> datetime:
@@ -225,14 +251,14 @@ class _DueTimes:
 
 def _announce(
     account: ChannelAccount,
-    threads: dict[str, Thread],
+    threads: dict[ConversationKey, Thread],
     stored: list[Row],
     stored_ids: dict[str, int],
     report: IngestReport,
 ) -> None:
     """Other apps hear of new inbound messages inside the transaction; browsers only after commit."""
     report.stored = len(stored)
-    touched = {row.thread_key for row in stored}
+    touched = {key_of(row) for row in stored}
     report.conversation_ids = sorted(threads[key].id for key in touched)
     report.created_conversation_ids = sorted(threads[key].id for key in touched if threads[key].created)
     inbound_ids = sorted(stored_ids[row.external_id] for row in stored if row.direction == Direction.INBOUND)

@@ -39,7 +39,7 @@ class Row:
     """One message ready for the bulk insert, with its enrichment."""
 
     external_id: str
-    thread_key: str
+    thread_key: str  # the place; with customer_key, the conversation (inbox.services.conversation_keys)
     direction: str
     visibility: str
     text: str
@@ -55,6 +55,7 @@ class Row:
     priority: int = 0
     delivery_status: str = ""
     subject: str = field(default="")
+    customer_key: str = ""
 
 
 def valid_text(value: str) -> str:

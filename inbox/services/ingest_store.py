@@ -12,6 +12,7 @@ from typing import Any
 from django.db.backends.utils import CursorWrapper
 
 from inbox.services.bulk_cursor import Statement, execute_together
+from inbox.services.conversation_keys import ConversationKey, key_of
 from inbox.services.ingest_rows import MAX_ID, Row, valid_text
 from inbox.services.json_records import records
 from inbox.services.thread_state import ThreadState
@@ -41,6 +42,25 @@ def known_ids_lookup(account: ChannelAccount, external_ids: list[str]) -> Statem
         FROM json_array_elements_text(%s::json) AS batch(external_id)
         CROSS JOIN LATERAL (
             SELECT message.external_id FROM inbox_message AS message
+            WHERE message.account_id = %s AND message.external_id = batch.external_id
+            LIMIT 1
+        ) AS found
+        """,
+        [json.dumps(external_ids, ensure_ascii=False), account.pk],
+    )
+
+
+def answered_lookup(account: ChannelAccount, external_ids: list[str]) -> Statement:
+    """The conversations of the stored messages the batch's brand replies answer (external_id, thread_key,
+    customer_key); probed one id at a time, as known_ids_lookup is, for the same reason."""
+    return Statement(
+        """
+        SELECT found.external_id, found.thread_key, found.customer_key
+        FROM json_array_elements_text(%s::json) AS batch(external_id)
+        CROSS JOIN LATERAL (
+            SELECT message.external_id, conversation.thread_key, conversation.customer_key
+            FROM inbox_message AS message
+            JOIN inbox_conversation AS conversation ON conversation.id = message.conversation_id
             WHERE message.account_id = %s AND message.external_id = batch.external_id
             LIMIT 1
         ) AS found
@@ -106,12 +126,13 @@ def _state_columns(states: list[ThreadState]) -> dict[str, list[Any]]:
 # the account held a few thousand). The LIMIT keeps the planner from flattening the probe into a join;
 # the ids it finds are then locked in id order.
 _LOCK_THREADS = f"""
-    SELECT thread_key, id, visibility, {_STATE_COLUMNS} FROM inbox_conversation
+    SELECT thread_key, customer_key, id, visibility, {_STATE_COLUMNS} FROM inbox_conversation
     WHERE id = ANY(ARRAY(
-        SELECT found.id FROM unnest(%s::text[]) AS batch(key)
+        SELECT found.id FROM unnest(%s::text[], %s::text[]) AS batch(key, customer)
         CROSS JOIN LATERAL (
             SELECT conversation.id FROM inbox_conversation AS conversation
             WHERE conversation.account_id = %s AND conversation.thread_key = batch.key
+                AND conversation.customer_key = batch.customer
             LIMIT 1
         ) AS found
     ))
@@ -120,19 +141,19 @@ _LOCK_THREADS = f"""
 """  # noqa: S608  (built from this module's constants; every value is a parameter)
 
 
-def lock_threads(account: ChannelAccount, keys: list[str]) -> Statement:
+def lock_threads(account: ChannelAccount, keys: list[ConversationKey]) -> Statement:
     """The batch's threads that exist already, locked for this transaction in id order (as the SLA clock locks).
 
     Answers the rows existing_threads reads. A thread that does not exist yet is inserted whole, in its
     state after the batch, by insert_threads.
     """
-    return Statement(_LOCK_THREADS, [keys, account.pk])
+    return Statement(_LOCK_THREADS, [[key for key, _ in keys], [customer for _, customer in keys], account.pk])
 
 
-def existing_threads(answer: list[tuple[Any, ...]]) -> dict[str, Thread]:
+def existing_threads(answer: list[tuple[Any, ...]]) -> dict[ConversationKey, Thread]:
     return {
-        key: Thread(id=pk, created=False, visibility=visibility, state=ThreadState(*state))
-        for key, pk, visibility, *state in answer
+        (key, customer): Thread(id=pk, created=False, visibility=visibility, state=ThreadState(*state))
+        for key, customer, pk, visibility, *state in answer
     }
 
 
@@ -166,7 +187,7 @@ def _words_said(threads: list[Any], said: list[list[tuple[str, int | None]]]) ->
 class NewThread:
     """A thread no conversation holds yet, as it stands once every message of the batch in it is stored."""
 
-    key: str
+    key: ConversationKey
     visibility: str
     author_id: int | None  # the first customer's; None for a thread the brand started
     subject: str
@@ -177,26 +198,26 @@ class NewThread:
 
 _INSERT_THREADS = f"""
     INSERT INTO inbox_conversation
-        (brand_id, account_id, thread_key, visibility, author_id, subject, {_STATE_COLUMNS},
+        (brand_id, account_id, thread_key, customer_key, to_review, visibility, author_id, subject, {_STATE_COLUMNS},
          first_inbound_at, search_document, created_at, updated_at)
-    SELECT %s, %s, batch.key, batch.visibility, batch.author_id, batch.subject, batch.status,
+    SELECT %s, %s, batch.key, batch.customer, %s, batch.visibility, batch.author_id, batch.subject, batch.status,
         batch.awaiting_reply_since, batch.response_due_at, COALESCE(batch.last_inbound_at, batch.first_at),
         batch.last_message_at, batch.priority, batch.sentiment, batch.language, batch.first_at, added.words, %s, %s
     FROM json_to_recordset(%s::json)
-        AS batch(key text, visibility text, author_id bigint, subject text, first_at timestamptz, status text,
-            awaiting_reply_since timestamptz, response_due_at timestamptz, last_inbound_at timestamptz,
-            last_message_at timestamptz, priority integer, sentiment text, language text)
-    JOIN ({_WORDS_SAID.format(thread="text")}) AS added ON added.thread = batch.key
+        AS batch(n integer, key text, customer text, visibility text, author_id bigint, subject text,
+            first_at timestamptz, status text, awaiting_reply_since timestamptz, response_due_at timestamptz,
+            last_inbound_at timestamptz, last_message_at timestamptz, priority integer, sentiment text, language text)
+    JOIN ({_WORDS_SAID.format(thread="integer")}) AS added ON added.thread = batch.n
     -- In key order, as every batch inserts: two batches creating the same threads wait, not deadlock.
-    ORDER BY batch.key
-    ON CONFLICT (account_id, thread_key) DO NOTHING
-    RETURNING thread_key, id
+    ORDER BY batch.n
+    ON CONFLICT (account_id, thread_key, customer_key) DO NOTHING
+    RETURNING thread_key, customer_key, id
 """  # noqa: S608  (built from this module's constants; every value is a parameter)
 
 
 def insert_threads(
-    cursor: CursorWrapper, account: ChannelAccount, threads: list[NewThread], now: datetime
-) -> dict[str, int]:
+    cursor: CursorWrapper, account: ChannelAccount, threads: list[NewThread], now: datetime, *, to_review: bool
+) -> dict[ConversationKey, int]:
     """Inserts the new conversations in their final state; returns their ids by key.
 
     A key missing from the answer was inserted by a concurrent batch since lock_threads looked. One row
@@ -212,11 +233,14 @@ def insert_threads(
         [
             account.brand_id,
             account.pk,
+            to_review,
             now,
             now,
             records(
                 {
-                    "key": [thread.key for thread in ordered],
+                    "n": list(range(len(ordered))),
+                    "key": [thread.key[0] for thread in ordered],
+                    "customer": [thread.key[1] for thread in ordered],
                     "visibility": [thread.visibility for thread in ordered],
                     "author_id": [thread.author_id for thread in ordered],
                     "subject": [thread.subject for thread in ordered],
@@ -224,10 +248,10 @@ def insert_threads(
                     **_state_columns([thread.state for thread in ordered]),
                 }
             ),
-            _words_said([thread.key for thread in ordered], [thread.said for thread in ordered]),
+            _words_said(list(range(len(ordered))), [thread.said for thread in ordered]),
         ],
     )
-    return dict(cursor.fetchall())
+    return {(key, customer): pk for key, customer, pk in cursor.fetchall()}
 
 
 def author_id_of(row: Row, author_ids: dict[str, int]) -> int | None:
@@ -238,7 +262,7 @@ def insert_messages(
     cursor: CursorWrapper,
     account: ChannelAccount,
     rows: Sequence[Row],
-    threads: dict[str, Thread],
+    threads: dict[ConversationKey, Thread],
     author_ids: dict[str, int],
     now: datetime,
 ) -> dict[str, int]:
@@ -268,7 +292,7 @@ def insert_messages(
             now,
             records(
                 {
-                    "conversation_id": [threads[row.thread_key].id for row in ordered],
+                    "conversation_id": [threads[key_of(row)].id for row in ordered],
                     "external_id": [row.external_id for row in ordered],
                     "direction": [row.direction for row in ordered],
                     "visibility": [row.visibility for row in ordered],

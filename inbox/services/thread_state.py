@@ -84,10 +84,13 @@ def advance(
     *,
     created: bool,
     due: Callable[[datetime], datetime],
+    on_clock: bool = True,
 ) -> ThreadState:
     """The conversation after `messages` (only those actually stored) joined it.
 
-    `due(received_at)` computes a response deadline; it is asked only when the clock (re)starts.
+    `due(received_at)` computes a response deadline; it is asked only when the clock (re)starts. A
+    conversation off the clock (`on_clock` False: to review, nobody can answer it where it was found)
+    never waits.
     """
     ordered = sorted(messages, key=lambda message: (message.platform_time, message.direction == Direction.OUTBOUND))
     if not ordered:
@@ -98,6 +101,8 @@ def advance(
     if status == Status.SPAM:
         return replace(previous, status=status, last_message_at=last_message_at)
     waiting, last_inbound = _clock(previous, ordered)
+    if not on_clock:
+        waiting = None
     priority, sentiment, language = previous.priority, previous.sentiment, previous.language
     if inbound:
         newest = inbound[-1]

@@ -198,6 +198,8 @@ _WAITS = """
         FROM inbox_responseclock AS clock
         WHERE clock.conversation_id = conversation.id
     ) AS clocks
+    -- A conversation to review (found where nobody can answer it) runs no first-response clock.
+    WHERE NOT conversation.to_review
     ORDER BY conversation.id
     FOR UPDATE OF conversation
 """

@@ -32,7 +32,15 @@ def test_export_writes_every_message_with_exactly_the_documented_keys(brand):
     entry = post("tag:news,2026:1", text="Acme opens a roastery", url="https://news.example/acme", by=NOBODY)
     ingest_batch(account=feed, stream="feed", result=batch(entry))
     question = post("1", text="Where is my order?", by=author("u1", handle="ann"), language_hint="en")
-    answer = post("2", thread="1", text="On its way!", minutes=5, is_from_brand=True, by=author("1000", handle="acme"))
+    answer = post(
+        "2",
+        thread="1",
+        text="On its way!",
+        minutes=5,
+        is_from_brand=True,
+        by=author("1000", handle="acme"),
+        in_reply_to="1",
+    )
     ingest_batch(account=x, stream="mentions", result=batch(question, answer))
     other = add_brand(slug="other", name="Other")
     ingest_batch(account=make_account(other), stream="mentions", result=batch(post("1", by=author("u7"))))
@@ -55,12 +63,14 @@ def test_export_writes_every_message_with_exactly_the_documented_keys(brand):
         "sentiment": "neutral",
         "status": "new",
     }
+    # The customer's conversation, which the brand's answer to them joined.
     thread = Conversation.objects.get(account=x)
     assert (by_id["1"]["direction"], by_id["1"]["author_handle"], by_id["1"]["conversation_id"]) == (
         "in",
         "ann",
         thread.id,
     )
+    assert by_id["2"]["conversation_id"] == thread.id
     assert (by_id["1"]["sentiment"], by_id["2"]["direction"], by_id["2"]["status"]) == ("negative", "out", "new")
     assert by_id["1"]["received_time"].endswith("Z")
 

@@ -14,6 +14,7 @@ from inbox.models import Author, Conversation, DeliveryStatus, Direction, Messag
 from inbox.services.ingest import ingest_batch
 from inbox.services.priority import mark_query_matches
 from inbox.signals import messages_ingested
+from inbox.sla.models import Outcome, ResponseClock
 from monitoring.connectors.base import QuarantinedPayload
 from monitoring.models import Platform, StreamCursor
 from tests.inbox.ingest_helpers import NOBODY, T0, author, batch, make_account, post
@@ -56,37 +57,96 @@ def test_the_same_post_id_on_two_accounts_is_two_messages(brand, account):
     assert Message.objects.filter(external_id="5").count() == 2
 
 
-def test_x_replies_thread_into_their_conversation_id(account):
+def test_x_replies_thread_into_their_authors_conversation_in_the_x_conversation(account):
     ingest_batch(account=account, stream="mentions", result=batch(post("100", text="@acme my latte was cold")))
     ingest_batch(
         account=account,
         stream="mentions",
         result=batch(
             post("101", thread="100", in_reply_to="100", minutes=3, by=author("u2")),
-            post("200", text="a new topic", minutes=4),
+            post("102", thread="100", in_reply_to="101", minutes=4),
+            post("200", text="a new topic", minutes=5),
         ),
     )
-    thread = Conversation.objects.get(thread_key="100")
-    assert sorted(thread.messages.values_list("external_id", flat=True)) == ["100", "101"]
-    assert thread.messages.get(external_id="101").in_reply_to == "100"
-    assert thread.last_inbound_at == T0 + timedelta(minutes=3)
-    assert Conversation.objects.count() == 2
+    first = Conversation.objects.get(thread_key="100", customer_key="u1")
+    assert sorted(first.messages.values_list("external_id", flat=True)) == ["100", "102"]
+    assert first.last_inbound_at == T0 + timedelta(minutes=4)
+    joined = Conversation.objects.get(thread_key="100", customer_key="u2")
+    assert list(joined.messages.values_list("external_id", flat=True)) == ["101"]
+    assert joined.messages.get().in_reply_to == "100"
+    assert Conversation.objects.count() == 3
 
 
-def test_facebook_post_comment_and_reply_share_the_post_conversation(brand):
+def test_x_replies_of_two_customers_to_the_brands_post_are_two_conversations(account):
+    own = post("500", text="Our autumn menu is here!", is_from_brand=True, by=author("1000", handle="acme"))
+    ingest_batch(account=account, stream="timeline", result=batch(own))
+    replies = batch(
+        post("501", thread="500", in_reply_to="500", minutes=2, by=author("u1"), text="Love the pumpkin latte"),
+        post("502", thread="500", in_reply_to="500", minutes=3, by=author("u2"), text="Is it vegan?"),
+    )
+    ingest_batch(account=account, stream="mentions", result=replies)
+    conversations = {c.customer_key: c for c in Conversation.objects.filter(thread_key="500")}
+    assert sorted(conversations) == ["", "u1", "u2"]
+    assert [m.external_id for m in conversations["u1"].messages.all()] == ["501"]
+    assert [m.external_id for m in conversations["u2"].messages.all()] == ["502"]
+    assert conversations["u1"].author.external_id == "u1" and conversations["u2"].author.external_id == "u2"
+    assert conversations["u2"].awaiting_reply_since is not None
+    assert conversations[""].status == Status.RESOLVED and conversations[""].author is None
+
+
+def test_facebook_comments_of_different_people_are_their_own_conversations(brand):
     page = make_account(brand, platform=Platform.FACEBOOK, external_id="page1")
     comment = post("page1_9_c1", thread="page1_9", text="Is the shop open on Sunday?", in_reply_to="page1_9")
-    reply = post(
+    other = post(
         "page1_9_c2", thread="page1_9", text="Same question", in_reply_to="page1_9_c1", minutes=2, by=author("u3")
     )
-    ingest_batch(account=page, stream="page_feed", result=batch(comment, reply))
-    conversation = Conversation.objects.get()
-    assert conversation.thread_key == "page1_9"
-    assert conversation.author.external_id == "u1"  # the first customer, not the one who joined later
-    assert list(conversation.messages.order_by("platform_time").values_list("in_reply_to", flat=True)) == [
-        "page1_9",
+    again = post("page1_9_c3", thread="page1_9", text="And on Monday?", in_reply_to="page1_9_c1", minutes=3)
+    ingest_batch(account=page, stream="page_feed", result=batch(comment, other, again))
+    conversations = {c.customer_key: c for c in Conversation.objects.all()}
+    assert sorted(conversations) == ["u1", "u3"]
+    assert {c.thread_key for c in conversations.values()} == {"page1_9"}
+    assert list(conversations["u1"].messages.order_by("platform_time").values_list("external_id", flat=True)) == [
         "page1_9_c1",
+        "page1_9_c3",
     ]
+    assert conversations["u3"].author.external_id == "u3"
+    assert conversations["u3"].subject == "Same question"
+
+
+def test_a_brand_reply_joins_the_conversation_of_the_customer_it_answers(brand):
+    page = make_account(brand, platform=Platform.FACEBOOK, external_id="page1")
+    brand_post = post("p_1", text="Our seasonal blend is out!", is_from_brand=True, by=author("page1"))
+    noah = post("p_1_c1", thread="p_1", in_reply_to="p_1", minutes=1, by=author("noah"), text="When in stock?")
+    emma = post("p_1_c2", thread="p_1", in_reply_to="p_1", minutes=2, by=author("emma"), text="Still processing")
+    ingest_batch(account=page, stream="page_feed", result=batch(brand_post, noah, emma))
+    # Written natively, found by the next poll: it answers Noah, under his comment.
+    answer = post(
+        "p_1_c3", thread="p_1", in_reply_to="p_1_c1", minutes=30, is_from_brand=True, by=author("page1"), text="Now!"
+    )
+    ingest_batch(account=page, stream="page_feed", result=batch(answer))
+    noahs, emmas, place = (Conversation.objects.get(customer_key=key) for key in ("noah", "emma", ""))
+    assert sorted(noahs.messages.values_list("external_id", flat=True)) == ["p_1_c1", "p_1_c3"]
+    assert noahs.awaiting_reply_since is None
+    assert emmas.awaiting_reply_since is not None and emmas.status == Status.NEW
+    assert list(place.messages.values_list("external_id", flat=True)) == ["p_1"]
+
+
+def test_the_brand_post_and_its_comments_in_one_poll_leave_every_comment_waiting(brand):
+    page = make_account(brand, platform=Platform.FACEBOOK, external_id="page1")
+    # Graph lists a post's comments before the post reaches the next page; the batch order is not time order.
+    comments = [
+        post(f"p_2_c{n}", thread="p_2", in_reply_to="p_2", minutes=n, by=author(f"c{n}"), text=f"Question {n}")
+        for n in (3, 1, 2)
+    ]
+    brand_post = post("p_2", text="New cups!", is_from_brand=True, by=author("page1"))
+    ingest_batch(account=page, stream="page_feed", result=batch(*comments, brand_post))
+    customers = Conversation.objects.exclude(customer_key="")
+    assert customers.count() == 3
+    for conversation in customers:
+        assert conversation.status == Status.NEW
+        assert conversation.awaiting_reply_since is not None and conversation.response_due_at is not None
+        assert not conversation.messages.filter(direction=Direction.OUTBOUND).exists()
+    assert ResponseClock.objects.filter(outcome=Outcome.OPEN).count() == 3
 
 
 def test_direct_messages_thread_by_participant_and_stay_private(account):
@@ -138,7 +198,9 @@ def test_brand_own_post_is_outbound_and_starts_no_clock(account):
     assert conversation.status == Status.RESOLVED  # not new work
     ingest_batch(account=account, stream="mentions", result=batch(post("901", thread="900", minutes=10)))
     conversation.refresh_from_db()
-    assert conversation.status == Status.OPEN and conversation.awaiting_reply_since is not None
+    assert conversation.status == Status.RESOLVED  # the post is context: the comment is its author's conversation
+    comment = Conversation.objects.get(thread_key="900", customer_key="u1")
+    assert comment.status == Status.NEW and comment.awaiting_reply_since is not None
 
 
 def test_a_brand_reply_found_by_polling_stops_the_clock(account, brand):
@@ -393,7 +455,9 @@ def test_ingest_writes_the_search_words_the_message_trigger_would(account):
             post("1", text="Café crème was COLD", by=author("u1", handle="jose_r", name="José Álvarez")),
             post("2", thread="1", text="still waiting", by=author("u1"), minutes=1),
             post("3", text="sin autor", by=NOBODY),
-            post("4", thread="1", text="Sorry, on it", is_from_brand=True, by=author("1000"), minutes=2),
+            post(
+                "4", thread="1", text="Sorry, on it", is_from_brand=True, by=author("1000"), minutes=2, in_reply_to="2"
+            ),
         ),
     )
     ingest_batch(
@@ -403,7 +467,7 @@ def test_ingest_writes_the_search_words_the_message_trigger_would(account):
     )
     stored = dict(Conversation.objects.values_list("pk", "search_document"))
     assert stored == _words_as_the_trigger_writes_them()
-    assert "alvarez" in stored[Conversation.objects.get(thread_key="1").pk]
+    assert "alvarez" in stored[Conversation.objects.get(thread_key="1", customer_key="u1").pk]
 
 
 def test_a_message_inserted_after_ingest_in_the_same_transaction_still_gets_its_words(account):
@@ -421,3 +485,16 @@ def test_a_message_inserted_after_ingest_in_the_same_transaction_still_gets_its_
     conversation.refresh_from_db()
     assert "reply" in conversation.search_document
     assert dict(Conversation.objects.values_list("pk", "search_document")) == _words_as_the_trigger_writes_them()
+
+
+def test_an_alert_feed_article_is_to_review_and_runs_no_first_response_clock(brand):
+    feed = make_account(brand, platform=Platform.FEED, external_id="https://news.example.org/feed.xml")
+    article = post("tag:news,2026:7", text="Coffee chains raise prices again", by=author("news.example.org"))
+
+    ingest_batch(account=feed, stream="feed", result=batch(article))
+
+    conversation = Conversation.objects.get()
+    assert conversation.status == Status.NEW  # still work: someone reviews it
+    assert (conversation.awaiting_reply_since, conversation.response_due_at) == (None, None)
+    assert not ResponseClock.objects.exists()
+    assert conversation.to_review

@@ -37,7 +37,10 @@ def test_concurrent_overlapping_batches_store_every_post_exactly_once(brand):
     delivered = {message.external_id for page in pages for message in page}
     assert sum(report.stored for report in reports) == len(delivered) == Message.objects.count()
     assert sum(report.duplicates for report in reports) == sum(len(page) for page in pages) - len(delivered)
-    assert Conversation.objects.count() == len({message.thread_key for page in pages for message in page})
+    # One conversation per customer and place.
+    assert Conversation.objects.count() == len(
+        {(message.thread_key, message.author.external_id) for page in pages for message in page}
+    )
     assert Author.objects.count() == 9
 
 

@@ -47,7 +47,7 @@ def test_locking_the_page_threads_reads_the_page_not_the_account(brand):
         posts = [post(str(page * PAGE + n)) for n in range(PAGE)]  # each post a thread of its own
         ingest_batch(account=account, stream="mentions", result=batch(*posts))
     keys = [str(n) for n in range(STORED_PAGES * PAGE - PAGE // 2, (STORED_PAGES + 1) * PAGE - PAGE // 2)]
-    lock = lock_threads(account, keys)
+    lock = lock_threads(account, [(key, "u1") for key in keys])  # each post by the helpers' default author
     plan = analysed_plan(lock.sql, lock.params)
     # A probe per key, then the threads found by id: not the 3,000 conversations the account holds.
     assert rows_read(plan, "inbox_conversation") <= 2 * PAGE, json.dumps(plan, indent=1)

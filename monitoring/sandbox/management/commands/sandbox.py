@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.models import Brand
-from monitoring.sandbox import services, traffic
-from monitoring.sandbox.models import AlertFeed, FacebookPage
+from monitoring.sandbox import scenarios, services, traffic
+from monitoring.sandbox.models import AlertFeed, FacebookPage, XUser
 
 RATE = re.compile(r"^(\d+(?:\.\d+)?)(?:/min)?$")
 
@@ -37,13 +37,18 @@ class Command(BaseCommand):
         generate.add_argument("--rate", help="Items per minute, e.g. 6/min: live traffic with webhooks pushed.")
         generate.add_argument("--seed", type=int, default=0)
         generate.add_argument("--mentions-only", action="store_true", help="Only X posts that tag the brand.")
+        scenario = actions.add_parser(
+            "scenario", help="Several customers in one place: a Page post, a brand post on X, a thread, an article."
+        )
+        scenario.add_argument("--brand", required=True, help="Brand slug (set up with `sandbox setup`).")
         faults = actions.add_parser("faults", help="Set fault rates of the sandbox's read endpoints (0..1).")
         for name in ("500", "429", "timeout", "malformed", "duplicate"):
             faults.add_argument(f"--{name}", type=float, default=0.0, dest=f"rate_{name}")
         faults.add_argument("--seed", type=int, default=0)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        {"setup": self._setup, "traffic": self._traffic, "faults": self._faults}[options["action"]](options)
+        actions = {"setup": self._setup, "traffic": self._traffic, "scenario": self._scenario, "faults": self._faults}
+        actions[options["action"]](options)
 
     def _setup(self, options: dict[str, Any]) -> None:
         slug = options["brand"]
@@ -122,6 +127,17 @@ class Command(BaseCommand):
             self.stdout.write(f"{slug}: {json.dumps(traffic.describe(report))}")
             self.stdout.flush()
             time.sleep(60 / per_minute)
+
+    def _scenario(self, options: dict[str, Any]) -> None:
+        try:
+            played = scenarios.several_customers(slug=options["brand"])
+        except (XUser.DoesNotExist, FacebookPage.DoesNotExist, services.UnknownObject):
+            raise CommandError(f"Run `manage.py sandbox setup --brand {options['brand']}` first.") from None
+        self.stdout.write(
+            f"Page post {played.page_post.graph_id} with {len(played.comments)} comments; X post "
+            f"{played.brand_tweet.id} with {len(played.replies)} replies; thread {played.thread[0].id}; "
+            f"article {played.article.pk}"
+        )
 
     def _faults(self, options: dict[str, Any]) -> None:
         rates = {key: options[key] for key in options if key.startswith("rate_")}
