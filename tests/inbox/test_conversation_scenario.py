@@ -123,3 +123,25 @@ def test_several_customers_in_one_place_each_get_their_conversation_and_clock(ac
     assert summary["median_first_calendar_seconds"] == statistics.median(by_hand)
     assert {row["responder_id"]: row["answered"] for row in board.agents} == {None: 1, agent.pk: 1}
     assert board.to_review == {"found": 1, "waiting": 1}
+
+
+def test_a_brand_post_polled_with_its_comments_answers_none_of_them(accounts, brand: Brand):
+    """Graph dates to the second: a post and the comments written in the same second share one time."""
+    facebook = accounts["facebook"]
+    at = timezone.now().replace(microsecond=0)
+    page_post = sandbox.publish_page_post(page_id=facebook.external_id, message="New cups!", created_time=at)
+    for name in ("Noah Bennett", "Emma Clarke", "Lucia Ortega"):
+        sandbox.post_comment(on=page_post.graph_id, message="Nice", author=name, created_time=at)
+
+    poll_account(facebook.pk)
+    escalation.fire_warnings()
+
+    customers = Conversation.objects.filter(account=facebook, author__isnull=False)
+    assert customers.count() == 3
+    for conversation in customers:
+        assert conversation.awaiting_reply_since is not None
+        assert clocks(conversation) == [(Outcome.OPEN, None)]
+    today = timezone.now().astimezone(ZoneInfo(brand.audience_time_zone)).date()
+    board = dashboard(DashboardFilters(brand=brand, start=today, end=today))
+    assert (board.summary["received"], board.summary["answered"]) == (3, 0)
+    assert board.agents == []  # nobody, not even "on the platform", answered

@@ -133,10 +133,10 @@ def test_a_brand_reply_joins_the_conversation_of_the_customer_it_answers(brand):
 
 def test_the_brand_post_and_its_comments_in_one_poll_leave_every_comment_waiting(brand):
     page = make_account(brand, platform=Platform.FACEBOOK, external_id="page1")
-    # Graph lists a post's comments before the post reaches the next page; the batch order is not time order.
+    # Graph dates to the second: the post and comments written within it share one platform time. The batch
+    # order is not time order either.
     comments = [
-        post(f"p_2_c{n}", thread="p_2", in_reply_to="p_2", minutes=n, by=author(f"c{n}"), text=f"Question {n}")
-        for n in (3, 1, 2)
+        post(f"p_2_c{n}", thread="p_2", in_reply_to="p_2", by=author(f"c{n}"), text=f"Question {n}") for n in (3, 1, 2)
     ]
     brand_post = post("p_2", text="New cups!", is_from_brand=True, by=author("page1"))
     ingest_batch(account=page, stream="page_feed", result=batch(*comments, brand_post))
