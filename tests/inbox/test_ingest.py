@@ -85,6 +85,8 @@ def test_x_replies_of_two_customers_to_the_brands_post_are_two_conversations(acc
         post("502", thread="500", in_reply_to="500", minutes=3, by=author("u2"), text="Is it vegan?"),
     )
     ingest_batch(account=account, stream="mentions", result=replies)
+    holding = {m.external_id: m.conversation_id for m in Message.objects.all()}
+    assert len({holding["500"], holding["501"], holding["502"]}) == 3
     conversations = {c.customer_key: c for c in Conversation.objects.filter(thread_key="500")}
     assert sorted(conversations) == ["", "u1", "u2"]
     assert [m.external_id for m in conversations["u1"].messages.all()] == ["501"]
@@ -102,6 +104,8 @@ def test_facebook_comments_of_different_people_are_their_own_conversations(brand
     )
     again = post("page1_9_c3", thread="page1_9", text="And on Monday?", in_reply_to="page1_9_c1", minutes=3)
     ingest_batch(account=page, stream="page_feed", result=batch(comment, other, again))
+    holding = {m.external_id: m.conversation_id for m in Message.objects.all()}
+    assert holding["page1_9_c1"] == holding["page1_9_c3"] != holding["page1_9_c2"]
     conversations = {c.customer_key: c for c in Conversation.objects.all()}
     assert sorted(conversations) == ["u1", "u3"]
     assert {c.thread_key for c in conversations.values()} == {"page1_9"}
