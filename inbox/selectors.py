@@ -390,6 +390,36 @@ def thread(conversation: Conversation) -> QuerySet[Message]:
     return conversation.messages.select_related("author", "sent_by").order_by("platform_time", "id")
 
 
+PLACE_CONTEXT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class PlaceContext:
+    """Where a conversation happens: the post it hangs under, and what others said in the same place."""
+
+    post: Message | None
+    others: list[Message]
+    more: bool  # others said more than is shown
+
+
+def place_context(conversation: Conversation, limit: int = PLACE_CONTEXT_LIMIT) -> PlaceContext:
+    """The other conversations' messages in the conversation's place (the post under which customers comment,
+    the X conversation they reply in), oldest first, in one query by conversation_unique_per_customer."""
+    if not conversation.customer_key:
+        return PlaceContext(post=None, others=[], more=False)
+    found = list(
+        Message.objects.filter(
+            conversation__account_id=conversation.account_id, conversation__thread_key=conversation.thread_key
+        )
+        .exclude(conversation_id=conversation.pk)
+        .select_related("author")
+        .order_by("platform_time", "id")[: limit + 1]
+    )
+    post = next((message for message in found if message.external_id == conversation.thread_key), None)
+    others = [message for message in found[:limit] if message is not post]
+    return PlaceContext(post=post, others=others, more=len(found) > limit)
+
+
 def earlier_conversations(conversation: Conversation, limit: int = 10) -> QuerySet[Conversation]:
     """The author's other conversations with the same brand, newest first."""
     if conversation.author_id is None:

@@ -23,6 +23,7 @@ from inbox.selectors import (
     earlier_conversations,
     last_outbound,
     matched_queries,
+    place_context,
     thread,
 )
 from inbox.services import workflow
@@ -69,6 +70,7 @@ class ConversationView(RoleRequiredMixin, TemplateView):
         context.update(sidebar_context(conversation))
         context.update(
             messages_=list(thread(conversation)),
+            place=place_context(conversation),
             # The composer sends these back so a reply posted meanwhile by someone else is noticed.
             last_outbound_id=seen.pk if seen else "",
             last_outbound_at=seen.created_at.isoformat() if seen else "",

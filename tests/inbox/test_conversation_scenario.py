@@ -9,6 +9,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from inbox.models import Conversation, Direction, Message, Status
@@ -123,6 +124,21 @@ def test_several_customers_in_one_place_each_get_their_conversation_and_clock(ac
     assert summary["median_first_calendar_seconds"] == statistics.median(by_hand)
     assert {row["responder_id"]: row["answered"] for row in board.agents} == {None: 1, agent.pk: 1}
     assert board.to_review == {"found": 1, "waiting": 1}
+
+
+def test_a_conversation_page_shows_the_post_and_others_comments_as_collapsed_context(accounts, brand, client, agent):
+    played = scenarios.several_customers(slug=brand.slug)
+    poll_all(accounts)
+    emma = conversation_of(accounts["facebook"], played.comments["emma"].graph_id)
+    client.force_login(agent)
+
+    page = client.get(reverse("inbox:conversation", args=[emma.pk])).content.decode()
+
+    context, thread = page.split('<div id="thread">')
+    assert "Our winter blend is out" in context
+    assert "What others said here (2)" in context
+    assert "Is it decaf too?" in context and "Love it, best one so far" in context
+    assert "Is it decaf too?" not in thread and "6 days later" in thread
 
 
 def test_a_brand_post_polled_with_its_comments_answers_none_of_them(accounts, brand: Brand):
