@@ -27,6 +27,13 @@ class Brand(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Time to first response the team promises (minutes).",
     )
+    review_target_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Items nobody can answer where they were found (alert-feed articles, webhook sources) are to "
+        "review within this many minutes; empty: no target. They never run the first-response clock.",
+    )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="brands", blank=True)
     # Set by PostgreSQL from a sequence whenever the brand or its settings change (monitoring.brand_settings).
     settings_version = models.BigIntegerField(default=0, editable=False)

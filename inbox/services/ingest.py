@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import transaction
@@ -44,7 +44,7 @@ from inbox.services.replies import SENDABLE_PLATFORMS
 from inbox.services.thread_state import EMPTY, NewMessage, advance
 from monitoring import brand_settings
 from monitoring.connectors.base import FetchResult
-from monitoring.models import ChannelAccount
+from monitoring.models import Brand, ChannelAccount
 
 
 @dataclass
@@ -226,6 +226,12 @@ def answerable(account: ChannelAccount) -> bool:
     return account.platform in SENDABLE_PLATFORMS
 
 
+def review_due_at(brand: Brand, received_at: datetime) -> datetime | None:
+    """When an item to review should have been reviewed: the brand's optional review target."""
+    minutes = brand.review_target_minutes
+    return received_at + timedelta(minutes=minutes) if minutes else None
+
+
 class _DueTimes:
     """Due times of the batch's new waits, asked of the SLA hook once per visibility and receipt time.
 
@@ -239,7 +245,9 @@ class _DueTimes:
         self.on_clock = on_clock  # False: the account's messages are to review, no wait starts
         self.known: dict[tuple[str, datetime], datetime] = {}
 
-    def __call__(self, visibility: str, received_at: datetime) -> datetime:
+    def __call__(self, visibility: str, received_at: datetime) -> datetime | None:
+        if not self.on_clock:
+            return review_due_at(self.template.brand, received_at)
         known = self.known.get((visibility, received_at))
         if known is None:
             # A copy of one unsaved instance spares a model __init__.

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from inbox.models import Conversation, DeliveryStatus, Direction, Message, Status
 from inbox.services.conversation_keys import ConversationKey, assign_conversations, key_of
-from inbox.services.ingest import answerable
+from inbox.services.ingest import answerable, review_due_at
 from inbox.services.ingest_rows import Row
 from inbox.services.thread_state import EMPTY, NewMessage, advance
 from inbox.sla import services as sla
@@ -163,7 +163,9 @@ def _rebuild(account: ChannelAccount, conversation_ids: list[int]) -> None:
         .order_by("platform_time", "id")
     ):
         messages[message.conversation_id].append(message)
-    for conversation in Conversation.objects.filter(pk__in=conversation_ids).select_related("author").order_by("pk"):
+    for conversation in (
+        Conversation.objects.filter(pk__in=conversation_ids).select_related("author", "brand", "account").order_by("pk")
+    ):
         _rebuild_one(conversation, messages[conversation.pk], on_clock=on_clock)
     with connection.cursor() as cursor:
         cursor.execute(_SEARCH_WORDS, [conversation_ids])
@@ -185,7 +187,7 @@ def _rebuild_one(conversation: Conversation, messages: list[Message], *, on_cloc
     if not messages:
         conversation.delete()  # every message it held belongs to others now
         return
-    due = _due(conversation)
+    due = _due(conversation, on_clock=on_clock)
     state = advance(EMPTY, [_new_message(m) for m in messages], created=True, due=due, on_clock=on_clock)
     inbound = [m for m in messages if m.direction == Direction.INBOUND]
     first = inbound[0] if inbound else messages[0]
@@ -203,6 +205,8 @@ def _rebuild_one(conversation: Conversation, messages: list[Message], *, on_cloc
     waiting = state.awaiting_reply_since is not None
     if conversation.status in _WORKFLOW and not (waiting and conversation.status != Status.SPAM):
         conversation.awaiting_reply_since = conversation.response_due_at = None
+    elif not on_clock:
+        conversation.awaiting_reply_since, conversation.response_due_at = None, state.response_due_at
     else:
         conversation.status = state.status if conversation.status not in _WORKFLOW else Status.OPEN
         conversation.awaiting_reply_since, conversation.response_due_at = (
@@ -214,7 +218,9 @@ def _rebuild_one(conversation: Conversation, messages: list[Message], *, on_cloc
         _replay_clocks(conversation, messages)
 
 
-def _due(conversation: Conversation) -> Callable[[datetime], datetime]:
+def _due(conversation: Conversation, *, on_clock: bool) -> Callable[[datetime], datetime | None]:
+    if not on_clock:
+        return lambda received_at: review_due_at(conversation.brand, received_at)
     return lambda received_at: sla.response_due_at(conversation, received_at)
 
 

@@ -72,10 +72,20 @@ def _clock(previous: ThreadState, messages: list[NewMessage]) -> tuple[datetime 
     return waiting, last_inbound
 
 
-def _due_at(previous: ThreadState, waiting: datetime | None, due: Callable[[datetime], datetime]) -> datetime | None:
+def _due_at(
+    previous: ThreadState, waiting: datetime | None, due: Callable[[datetime], datetime | None]
+) -> datetime | None:
     if waiting == previous.awaiting_reply_since:
         return previous.response_due_at  # the same clock keeps its deadline
     return due(waiting) if waiting else None
+
+
+def _review_due_at(
+    previous: ThreadState, inbound: list[NewMessage], due: Callable[[datetime], datetime | None]
+) -> datetime | None:
+    if previous.response_due_at is not None or not inbound:
+        return previous.response_due_at  # the oldest item not yet reviewed keeps its target
+    return due(min(message.received_at for message in inbound))
 
 
 def advance(
@@ -83,14 +93,14 @@ def advance(
     messages: Iterable[NewMessage],
     *,
     created: bool,
-    due: Callable[[datetime], datetime],
+    due: Callable[[datetime], datetime | None],
     on_clock: bool = True,
 ) -> ThreadState:
     """The conversation after `messages` (only those actually stored) joined it.
 
     `due(received_at)` computes a response deadline; it is asked only when the clock (re)starts. A
     conversation off the clock (`on_clock` False: to review, nobody can answer it where it was found)
-    never waits.
+    never waits; its due time is the review target `due` gives its first item not yet reviewed, if any.
     """
     ordered = sorted(messages, key=lambda message: (message.platform_time, message.direction == Direction.OUTBOUND))
     if not ordered:
@@ -118,7 +128,7 @@ def advance(
     return ThreadState(
         status=status,
         awaiting_reply_since=waiting,
-        response_due_at=_due_at(previous, waiting, due),
+        response_due_at=_due_at(previous, waiting, due) if on_clock else _review_due_at(previous, inbound, due),
         last_inbound_at=last_inbound,
         last_message_at=last_message_at,
         priority=priority,

@@ -113,7 +113,12 @@ def _set_status(*, conversation: Conversation, actor: User | None, status: str, 
     previous = conversation.status
     conversation.status = status
     conversation.snoozed_until = until if status == Status.SNOOZED else None
-    conversation.save(update_fields=["status", "snoozed_until", "updated_at"])
+    fields = ["status", "snoozed_until", "updated_at"]
+    if conversation.to_review and status in (Status.RESOLVED, Status.SPAM):
+        # Reviewed: its review target is met (an item to review has no clock to settle it).
+        conversation.response_due_at = None
+        fields.append("response_due_at")
+    conversation.save(update_fields=fields)
     data: dict[str, Any] = {"from": previous, "to": status}
     if until is not None and status == Status.SNOOZED:
         data["until"] = until.isoformat()

@@ -154,7 +154,7 @@ class Dashboard:
     heatmap: list[dict[str, Any]] = field(default_factory=list)
     trend: list[dict[str, Any]] = field(default_factory=list)
     # Items nobody can answer where they were found (alert-feed articles, webhook sources): off the clock,
-    # counted apart: found in the range, and still waiting for someone to review them now.
+    # counted apart: found in the range, waiting for someone to review them now, and past the review target.
     to_review: dict[str, int] = field(default_factory=dict)
 
 
@@ -242,7 +242,7 @@ def _unanswered(filters: DashboardFilters, now: datetime) -> list[dict[str, Any]
     return [_plain(row) for row in rows]
 
 
-def _to_review(filters: DashboardFilters) -> dict[str, int]:
+def _to_review(filters: DashboardFilters, now: datetime) -> dict[str, int]:
     first, after = filters.window
     items = Conversation.objects.filter(brand=filters.brand, to_review=True)
     if filters.account_id is not None:
@@ -250,6 +250,7 @@ def _to_review(filters: DashboardFilters) -> dict[str, int]:
     return items.aggregate(
         found=Count("pk", filter=Q(first_inbound_at__gte=first, first_inbound_at__lt=after)),
         waiting=Count("pk", filter=Q(status__in=OPEN_WORK)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_WORK, response_due_at__lte=now)),  # past the review target
     )
 
 
@@ -329,5 +330,5 @@ def dashboard(filters: DashboardFilters, *, now: datetime | None = None) -> Dash
     board.breaches = _breach_list(filters, board.now)
     board.backlog = _backlog(filters, board.now)
     board.unanswered = _unanswered(filters, board.now)
-    board.to_review = _to_review(filters)
+    board.to_review = _to_review(filters, board.now)
     return board

@@ -123,7 +123,7 @@ def test_several_customers_in_one_place_each_get_their_conversation_and_clock(ac
     assert summary["within_target"] == 2
     assert summary["median_first_calendar_seconds"] == statistics.median(by_hand)
     assert {row["responder_id"]: row["answered"] for row in board.agents} == {None: 1, agent.pk: 1}
-    assert board.to_review == {"found": 1, "waiting": 1}
+    assert board.to_review == {"found": 1, "waiting": 1, "overdue": 0}
 
 
 def test_a_conversation_page_shows_the_post_and_others_comments_as_collapsed_context(accounts, brand, client, agent):

@@ -13,6 +13,7 @@ from inbox import enrichment
 from inbox.models import Author, Conversation, DeliveryStatus, Direction, Message, QuarantinedItem, Status
 from inbox.services.ingest import ingest_batch
 from inbox.services.priority import mark_query_matches
+from inbox.services.workflow import do_change_status
 from inbox.signals import messages_ingested
 from inbox.sla.models import Outcome, ResponseClock
 from monitoring.connectors.base import QuarantinedPayload
@@ -502,3 +503,18 @@ def test_an_alert_feed_article_is_to_review_and_runs_no_first_response_clock(bra
     assert (conversation.awaiting_reply_since, conversation.response_due_at) == (None, None)
     assert not ResponseClock.objects.exists()
     assert conversation.to_review
+
+
+def test_an_item_to_review_is_due_by_the_brands_review_target_until_reviewed(brand, agent):
+    brand.review_target_minutes = 30
+    brand.save(update_fields=["review_target_minutes"])
+    feed = make_account(brand, platform=Platform.FEED, external_id="https://news.example.org/feed.xml")
+    ingest_batch(account=feed, stream="feed", result=batch(post("tag:news,2026:8", by=author("news.example.org"))))
+    conversation = Conversation.objects.get()
+    received = conversation.messages.get().received_at
+
+    assert conversation.response_due_at == received + timedelta(minutes=30)
+    assert conversation.awaiting_reply_since is None and not ResponseClock.objects.exists()
+    do_change_status(actor=agent, conversation_id=conversation.pk, status=Status.RESOLVED)
+    conversation.refresh_from_db()
+    assert conversation.response_due_at is None
