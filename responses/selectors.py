@@ -1,10 +1,18 @@
-"""Reads of saved replies."""
+"""Reads of saved replies: the brand's list, the composer's choices per conversation."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from responses.models import SavedReply
+from responses.rendering import render_fillable
+from responses.services import choose_variant, default_language, variables_for
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from inbox.models import Conversation
 
 
 def saved_replies_for(*, brand_id: int, language: str = "") -> QuerySet[SavedReply]:
@@ -21,3 +29,30 @@ def saved_replies_for(*, brand_id: int, language: str = "") -> QuerySet[SavedRep
 def saved_replies_of_brands(brand_ids: list[int]) -> QuerySet[SavedReply]:
     """Saved replies of several brands (the queue's bulk bar), by brand then title."""
     return SavedReply.objects.filter(brand_id__in=brand_ids).select_related("brand").order_by("brand__name", "title")
+
+
+def composer_saved_replies(conversation: Conversation, *, agent: User) -> list[dict[str, Any]]:
+    """One entry per saved reply of the brand, in the variant for this conversation, filled in where it can be.
+
+    Variables without a value (an offer not attached yet, a name the platform withheld) stay in braces:
+    sending refuses them, so nothing goes half filled in.
+    """
+    fallback = default_language(conversation.brand_id)
+    by_title: dict[str, list[SavedReply]] = {}
+    for saved in SavedReply.objects.filter(brand_id=conversation.brand_id).order_by("title", "id"):
+        by_title.setdefault(saved.title, []).append(saved)
+    values = variables_for(conversation, agent=agent)
+    chosen = []
+    for variants in by_title.values():
+        variant = choose_variant(variants, language=conversation.language, fallback=fallback)
+        if variant is not None:
+            chosen.append(
+                {
+                    "pk": variant.pk,
+                    "title": variant.title,
+                    "language": variant.language,
+                    "category": variant.category,
+                    "text": render_fillable(variant.text, values),
+                }
+            )
+    return chosen

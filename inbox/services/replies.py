@@ -26,7 +26,8 @@ from inbox.text_limits import TextCount, count_reply
 from monitoring.models import Platform
 from monitoring.selectors import brands_for
 from responses.models import SavedReply
-from responses.services import fill_in
+from responses.rendering import UnfillableVariable, render
+from responses.services import count_use, variables_for, variant_for
 
 # Platforms where the brand can post back; other sources (alert feeds, webhooks) only get notes.
 SENDABLE_PLATFORMS = frozenset({Platform.X, Platform.FACEBOOK})
@@ -238,36 +239,34 @@ def retry_reply(*, user: User, message_id: int) -> Message:
     return message
 
 
-def author_variables(conversation: Conversation) -> dict[str, str]:
-    """What {author_name} and {handle} become in a saved reply for this conversation's customer."""
-    author = conversation.author
-    if author is None:
-        return {"author_name": "", "handle": ""}
-    name = author.name or author.handle
-    handle = f"@{author.handle}" if author.platform == Platform.X and author.handle else author.handle or name
-    return {"author_name": name, "handle": handle}
-
-
 def acknowledge(*, user: User, conversation_id: int, saved_reply_id: int, idempotency_key: uuid.UUID) -> ReplyResult:
     """Answer one conversation with a short saved reply, filled in for its customer, in its own channel.
 
     For bulk acknowledgement: a conversation already answered since the customer last wrote is
     refused, so selecting it twice (or two people doing the same bulk action) never answers twice.
     """
-    conversation = Conversation.objects.select_related("author").get(pk=conversation_id)
-    saved = SavedReply.objects.filter(pk=saved_reply_id, brand_id=conversation.brand_id).first()
-    if saved is None:
+    conversation = Conversation.objects.select_related("author", "brand").get(pk=conversation_id)
+    chosen = SavedReply.objects.filter(pk=saved_reply_id, brand_id=conversation.brand_id).first()
+    if chosen is None:
         raise ReplyRefused("That saved reply belongs to another brand.", code="saved_reply_elsewhere")
+    saved = variant_for(chosen, language=conversation.language, strict=True)
+    if saved is None:
+        language = conversation.language or "an unknown language"
+        raise ReplyRefused(f"Skipped: \u201c{chosen.title}\u201d has no variant in {language}.", code="no_variant")
+    try:
+        text = render(saved.text, variables_for(conversation, agent=user))
+    except UnfillableVariable as unfillable:
+        raise ReplyRefused(f"Skipped: {unfillable.message}", code=unfillable.code or "unfillable") from unfillable
     answer, asked = latest_answer(conversation), answered_message(conversation)
     if answer is not None and (asked is None or answer.created_at >= asked.received_at):
         raise _already_answered(answer)
     try:
         # seen_answer_id: do_reply checks again under the conversation's lock, so two bulk jobs (or a
         # colleague's reply) racing this one still answer the customer once.
-        return do_reply(
+        result = do_reply(
             user=user,
             conversation_id=conversation_id,
-            text=fill_in(saved.text, **author_variables(conversation)),
+            text=text,
             idempotency_key=idempotency_key,
             seen_answer_id=answer.pk if answer else 0,
         )
@@ -276,6 +275,9 @@ def acknowledge(*, user: User, conversation_id: int, saved_reply_id: int, idempo
         if newer is None:
             raise meanwhile
         raise _already_answered(newer) from meanwhile
+    if result.created:
+        count_use(saved.pk)
+    return result
 
 
 def _already_answered(answer: Message) -> ReplyRefused:

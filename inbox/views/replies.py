@@ -21,7 +21,6 @@ from inbox.services.replies import (
     SENDABLE_PLATFORMS,
     ReplyNeedsConfirmation,
     ReplyRefused,
-    author_variables,
     do_reply,
     latest_answer,
     retry_reply,
@@ -29,8 +28,7 @@ from inbox.services.replies import (
 from inbox.text_limits import count_reply
 from monitoring.models import Platform
 from monitoring.selectors import brands_for
-from responses.selectors import saved_replies_for
-from responses.services import fill_in
+from responses.selectors import composer_saved_replies
 
 COMPOSER = "inbox/composer/form.html"
 
@@ -38,7 +36,7 @@ COMPOSER = "inbox/composer/form.html"
 def conversation_of(user: User, conversation_id: int) -> Conversation:
     """A conversation of the user's brands, or 404 (another brand's conversation does not exist for them)."""
     conversation = (
-        Conversation.objects.select_related("account", "author")
+        Conversation.objects.select_related("account", "author", "brand")
         .filter(pk=conversation_id, brand__in=brands_for(user))
         .first()
     )
@@ -75,22 +73,13 @@ def composer_context(user: User, conversation: Conversation, **state: Any) -> di
         "link_out": "" if sendable else _link_out(conversation),
         "idempotency_key": state.get("idempotency_key") or uuid.uuid4(),
         "seen_answer_id": state.get("seen_answer_id", answer.pk if answer else 0),
-        "saved_replies": saved_replies(conversation),
+        "saved_replies": composer_saved_replies(conversation, agent=user),
         "text": text,
         "count": count_reply(text, platform=conversation.account.platform if sendable else "", private=private),
         "error": state.get("error", ""),
         "confirm": state.get("confirm"),
         "queued": state.get("queued"),
     }
-
-
-def saved_replies(conversation: Conversation) -> list[dict[str, Any]]:
-    """The brand's saved replies, filled in for this conversation's customer."""
-    variables = author_variables(conversation)
-    return [
-        {"pk": s.pk, "title": s.title, "language": s.language, "text": fill_in(s.text, **variables)}
-        for s in saved_replies_for(brand_id=conversation.brand_id, language=conversation.language)
-    ]
 
 
 def _link_out(conversation: Conversation) -> str:

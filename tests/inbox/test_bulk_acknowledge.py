@@ -85,3 +85,37 @@ def test_without_a_saved_reply_or_with_another_brands_nothing_is_sent(client, ag
         assert job.results[str(mine.pk)]["ok"] is False
         assert says in job.results[str(mine.pk)]["detail"]
     assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
+
+
+def test_bulk_acknowledge_answers_each_conversation_in_its_language_and_lists_those_without_a_variant(
+    client, agent, brand
+):
+    thanks = add_saved_reply(brand=brand, title="Thanks", text="Thanks, {author_name}!", language="en")
+    add_saved_reply(brand=brand, title="Thanks", text="¡Gracias, {author_name}!", language="es")
+    english = conversation(account(brand), language="en")
+    spanish = conversation(account(brand), language="es")
+    lithuanian = conversation(account(brand), language="lt")
+    job = start(client, agent, [english, spanish, lithuanian], f'{{"saved_reply": {thanks.pk}}}')
+
+    bulk.run_bulk_job(job_id=job.pk)
+
+    job.refresh_from_db()
+    replies = replies_by_conversation()
+    assert [m.text for m in replies[english.pk]] == ["Thanks, Jane Doe!"]
+    assert [m.text for m in replies[spanish.pk]] == ["¡Gracias, Jane Doe!"]
+    assert lithuanian.pk not in replies
+    assert job.results[str(lithuanian.pk)] == {
+        "ok": False,
+        "detail": "Skipped: \u201cThanks\u201d has no variant in lt.",
+    }
+    assert sorted(brand.saved_replies.values_list("language", "usage_count")) == [("en", 1), ("es", 1)]
+
+
+def test_bulk_acknowledge_skips_a_conversation_whose_variables_cannot_be_filled(client, agent, brand):
+    offer_reply = add_saved_reply(brand=brand, title="Code", text="Here: {offer_code}")
+    conv = conversation(account(brand))
+    job = start(client, agent, [conv], f'{{"saved_reply": {offer_reply.pk}}}')
+    bulk.run_bulk_job(job_id=job.pk)
+    job.refresh_from_db()
+    assert not replies_by_conversation()
+    assert "{offer_code} cannot be filled in" in job.results[str(conv.pk)]["detail"]
