@@ -10,3 +10,11 @@ messages_ingested = Signal()
 # inside the escalation transaction. Arguments: brand_id: int, conversation_id: int, clock_id: int,
 # kind: "at_risk" | "breached", due_at: datetime, assignee_id: int | None.
 sla_warning = Signal()
+
+# Sent inside the transaction that marks an outbound reply failed (delivery refused or given up).
+# Arguments: message_id: int. Receivers may write (it is the same transaction).
+reply_failed = Signal()
+
+# Sent inside retry_reply's transaction before a failed reply is queued again. Arguments: message_id: int.
+# A receiver may refuse the retry by raising ReplyRefused (e.g. the code it carried went to someone else).
+reply_retrying = Signal()

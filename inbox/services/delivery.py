@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from inbox.models import DeliveryStatus, Direction, Message, Visibility
 from inbox.services.replies import publish_reply_status
+from inbox.signals import reply_failed
 from inbox.sla.services import record_response
 from monitoring.connectors.base import DeliveryRefused, OutboundReply, PlatformUnavailable, SentReceipt
 
@@ -156,6 +157,7 @@ def _mark_failed(message: Message, reason: str, *, link: str) -> None:
     # A refused reply keeps the platform's link to the post, where the agent can answer by hand.
     message.url = link
     message.save(update_fields=["delivery_status", "delivery_error", "url"])
+    reply_failed.send(sender=Message, message_id=message.pk)
     publish_reply_status(message)
     logger.info("reply %s refused: %s", message.pk, reason)
 

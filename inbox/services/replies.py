@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.roles import Role, has_role
 from inbox.events import publish_on_commit
 from inbox.models import Conversation, DeliveryStatus, Direction, Message, Status, Visibility
+from inbox.signals import reply_retrying
 from inbox.text_limits import TextCount, count_reply
 from monitoring.models import Platform
 from monitoring.selectors import brands_for
@@ -231,6 +232,7 @@ def retry_reply(*, user: User, message_id: int) -> Message:
         raise PermissionDenied("You can retry only replies in conversations of your brands.")
     if message.direction != Direction.OUTBOUND or message.delivery_status != DeliveryStatus.FAILED:
         raise ReplyRefused("Only a failed reply can be retried.")
+    reply_retrying.send(sender=Message, message_id=message.pk)
     # delivery_error stays: it tells delivery that an earlier attempt happened, so it reconciles first.
     message.delivery_status = DeliveryStatus.QUEUED
     message.save(update_fields=["delivery_status"])

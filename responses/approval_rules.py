@@ -1,0 +1,46 @@
+"""Which replies wait for a supervisor: the brand's rules, each giving the reason the supervisor reads.
+
+Rules (per brand, in ResponseSettings): the agent is in training; the reply answers a negative
+conversation from an author with at least the threshold of followers; the reply contains a listed
+word. Offers beyond their limits (responses.offers.limits_exceeded) add their own reasons.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from inbox.models import Sentiment
+from responses.models import ResponseSettings
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from inbox.models import Conversation
+
+
+def listed_words_in(text: str, words: list[str]) -> list[str]:
+    """The listed words or phrases the text contains as whole words, case and accents as written."""
+    found = []
+    for word in words:
+        if re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text, re.IGNORECASE):
+            found.append(word)
+    return found
+
+
+def approval_reasons(*, agent: User, conversation: Conversation, text: str) -> list[str]:
+    """Why this reply needs a supervisor's approval under the brand's rules (empty: it does not)."""
+    settings = ResponseSettings.objects.filter(brand_id=conversation.brand_id).first()
+    if settings is None:
+        return []
+    reasons = []
+    if settings.trainees.filter(pk=agent.pk).exists():
+        reasons.append(f"{agent.get_username()} is in training")
+    threshold = settings.negative_follower_threshold
+    author = conversation.author
+    followers = (author.followers_count or 0) if author is not None else 0
+    if threshold is not None and conversation.sentiment == Sentiment.NEGATIVE and followers >= threshold:
+        reasons.append(f"a negative conversation from an author with {followers:,} followers (rule: {threshold:,})")
+    words = listed_words_in(text, settings.listed_words)
+    if words:
+        reasons.append("it contains listed words: " + ", ".join(f"\u201c{w}\u201d" for w in words))
+    return reasons

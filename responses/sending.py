@@ -1,0 +1,260 @@
+"""Sending a reply from the composer: filled in, checked, held for approval or queued with its offer.
+
+    send_reply ──check── needs approval? ──yes──> ReplyApproval(pending)   (no message: the SLA clock runs)
+                              │ no                     │ approve (responses.approvals)
+                              ▼                        ▼
+                          send_now ───────────> do_reply (the outbox) + give_offer + the code's private message
+
+Locking: the conversation row is locked first (as do_reply does), then the offer's row in give_offer.
+Everything a send writes (reply, code, redemption, code message) commits together or not at all, so a
+refused reply never keeps a code.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from inbox.events import publish_on_commit
+from inbox.models import Conversation, Message, Visibility
+from inbox.services.replies import ReplyNeedsConfirmation, ReplyRefused, check_reply, do_reply
+from responses.approval_rules import approval_reasons
+from responses.channel_push import channel_push_warning, channel_pushes
+from responses.models import Offer, OfferCode, ReplyApproval
+from responses.offers import OfferRefused, check_offer, give_offer, limits_exceeded, private_route_missing
+from responses.rendering import UnfillableVariable, UnknownVariable, check_variables, render, variables_in
+from responses.services import count_use, variables_for
+
+CODE_MESSAGE_NAMESPACE = uuid.UUID("3b5d0c52-8a8e-4d8b-9a52-7f6f0f8e2a61")
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    reply: Message | None  # None while the reply waits for approval
+    approval: ReplyApproval | None
+    created: bool  # False: the same click arrived again
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the agent asked to send, as the approval keeps it and send_now takes it."""
+
+    text: str
+    private: bool | None
+    offer: Offer | None
+
+
+def code_message_key(idempotency_key: uuid.UUID) -> uuid.UUID:
+    """The private code message's own click key, derived from the reply's: resending finds both."""
+    return uuid.uuid5(CODE_MESSAGE_NAMESPACE, str(idempotency_key))
+
+
+def offer_expires(offer: Offer | None) -> str:
+    return f"{offer.expires_on:%-d %B %Y}" if offer is not None and offer.expires_on else ""
+
+
+def fill(text: str, conversation: Conversation, *, agent: User, offer: Offer | None, code: str) -> str:
+    """Every variable filled, or ReplyRefused naming the one that cannot be (never half filled in)."""
+    values = variables_for(conversation, agent=agent) | {"offer_code": code, "offer_expires": offer_expires(offer)}
+    try:
+        check_variables(text)
+        return render(text, values)
+    except (UnknownVariable, UnfillableVariable) as error:
+        raise ReplyRefused(error.message, code=error.code or "variable") from error
+
+
+def _code_in_reply_allowed(draft: Draft, conversation: Conversation) -> None:
+    if draft.offer is None and "offer_code" in variables_in(draft.text):
+        raise ReplyRefused("{offer_code} needs an offer: attach one, or remove it.", code="unfillable_variable")
+    private = draft.private if draft.private is not None else conversation.visibility == Visibility.PRIVATE
+    if draft.offer is not None and draft.offer.single_use and not private and "offer_code" in variables_in(draft.text):
+        raise OfferRefused(
+            "A single-use code is never posted in public: remove {offer_code} from the reply; "
+            "the code goes to the customer in a private message.",
+            code="code_in_public",
+        )
+
+
+def _preview_code(offer: Offer | None) -> str:
+    """A code of the offer's kind, to count the reply's length before a code is taken."""
+    if offer is None:
+        return ""
+    if offer.shared_code:
+        return offer.shared_code
+    return OfferCode.objects.filter(offer=offer).values_list("code", flat=True).first() or "CODE"
+
+
+@transaction.atomic
+def send_reply(
+    *,
+    user: User,
+    conversation_id: int,
+    text: str,
+    idempotency_key: uuid.UUID,
+    private: bool | None = None,
+    confirm_private: bool = False,
+    seen_answer_id: int | None = None,
+    confirm_replied_meanwhile: bool = False,
+    confirm_channel_push: bool = False,
+    offer_id: int | None = None,
+    saved_reply_id: int | None = None,
+) -> SendOutcome:
+    """The composer's send: refuse, ask, hold for approval, or queue the reply (and its offer's code)."""
+    conversation = (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("account", "author", "brand")
+        .get(pk=conversation_id)
+    )
+    held = ReplyApproval.objects.filter(idempotency_key=idempotency_key).first()
+    if held is not None:
+        return SendOutcome(reply=held.reply, approval=held, created=False)
+    if Message.objects.filter(idempotency_key=idempotency_key).exists():
+        again = do_reply(user=user, conversation_id=conversation.pk, text=text, idempotency_key=idempotency_key)
+        return SendOutcome(reply=again.message, approval=None, created=False)
+    offer = _offer_of(offer_id, conversation)
+    draft = Draft(text=text.strip(), private=private, offer=offer)
+    _code_in_reply_allowed(draft, conversation)
+    filled = fill(draft.text, conversation, agent=user, offer=offer, code=_preview_code(offer))
+    plan = check_reply(
+        user=user,
+        conversation=conversation,
+        text=filled,
+        private=private,
+        confirm_private=confirm_private,
+        seen_answer_id=seen_answer_id,
+        confirm_replied_meanwhile=confirm_replied_meanwhile,
+    )
+    pushes = channel_pushes(filled) if plan.sendable and plan.visibility == Visibility.PUBLIC else []
+    if pushes and not confirm_channel_push:
+        raise ReplyNeedsConfirmation(channel_push_warning(pushes), code="confirm_channel_push")
+    now = timezone.now()
+    reasons = approval_reasons(agent=user, conversation=conversation, text=filled)
+    if offer is not None:
+        check_offer(offer, conversation=conversation, now=now)
+        beyond = limits_exceeded(offer, agent=user, conversation=conversation, now=now)
+        reasons += [f"the offer is beyond its limits: {reason}" for reason in beyond]
+    if saved_reply_id is not None:
+        count_use(saved_reply_id)
+    if reasons:
+        approval = _hold(user=user, conversation=conversation, draft=draft, key=idempotency_key, reasons=reasons)
+        return SendOutcome(reply=None, approval=approval, created=True)
+    reply = send_now(
+        agent=user,
+        conversation=conversation,
+        draft=draft,
+        idempotency_key=idempotency_key,
+        approved=False,
+        confirm_private=confirm_private,
+        seen_answer_id=seen_answer_id,
+        confirm_replied_meanwhile=confirm_replied_meanwhile,
+    )
+    return SendOutcome(reply=reply, approval=None, created=True)
+
+
+def _offer_of(offer_id: int | None, conversation: Conversation) -> Offer | None:
+    if offer_id is None:
+        return None
+    offer = Offer.objects.select_related("brand").filter(pk=offer_id, brand_id=conversation.brand_id).first()
+    if offer is None:
+        raise OfferRefused("That offer does not exist for this brand.")
+    return offer
+
+
+def _hold(*, user: User, conversation: Conversation, draft: Draft, key: uuid.UUID, reasons: list[str]) -> ReplyApproval:
+    approval = ReplyApproval.objects.create(
+        brand_id=conversation.brand_id,
+        conversation=conversation,
+        requested_by=user,
+        text=draft.text,
+        private=draft.private,
+        offer=draft.offer,
+        reasons=reasons,
+        idempotency_key=key,
+    )
+    publish_approval(approval)
+    return approval
+
+
+def publish_approval(approval: ReplyApproval) -> None:
+    """Tell the brand's open pages that a reply waits for (or got) a decision, after commit."""
+    publish_on_commit(
+        brand_id=approval.brand_id,
+        kind="conversation.updated",
+        payload={
+            "conversation_ids": [approval.conversation_id],
+            "approval": {"approval_id": approval.pk, "status": approval.status},
+        },
+    )
+
+
+def send_now(
+    *,
+    agent: User,
+    conversation: Conversation,
+    draft: Draft,
+    idempotency_key: uuid.UUID,
+    approved: bool,
+    confirm_private: bool = False,
+    seen_answer_id: int | None = None,
+    confirm_replied_meanwhile: bool = False,
+) -> Message:
+    """Queue the reply through the outbox and, with an offer, take a code and queue its private message.
+
+    Runs inside the caller's transaction, after the conversation's row is locked.
+    """
+    offer = draft.offer
+    redemption = None
+    if offer is not None:
+        redemption = give_offer(
+            offer_id=offer.pk, agent=agent, conversation=conversation, reply=None, approved=approved
+        )
+    code = redemption.code_text if redemption is not None else ""
+    result = do_reply(
+        user=agent,
+        conversation_id=conversation.pk,
+        text=fill(draft.text, conversation, agent=agent, offer=offer, code=code),
+        idempotency_key=idempotency_key,
+        private=draft.private,
+        confirm_private=confirm_private or approved,
+        seen_answer_id=seen_answer_id,
+        confirm_replied_meanwhile=confirm_replied_meanwhile,
+    )
+    if offer is None or redemption is None:
+        return result.message
+    code_message = result.message if "offer_code" in variables_in(draft.text) else None
+    if code_message is None:
+        if private_route_missing(conversation):
+            raise OfferRefused(
+                "There is no private way to reach this customer: put {offer_code} in the reply to give "
+                "the shared code in public, or send no offer.",
+                code="no_private_route",
+            )
+        code_message = do_reply(
+            user=agent,
+            conversation_id=conversation.pk,
+            text=fill(offer.message, conversation, agent=agent, offer=offer, code=code),
+            idempotency_key=code_message_key(idempotency_key),
+            private=True,
+            confirm_private=True,
+        ).message
+    redemption.reply = result.message
+    redemption.code_message = code_message
+    redemption.save(update_fields=["reply", "code_message"])
+    return result.message
+
+
+def can_decide(user: User, approval: ReplyApproval) -> bool:
+    from accounts.roles import Role, has_role
+    from monitoring.selectors import brands_for
+
+    return has_role(user, Role.SUPERVISOR) and brands_for(user).filter(pk=approval.brand_id).exists()
+
+
+def check_can_decide(user: User, approval: ReplyApproval) -> None:
+    if not can_decide(user, approval):
+        raise PermissionDenied("Only a supervisor of this brand can decide on its replies.")
