@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("inbox/", include("inbox.urls")),
+    path("", include("responses.urls")),
     path("setup/", include("monitoring.urls")),
     path("api/v1/sla/", include("inbox.sla.api")),
     path("api/v1/queries/", include("monitoring.queries.api")),

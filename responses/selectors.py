@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
-from responses.models import SavedReply
+from responses.models import Offer, SavedReply
 from responses.rendering import render_fillable
 from responses.services import choose_variant, default_language, variables_for
 
@@ -56,3 +57,13 @@ def composer_saved_replies(conversation: Conversation, *, agent: User) -> list[d
                 }
             )
     return chosen
+
+
+def composer_offers(conversation: Conversation) -> list[Offer]:
+    """The brand's offers an agent may attach now (not expired), by name."""
+    today = timezone.now().date()
+    return list(
+        Offer.objects.filter(brand_id=conversation.brand_id)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .order_by("name", "id")
+    )

@@ -22,7 +22,13 @@ from django.utils import timezone
 from accounts.models import User
 from inbox.events import publish_on_commit
 from inbox.models import Conversation, Message, Visibility
-from inbox.services.replies import ReplyNeedsConfirmation, ReplyRefused, check_reply, do_reply
+from inbox.services.replies import (
+    SENDABLE_PLATFORMS,
+    ReplyNeedsConfirmation,
+    ReplyRefused,
+    check_reply,
+    do_reply,
+)
 from responses.approval_rules import approval_reasons
 from responses.channel_push import channel_push_warning, channel_pushes
 from responses.models import Offer, OfferCode, ReplyApproval
@@ -68,10 +74,14 @@ def fill(text: str, conversation: Conversation, *, agent: User, offer: Offer | N
         raise ReplyRefused(error.message, code=error.code or "variable") from error
 
 
+def _goes_private(draft: Draft, conversation: Conversation) -> bool:
+    return draft.private if draft.private is not None else conversation.visibility == Visibility.PRIVATE
+
+
 def _code_in_reply_allowed(draft: Draft, conversation: Conversation) -> None:
     if draft.offer is None and "offer_code" in variables_in(draft.text):
         raise ReplyRefused("{offer_code} needs an offer: attach one, or remove it.", code="unfillable_variable")
-    private = draft.private if draft.private is not None else conversation.visibility == Visibility.PRIVATE
+    private = _goes_private(draft, conversation)
     if draft.offer is not None and draft.offer.single_use and not private and "offer_code" in variables_in(draft.text):
         raise OfferRefused(
             "A single-use code is never posted in public: remove {offer_code} from the reply; "
@@ -112,6 +122,8 @@ def send_reply(
     )
     held = ReplyApproval.objects.filter(idempotency_key=idempotency_key).first()
     if held is not None:
+        if held.requested_by_id != user.pk or held.conversation_id != conversation.pk:
+            raise ReplyRefused("This reply form was already used elsewhere; reload the conversation.")
         return SendOutcome(reply=held.reply, approval=held, created=False)
     if Message.objects.filter(idempotency_key=idempotency_key).exists():
         again = do_reply(user=user, conversation_id=conversation.pk, text=text, idempotency_key=idempotency_key)
@@ -120,24 +132,18 @@ def send_reply(
     draft = Draft(text=text.strip(), private=private, offer=offer)
     _code_in_reply_allowed(draft, conversation)
     filled = fill(draft.text, conversation, agent=user, offer=offer, code=_preview_code(offer))
-    plan = check_reply(
-        user=user,
-        conversation=conversation,
-        text=filled,
-        private=private,
-        confirm_private=confirm_private,
-        seen_answer_id=seen_answer_id,
-        confirm_replied_meanwhile=confirm_replied_meanwhile,
-    )
-    pushes = channel_pushes(filled) if plan.sendable and plan.visibility == Visibility.PUBLIC else []
-    if pushes and not confirm_channel_push:
-        raise ReplyNeedsConfirmation(channel_push_warning(pushes), code="confirm_channel_push")
-    now = timezone.now()
-    reasons = approval_reasons(agent=user, conversation=conversation, text=filled)
-    if offer is not None:
-        check_offer(offer, conversation=conversation, now=now)
-        beyond = limits_exceeded(offer, agent=user, conversation=conversation, now=now)
-        reasons += [f"the offer is beyond its limits: {reason}" for reason in beyond]
+    reasons = _reasons_to_hold(user, conversation, draft, filled, confirm_channel_push=confirm_channel_push)
+    if reasons:
+        # Held only if it could go as it is: what would refuse it is said now, not to the supervisor.
+        check_reply(
+            user=user,
+            conversation=conversation,
+            text=filled,
+            private=private,
+            confirm_private=confirm_private,
+            seen_answer_id=seen_answer_id,
+            confirm_replied_meanwhile=confirm_replied_meanwhile,
+        )
     if saved_reply_id is not None:
         count_use(saved_reply_id)
     if reasons:
@@ -154,6 +160,23 @@ def send_reply(
         confirm_replied_meanwhile=confirm_replied_meanwhile,
     )
     return SendOutcome(reply=reply, approval=None, created=True)
+
+
+def _reasons_to_hold(
+    user: User, conversation: Conversation, draft: Draft, filled: str, *, confirm_channel_push: bool
+) -> list[str]:
+    """Asks first when a public reply pushes to another channel; then why the reply must wait, if it must."""
+    publicly = conversation.account.platform in SENDABLE_PLATFORMS and not _goes_private(draft, conversation)
+    pushes = channel_pushes(filled) if publicly else []
+    if pushes and not confirm_channel_push:
+        raise ReplyNeedsConfirmation(channel_push_warning(pushes), code="confirm_channel_push")
+    now = timezone.now()
+    reasons = approval_reasons(agent=user, conversation=conversation, text=filled)
+    if draft.offer is not None:
+        check_offer(draft.offer, conversation=conversation, now=now)
+        beyond = limits_exceeded(draft.offer, agent=user, conversation=conversation, now=now)
+        reasons += [f"the offer is beyond its limits: {reason}" for reason in beyond]
+    return reasons
 
 
 def _offer_of(offer_id: int | None, conversation: Conversation) -> Offer | None:

@@ -21,14 +21,15 @@ from inbox.services.replies import (
     SENDABLE_PLATFORMS,
     ReplyNeedsConfirmation,
     ReplyRefused,
-    do_reply,
     latest_answer,
     retry_reply,
 )
 from inbox.text_limits import count_reply
 from monitoring.models import Platform
 from monitoring.selectors import brands_for
-from responses.selectors import composer_saved_replies
+from responses.offers import private_route_missing
+from responses.selectors import composer_offers, composer_saved_replies
+from responses.sending import send_reply
 
 COMPOSER = "inbox/composer/form.html"
 
@@ -74,12 +75,30 @@ def composer_context(user: User, conversation: Conversation, **state: Any) -> di
         "idempotency_key": state.get("idempotency_key") or uuid.uuid4(),
         "seen_answer_id": state.get("seen_answer_id", answer.pk if answer else 0),
         "saved_replies": composer_saved_replies(conversation, agent=user),
+        **_offer_context(conversation, state),
         "text": text,
         "count": count_reply(text, platform=conversation.account.platform if sendable else "", private=private),
         "error": state.get("error", ""),
         "confirm": state.get("confirm"),
         "queued": state.get("queued"),
     }
+
+
+def _offer_context(conversation: Conversation, state: dict[str, Any]) -> dict[str, Any]:
+    """The offers an agent may attach, whether a code can reach this customer privately, a held reply."""
+    offers = composer_offers(conversation)
+    return {
+        "offers": offers,
+        "offer_id": state.get("offer_id"),
+        "no_private_route": private_route_missing(conversation) if offers else "",
+        "saved_reply_id": state.get("saved_reply_id"),
+        "approval": state.get("approval"),
+    }
+
+
+def _optional_id(request: HttpRequest, name: str) -> int | None:
+    raw = request.POST.get(name, "")
+    return int(raw) if raw.isdigit() else None
 
 
 def _link_out(conversation: Conversation) -> str:
@@ -116,12 +135,14 @@ class ReplyView(RoleRequiredMixin, View):
             "private": bool(private),
             "idempotency_key": key,
             "seen_answer_id": _seen_answer_id(request),
+            "offer_id": _optional_id(request, "offer"),
+            "saved_reply_id": _optional_id(request, "saved_reply_id"),
         }
         if key is None:
             state["error"] = "This form is out of date; reload the conversation and send again."
             return render(request, COMPOSER, composer_context(user, conversation, **state), status=400)
         try:
-            result = do_reply(
+            result = send_reply(
                 user=user,
                 conversation_id=conversation.pk,
                 text=text,
@@ -130,6 +151,9 @@ class ReplyView(RoleRequiredMixin, View):
                 confirm_private=_flag(request, "confirm_private"),
                 seen_answer_id=_seen_answer_id(request),
                 confirm_replied_meanwhile=_flag(request, "confirm_replied_meanwhile"),
+                confirm_channel_push=_flag(request, "confirm_channel_push"),
+                offer_id=state["offer_id"],
+                saved_reply_id=state["saved_reply_id"],
             )
         except ReplyNeedsConfirmation as question:
             state["confirm"] = {"code": question.code, "message": question.message}
@@ -138,7 +162,10 @@ class ReplyView(RoleRequiredMixin, View):
         except ReplyRefused as refused:
             state["error"] = refused.message
             return render(request, COMPOSER, composer_context(user, conversation, **state), status=422)
-        fresh = composer_context(user, conversation, queued=result.message)
+        if result.reply is None:  # held for a supervisor: the composer shows where it stands
+            fresh = composer_context(user, conversation, approval=result.approval)
+            return render(request, COMPOSER, fresh, status=202 if result.created else 200)
+        fresh = composer_context(user, conversation, queued=result.reply, approval=result.approval)
         return render(request, COMPOSER, fresh, status=201 if result.created else 200)
 
 
