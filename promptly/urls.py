@@ -23,6 +23,7 @@ urlpatterns = [
     path("setup/", include("monitoring.urls")),
     path("api/v1/sla/", include("inbox.sla.api")),
     path("api/v1/queries/", include("monitoring.queries.api")),
+    path("api/v1/", include("responses.api")),
     path("api/v1/", include("inbox.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

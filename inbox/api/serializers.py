@@ -184,11 +184,18 @@ class ReplyRequestSerializer(serializers.Serializer):
         help_text="The latest_answer_id you read; a newer reply by anyone asks for confirm_replied_meanwhile.",
     )
     confirm_replied_meanwhile = serializers.BooleanField(required=False, default=False)
+    confirm_channel_push = serializers.BooleanField(
+        required=False, default=False, help_text="Send a public reply that points the customer to another channel."
+    )
+    offer_id = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Attach a pre-approved offer of the brand."
+    )
 
 
 class ConfirmationSerializer(serializers.Serializer):
     code = serializers.ChoiceField(
-        choices=["confirm_private", "confirm_replied_meanwhile"], help_text="Send this flag as true to go ahead."
+        choices=["confirm_private", "confirm_replied_meanwhile", "confirm_channel_push"],
+        help_text="Send this flag as true to go ahead.",
     )
     detail = serializers.CharField()
 

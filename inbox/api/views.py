@@ -28,7 +28,9 @@ from inbox.forms import QueueFilterForm
 from inbox.models import Conversation
 from inbox.selectors import conversation_for, queue_page, thread
 from inbox.services import workflow
-from inbox.services.replies import ReplyNeedsConfirmation, ReplyRefused, do_reply, latest_answer
+from inbox.services.replies import ReplyNeedsConfirmation, ReplyRefused, latest_answer
+from responses.api import ApprovalSerializer
+from responses.sending import send_reply
 
 # Refusals about the reply's text are reported on the `text` field, like any other field error.
 TEXT_REFUSALS = frozenset({"empty_text", "text_too_long"})
@@ -141,14 +143,19 @@ class ReplyView(InboxAPIView):
             201: api.MessageSerializer,
             200: OpenApiResponse(api.MessageSerializer, description="This idempotency key was used: its reply."),
             400: REFUSED,
+            202: OpenApiResponse(ApprovalSerializer, description="Held for a supervisor's approval (and why)."),
             409: OpenApiResponse(api.ConfirmationSerializer, description="Send again with the named flag set."),
         },
     )
     def post(self, request: Request, conversation_id: int) -> Response:
         conversation = self.conversation(conversation_id)
-        result = do_reply(user=self.actor(), conversation_id=conversation.pk, **self.valid(api.ReplyRequestSerializer))
+        result = send_reply(
+            user=self.actor(), conversation_id=conversation.pk, **self.valid(api.ReplyRequestSerializer)
+        )
+        if result.reply is None:
+            return Response(ApprovalSerializer(result.approval).data, status=status.HTTP_202_ACCEPTED)
         created = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
-        return Response(api.MessageSerializer(result.message).data, status=created)
+        return Response(api.MessageSerializer(result.reply).data, status=created)
 
 
 class AssignView(InboxAPIView):
