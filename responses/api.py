@@ -212,7 +212,7 @@ class ApprovalListView(generics.ListAPIView[ReplyApproval]):
     pagination_class = OldestFirst
 
     def get_queryset(self) -> QuerySet[ReplyApproval]:
-        return approvals.pending_approvals_for(self.request.user)
+        return approvals.pending_approvals_for(cast(User, self.request.user))
 
 
 class DecisionSerializer(serializers.Serializer):

@@ -52,7 +52,7 @@ def approve(*, supervisor: User, approval_id: int, text: str | None = None) -> R
     try:
         check_variables(final)
     except UnknownVariable as error:
-        raise ReplyRefused(error.message, code="unknown_variable") from error
+        raise ReplyRefused(str(error.message), code="unknown_variable") from error
     reply = send_now(
         agent=approval.requested_by,
         conversation=approval.conversation,

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from accounts.models import User
 from monitoring.models import Brand
 from responses.models import Offer, ResponseSettings, SavedReply
 from responses.offers import CodeSource, OfferRefused, read_codes_csv
-from responses.services import check_saved_reply
+from responses.rendering import check_variables
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 
@@ -34,15 +33,10 @@ class SavedReplyForm(_BrandScoped):
     def clean_language(self) -> str:
         return str(self.cleaned_data.get("language") or "").strip().lower()
 
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        if "text" not in self.errors:
-            try:
-                check_saved_reply(self.instance)
-            except ValidationError as error:
-                for field, problems in error.error_dict.items():
-                    if field not in self.errors and field in self.fields:
-                        self.add_error(field, problems)
+    def clean_text(self) -> str:
+        text = str(self.cleaned_data.get("text") or "")
+        check_variables(text)
+        return text
 
 
 class OfferForm(_BrandScoped):
@@ -50,7 +44,7 @@ class OfferForm(_BrandScoped):
 
     codes_file = forms.FileField(required=False, help_text="A CSV with a `code` column: single-use codes.")
     generate = forms.IntegerField(required=False, min_value=1, max_value=100_000, help_text="Or generate N codes…")
-    prefix = forms.CharField(required=False, max_length=20, help_text="…with this prefix, e.g. SORRY-.")
+    code_prefix = forms.CharField(required=False, max_length=20, help_text="…with this prefix, e.g. SORRY-.")
 
     class Meta:
         model = Offer
@@ -81,7 +75,7 @@ class OfferForm(_BrandScoped):
         self.source = CodeSource(
             codes=codes,
             generate=cleaned.get("generate") or 0,
-            prefix=cleaned.get("prefix") or "",
+            prefix=cleaned.get("code_prefix") or "",
             shared_code=cleaned.get("shared_code") or "",
         )
         return cleaned

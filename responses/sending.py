@@ -71,7 +71,7 @@ def fill(text: str, conversation: Conversation, *, agent: User, offer: Offer | N
         check_variables(text)
         return render(text, values)
     except (UnknownVariable, UnfillableVariable) as error:
-        raise ReplyRefused(error.message, code=error.code or "variable") from error
+        raise ReplyRefused(str(error.message), code=error.code or "variable") from error
 
 
 def _goes_private(draft: Draft, conversation: Conversation) -> bool:

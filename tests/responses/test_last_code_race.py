@@ -41,7 +41,7 @@ def test_two_agents_racing_for_the_last_code_get_exactly_one_between_them(agent,
             try:
                 send(supervisor, second, "Sorry!", offer_id=offer.pk)
             except OfferRefused as refused:
-                return refused.message
+                return str(refused.message)
             finally:
                 second_done.set()
             return "given"
