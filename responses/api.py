@@ -27,6 +27,7 @@ from inbox.services.replies import ReplyRefused
 from monitoring.models import Brand
 from monitoring.selectors import brands_for
 from responses import approvals
+from responses.forms import OFFER_FIELDS
 from responses.models import Offer, Redemption, ReplyApproval, SavedReply
 from responses.offers import CodeSource, add_offer
 from responses.services import check_saved_reply
@@ -109,23 +110,7 @@ class OfferSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Offer
-        fields = [
-            "id",
-            "brand",
-            "name",
-            "gives",
-            "shared_code",
-            "message",
-            "expires_on",
-            "per_agent_daily",
-            "per_customer",
-            "per_customer_window_days",
-            "budget",
-            "codes_left",
-            "codes",
-            "generate",
-            "prefix",
-        ]
+        fields = ["id", *OFFER_FIELDS, "codes_left", "codes", "generate", "prefix"]
         read_only_fields = ["id", "codes_left"]
         validators: list[Any] = []
 
@@ -223,41 +208,39 @@ class DecisionSerializer(serializers.Serializer):
 class _Decide(APIView):
     permission_classes = [IsAuthenticated, IsSupervisor]
 
-    def approval_id(self, approval_id: int) -> int:
-        if not ReplyApproval.objects.filter(pk=approval_id, brand__in=brands_for(self.request.user)).exists():
-            raise NotFound("No such reply waiting in your brands.")
-        return approval_id
+    def decide(self, request: Request, approval_id: int) -> ReplyApproval:
+        raise NotImplementedError
 
-    def decided(self, decide: Any) -> Response:
+    @extend_schema(tags=["approvals"], request=DecisionSerializer, responses=ApprovalSerializer)
+    def post(self, request: Request, approval_id: int) -> Response:
+        if not ReplyApproval.objects.filter(pk=approval_id, brand__in=brands_for(request.user)).exists():
+            raise NotFound("No such reply waiting in your brands.")
         try:
-            approval = decide()
+            approval = self.decide(request, approval_id)
         except ReplyRefused as refused:
             return Response({"detail": refused.message, "code": refused.code}, status=status.HTTP_400_BAD_REQUEST)
         return Response(ApprovalSerializer(approval).data)
 
-
-class ApproveView(_Decide):
-    @extend_schema(tags=["approvals"], request=DecisionSerializer, responses=ApprovalSerializer)
-    def post(self, request: Request, approval_id: int) -> Response:
-        """Approve a held reply (optionally edited): it goes through the outbox once."""
+    def decision(self, request: Request) -> dict[str, Any]:
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        supervisor = cast(User, request.user)
-        pk = self.approval_id(approval_id)
-        text = data.validated_data.get("text")
-        return self.decided(lambda: approvals.approve(supervisor=supervisor, approval_id=pk, text=text))
+        return dict(data.validated_data)
+
+
+class ApproveView(_Decide):
+    """Approve a held reply (`text` to edit it first): it goes through the outbox once."""
+
+    def decide(self, request: Request, approval_id: int) -> ReplyApproval:
+        text = self.decision(request).get("text")
+        return approvals.approve(supervisor=cast(User, request.user), approval_id=approval_id, text=text)
 
 
 class RejectView(_Decide):
-    @extend_schema(tags=["approvals"], request=DecisionSerializer, responses=ApprovalSerializer)
-    def post(self, request: Request, approval_id: int) -> Response:
-        """Reject a held reply with a reason the agent sees."""
-        data = DecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        supervisor = cast(User, request.user)
-        pk = self.approval_id(approval_id)
-        reason = data.validated_data.get("reason", "")
-        return self.decided(lambda: approvals.reject(supervisor=supervisor, approval_id=pk, reason=reason))
+    """Reject a held reply with a `reason` the agent sees."""
+
+    def decide(self, request: Request, approval_id: int) -> ReplyApproval:
+        reason = self.decision(request).get("reason", "")
+        return approvals.reject(supervisor=cast(User, request.user), approval_id=approval_id, reason=reason)
 
 
 app_name = "responses_api"

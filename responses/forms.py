@@ -14,6 +14,19 @@ from responses.offers import CodeSource, OfferRefused, read_codes_csv
 from responses.rendering import check_variables
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
+# An offer's own fields, as the page and the API take them.
+OFFER_FIELDS = [
+    "brand",
+    "name",
+    "gives",
+    "shared_code",
+    "message",
+    "expires_on",
+    "per_agent_daily",
+    "per_customer",
+    "per_customer_window_days",
+    "budget",
+]
 
 
 class _BrandScoped(forms.ModelForm):
@@ -48,18 +61,7 @@ class OfferForm(_BrandScoped):
 
     class Meta:
         model = Offer
-        fields = [
-            "brand",
-            "name",
-            "gives",
-            "shared_code",
-            "message",
-            "expires_on",
-            "per_agent_daily",
-            "per_customer",
-            "per_customer_window_days",
-            "budget",
-        ]
+        fields = OFFER_FIELDS
         widgets = {"expires_on": forms.DateInput(attrs={"type": "date"}), "message": forms.Textarea(attrs={"rows": 2})}
 
     def clean(self) -> dict[str, Any]:
