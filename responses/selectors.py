@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from responses.models import Offer, SavedReply
+from responses.models import ApprovalStatus, Offer, ReplyApproval, SavedReply
 from responses.rendering import render_fillable
 from responses.services import choose_variant, default_language, variables_for
 
@@ -66,4 +66,13 @@ def composer_offers(conversation: Conversation) -> list[Offer]:
         Offer.objects.filter(brand_id=conversation.brand_id)
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
         .order_by("name", "id")
+    )
+
+
+def waiting_approval(conversation: Conversation) -> ReplyApproval | None:
+    """The conversation's reply waiting for a supervisor, if any: the composer shows it after a reload too."""
+    return (
+        ReplyApproval.objects.filter(conversation=conversation, status=ApprovalStatus.PENDING)
+        .order_by("-created_at", "-id")
+        .first()
     )

@@ -28,7 +28,7 @@ from inbox.text_limits import count_reply
 from monitoring.models import Platform
 from monitoring.selectors import brands_for
 from responses.offers import private_route_missing
-from responses.selectors import composer_offers, composer_saved_replies
+from responses.selectors import composer_offers, composer_saved_replies, waiting_approval
 from responses.sending import send_reply
 
 COMPOSER = "inbox/composer/form.html"
@@ -92,7 +92,7 @@ def _offer_context(conversation: Conversation, state: dict[str, Any]) -> dict[st
         "offer_id": state.get("offer_id"),
         "no_private_route": private_route_missing(conversation) if offers else "",
         "saved_reply_id": state.get("saved_reply_id"),
-        "approval": state.get("approval"),
+        "approval": state.get("approval") or (None if "queued" in state else waiting_approval(conversation)),
     }
 
 

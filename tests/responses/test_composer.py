@@ -64,3 +64,15 @@ def test_a_public_reply_sending_the_customer_to_email_asks_first(client, agent, 
     assert asked.status_code == 409 and "Send it anyway" in asked.content.decode()
     sent = post(client, conv, text="Please email us at help@acme.test", idempotency_key=key, confirm_channel_push="1")
     assert sent.status_code == 201
+
+
+def test_a_reply_waiting_for_approval_still_shows_after_a_reload(client, agent, brand):
+    from responses.models import ResponseSettings
+
+    ResponseSettings.objects.create(brand=brand).trainees.add(agent)
+    conv = conversation(account(brand))
+    client.force_login(agent)
+    assert post(client, conv).status_code == 202
+    page = client.get(reverse("inbox:conversation", args=[conv.pk])).content.decode()
+    assert 'data-testid="approval-status" ' in page or 'data-testid="approval-status"\n' in page
+    assert "agent is in training" in page

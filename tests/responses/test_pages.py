@@ -122,3 +122,19 @@ def test_a_rejection_reason_reaches_the_agent_and_another_brand_cannot_decide(cl
     client.force_login(agent)
     assert "Too curt" in client.get(reverse("responses:approval-status", args=[held.pk])).content.decode()
     assert ReplyApproval.objects.count() == 1
+
+
+@pytest.mark.parametrize("size", [1, 15])
+def test_the_approval_queue_and_the_offers_run_a_fixed_number_of_queries(
+    client, agent, supervisor, brand, django_assert_num_queries, size
+):
+    ResponseSettings.objects.create(brand=brand).trainees.add(agent)
+    for n in range(size):
+        send(agent, conversation(account(brand)), f"Reply {n}")
+        pooled_offer(brand, f"C{n}", name=f"Offer {n}")
+    client.force_login(supervisor)
+    # Session, user, role, the page's count and rows, the role for the menu.
+    with django_assert_num_queries(6):
+        assert client.get(reverse("responses:approvals")).content.decode().count('data-testid="approval"') == size
+    with django_assert_num_queries(6):
+        assert client.get(reverse("responses:offers")).status_code == 200
