@@ -13,7 +13,6 @@ import datetime
 import io
 import secrets
 import zoneinfo
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -99,17 +98,6 @@ def add_offer(*, brand: Brand, name: str, source: CodeSource, gives: str = "", *
     offer.save()
     OfferCode.objects.bulk_create([OfferCode(offer=offer, code=code) for code in codes])
     return offer
-
-
-@transaction.atomic
-def add_codes(*, offer: Offer, codes: Iterable[str]) -> int:
-    """Add codes to an offer's pool; ones it already has are refused (nothing added)."""
-    new = list(codes)
-    taken = set(OfferCode.objects.filter(offer=offer, code__in=new).values_list("code", flat=True))
-    if taken:
-        raise OfferRefused(f"The offer already has these codes: {', '.join(sorted(taken)[:5])}.")
-    OfferCode.objects.bulk_create([OfferCode(offer=offer, code=code) for code in new])
-    return len(new)
 
 
 def codes_left(offer: Offer) -> int | None:

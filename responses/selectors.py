@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from responses.models import ApprovalStatus, Offer, ReplyApproval, SavedReply
@@ -14,17 +14,6 @@ from responses.services import choose_variant, default_language, variables_for
 if TYPE_CHECKING:
     from accounts.models import User
     from inbox.models import Conversation
-
-
-def saved_replies_for(*, brand_id: int, language: str = "") -> QuerySet[SavedReply]:
-    """The brand's saved replies, those in the conversation's language first, then language-neutral ones."""
-    rank = Case(
-        When(language=language, then=Value(0)),
-        When(language="", then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    return SavedReply.objects.filter(brand_id=brand_id).annotate(rank=rank).order_by("rank", "title", "id")
 
 
 def saved_replies_of_brands(brand_ids: list[int]) -> QuerySet[SavedReply]:

@@ -11,7 +11,7 @@ from django.db.models import F
 
 from monitoring.models import Brand, Platform
 from responses.models import Category, ResponseSettings, SavedReply
-from responses.rendering import VARIABLE, check_variables
+from responses.rendering import check_variables
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -75,12 +75,6 @@ def variables_for(conversation: Conversation, *, agent: User | None) -> dict[str
         "brand": conversation.brand.name,
         "agent_first_name": agent.first_name if agent is not None else "",
     }
-
-
-def fill_in(text: str, *, author_name: str, handle: str) -> str:
-    """The text with {author_name} and {handle} replaced, in one pass, other variables left as written."""
-    values = {"author_name": author_name, "handle": handle}
-    return VARIABLE.sub(lambda match: values.get(match.group(1), match.group(0)), text)
 
 
 def variant_for(saved: SavedReply, *, language: str, strict: bool) -> SavedReply | None:
