@@ -1,6 +1,7 @@
 """What shapes what the brand says: saved replies, pre-approved offers and their codes, reply approval."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -108,6 +109,14 @@ class Offer(models.Model):
     @property
     def single_use(self) -> bool:
         return not self.shared_code
+
+    def clean(self) -> None:
+        from responses.rendering import check_variables
+
+        try:
+            check_variables(self.message)
+        except ValidationError as error:
+            raise ValidationError({"message": error}) from error
 
 
 class OfferCode(models.Model):

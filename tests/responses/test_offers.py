@@ -120,3 +120,11 @@ def test_a_code_whose_message_failed_goes_back_to_the_pool(agent, brand):
     assert OfferCode.objects.get().given_at is None
     send(agent, conversation(account(brand)), "Sorry!", offer_id=offer.pk)
     assert Redemption.objects.filter(status=RedemptionStatus.GIVEN).get().code_text == "A"
+
+
+def test_an_offer_message_with_an_unknown_variable_is_refused(brand):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match=r"Unknown variable \{coupon\}"):
+        add_offer(brand=brand, name="Latte", source=CodeSource(shared_code="X"), message="Use {coupon}")
+    assert not brand.offers.exists()
