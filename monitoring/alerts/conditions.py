@@ -28,7 +28,8 @@ class Hit:
 
 
 def _rules(brand_id: int, *, sla: bool) -> list[AlertRule]:
-    rules = AlertRule.objects.filter(brand_id=brand_id, enabled=True).prefetch_related("queries")
+    # A crisis-spike rule hears only from the crisis detector (crisis.services.detect).
+    rules = AlertRule.objects.filter(brand_id=brand_id, enabled=True, crisis_spikes=False).prefetch_related("queries")
     return [rule for rule in rules if bool(rule.sla_kinds) == sla]
 
 

@@ -48,6 +48,7 @@ class AlertRuleForm(forms.ModelForm):
             "spike_count",
             "spike_window_minutes",
             "sla_kinds",
+            "crisis_spikes",
             "notify_in_app",
             "email_recipients",
             "webhook_url",
@@ -84,6 +85,7 @@ class AlertRuleForm(forms.ModelForm):
             cleaned.get("min_author_followers"),
             cleaned.get("spike_count"),
             cleaned.get("sla_kinds"),
+            cleaned.get("crisis_spikes"),
         )
         if not any(conditions):
             raise forms.ValidationError("Choose at least one condition, or the rule would fire on every mention.")

@@ -35,6 +35,10 @@ class AlertRule(models.Model):
         help_text="Volume spike: at least this many mentions meeting the other conditions within the window.",
     )
     spike_window_minutes = models.PositiveIntegerField(default=15, validators=[MinValueValidator(1)])
+    crisis_spikes = models.BooleanField(
+        default=False,
+        help_text="Crisis detector: a surge of mentions or negative mentions above the brand's normal (crisis app).",
+    )
     sla_kinds = ArrayField(
         models.CharField(max_length=8, choices=SlaKind.choices),
         default=list,

@@ -1,0 +1,34 @@
+"""Celery tasks of the crisis detector: thin, idempotent, ids only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from crisis.services import counts
+from crisis.services.detect import detect_brand
+from monitoring.models import Brand
+from promptly.celery import app
+
+app.conf.beat_schedule["crisis-detect-spikes"] = {"task": "crisis.tasks.detect_spikes", "schedule": 60.0}
+
+COUNTED_BATCHES_KEPT = timedelta(days=2)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def count_minutes(message_ids: list[int]) -> None:
+    """Add a committed ingest batch to the minute counts (a second run adds nothing)."""
+    counts.count_batch(message_ids=message_ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def detect_spikes() -> int:
+    """Beat, every minute: evaluate every brand for the minute that just ended."""
+    now = timezone.now()
+    brand_ids = list(Brand.objects.values_list("pk", flat=True))
+    for brand_id in brand_ids:
+        detect_brand(brand_id=brand_id, now=now)
+    counts.forget_counted_batches(before=now - COUNTED_BATCHES_KEPT)
+    return len(brand_ids)

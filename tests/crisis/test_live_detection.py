@@ -1,0 +1,83 @@
+"""The live detector: batches counted after commit, a surge raising one alert and proposing an incident."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from crisis.models import ALL_CHANNELS, Incident, IncidentStatus, MinuteCount, Spike
+from crisis.services.counts import count_batch
+from crisis.services.detect import detect_brand
+from inbox.models import Message
+from monitoring.alerts.models import AlertDelivery, AlertRule
+from monitoring.models import Brand
+from tests.crisis.history import ingest_complaints, store_history
+from tests.inbox.ingest_helpers import make_account
+
+NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)  # a Wednesday afternoon
+COMPLAINT = "Your app update deleted my saved recipes, terrible and awful, I hate this"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def crisis_rule(brand: Brand) -> AlertRule:
+    return AlertRule.objects.create(brand=brand, name="Crisis", crisis_spikes=True, notify_in_app=True)
+
+
+def _counted(brand: Brand) -> tuple[int, int]:
+    rows = MinuteCount.objects.filter(brand=brand, query_id=ALL_CHANNELS, minute__gte=NOW - timedelta(minutes=15))
+    return sum(row.mentions for row in rows), sum(row.negative for row in rows)
+
+
+def test_batch_is_counted_per_minute_after_commit_once(
+    brand: Brand, eager_tasks: None, django_capture_on_commit_callbacks
+) -> None:
+    account = make_account(brand)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ingest_complaints(account, at=NOW, count=12, text=COMPLAINT)
+    assert _counted(brand) == (0, 0)  # nothing counted inside ingest's transaction
+    for callback in callbacks:
+        callback()
+    assert _counted(brand) == (12, 12)
+    count_batch(message_ids=list(Message.objects.values_list("pk", flat=True)))  # the task delivered twice
+    assert _counted(brand) == (12, 12)
+
+
+def test_negative_surge_raises_one_alert_and_proposes_an_incident_with_its_drivers(
+    brand: Brand, crisis_rule: AlertRule, eager_tasks: None, django_capture_on_commit_callbacks
+) -> None:
+    store_history(brand, weeks=4, until=NOW - timedelta(minutes=15))
+    assert detect_brand(brand_id=brand.pk, now=NOW - timedelta(minutes=10)).event == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_complaints(make_account(brand), at=NOW, count=60, text=COMPLAINT)
+
+    result = detect_brand(brand_id=brand.pk, now=NOW)
+
+    assert result.event == "new"
+    spike = Spike.objects.get()
+    assert spike.kind in ("volume", "negative") and spike.observed >= 20
+    assert NOW - timedelta(minutes=15) <= spike.started_at < NOW
+    incident = Incident.objects.get()
+    assert incident.status == IncidentStatus.PROPOSED and incident.spike == spike
+    assert "recipes" in [term["term"] for term in spike.drivers["terms"]]
+    assert len(spike.drivers["authors"]) == 7 and spike.drivers["examples"]
+    delivery = AlertDelivery.objects.get(rule=crisis_rule)
+    assert "spike" in delivery.reason and delivery.message_ids
+
+    # The storm goes on: the same alert, no second one.
+    assert detect_brand(brand_id=brand.pk, now=NOW + timedelta(minutes=1)).event in ("hot", "grew")
+    assert AlertDelivery.objects.count() == 1 and Spike.objects.count() == 1
+
+
+def test_a_quiet_minute_reads_only_the_rollups(brand: Brand, django_assert_max_num_queries) -> None:
+    store_history(brand, weeks=2, until=NOW - timedelta(minutes=15))
+    detect_brand(brand_id=brand.pk, now=NOW)  # learns its baselines (daily) and levels (hourly)
+    with django_assert_max_num_queries(8):
+        assert detect_brand(brand_id=brand.pk, now=NOW + timedelta(minutes=1)).event == ""
+
+
+def test_crisis_rules_do_not_fire_on_every_mention(brand: Brand, crisis_rule: AlertRule, eager_tasks: None) -> None:
+    ingest_complaints(make_account(brand), at=NOW, count=3, text=COMPLAINT)
+    assert not AlertDelivery.objects.exists()
