@@ -126,6 +126,11 @@ class Incident(models.Model):
     summary = models.TextField(blank=True, max_length=5000)
     # The monitored-query language (monitoring.queries): conversations whose messages match it are linked.
     definition = models.CharField(max_length=500, blank=True)
+    # The playbook version staff must acknowledge before replying; moves when a newer one is approved.
+    playbook_version = models.ForeignKey(
+        "PlaybookVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    language = models.CharField(max_length=8, default="en")
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -251,16 +256,3 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"user {self.user_id} acknowledged {self.version}"
-
-
-class StatementUse(models.Model):
-    """A reply to a linked conversation that started from an approved statement."""
-
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="statement_uses")
-    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="uses")
-    message = models.OneToOneField("inbox.Message", on_delete=models.CASCADE, related_name="+")
-    edited = models.BooleanField(default=False)
-    at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.statement} in message {self.message_id}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from crisis.services import counts
 from crisis.services.detect import detect_brand
+from crisis.services.incidents import link_arrivals
 from monitoring.models import Brand
 from promptly.celery import app
 
@@ -19,8 +20,9 @@ COUNTED_BATCHES_KEPT = timedelta(days=2)
 
 @shared_task(acks_late=True, ignore_result=True)
 def count_minutes(message_ids: list[int]) -> None:
-    """Add a committed ingest batch to the minute counts (a second run adds nothing)."""
+    """Add a committed ingest batch to the minute counts (a second run adds nothing) and link it to incidents."""
     counts.count_batch(message_ids=message_ids)
+    link_arrivals(message_ids=message_ids)
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -18,3 +18,11 @@ reply_failed = Signal()
 # Sent inside retry_reply's transaction before a failed reply is queued again. Arguments: message_id: int.
 # A receiver may refuse the retry by raising ReplyRefused (e.g. the code it carried went to someone else).
 reply_retrying = Signal()
+
+# Sent by check_reply before a reply is queued. Arguments: user, conversation, text. A receiver refuses the
+# reply by raising inbox.services.replies.ReplyRefused with the reason (e.g. a crisis playbook to acknowledge).
+reply_checking = Signal()
+
+# Sent when a conversation's composer is drawn. Arguments: user, conversation. Receivers return a dict with
+# optional "notices" (list of str shown above the text) and "suggestions" (texts to start from, as saved replies).
+composer_opened = Signal()

@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("webhooks/", include("monitoring.webhook_urls")),
+    path("crisis/", include("crisis.urls")),
 ]
 
 if settings.PROMPTLY_SANDBOX:

@@ -22,7 +22,7 @@ from accounts.models import User
 from accounts.roles import Role, has_role
 from inbox.events import publish_on_commit
 from inbox.models import Conversation, DeliveryStatus, Direction, Message, Status, Visibility
-from inbox.signals import reply_retrying
+from inbox.signals import reply_checking, reply_retrying
 from inbox.text_limits import TextCount, count_reply
 from monitoring.models import Platform
 from monitoring.selectors import brands_for
@@ -122,6 +122,7 @@ def check_reply(
         raise ReplyRefused(count.message, code="text_too_long")
     if seen_answer_id is not None and not confirm_replied_meanwhile:
         _check_replied_meanwhile(user, conversation, seen_answer_id)
+    reply_checking.send(sender=Conversation, user=user, conversation=conversation, text=text)
     answered = answered_message(conversation)
     return ReplyPlan(
         text=text,

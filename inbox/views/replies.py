@@ -7,7 +7,7 @@ every endpoint here answers with a fragment of it for htmx to swap in.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,6 +24,7 @@ from inbox.services.replies import (
     latest_answer,
     retry_reply,
 )
+from inbox.signals import composer_opened
 from inbox.text_limits import count_reply
 from monitoring.models import Platform
 from monitoring.selectors import brands_for
@@ -65,6 +66,8 @@ def composer_context(user: User, conversation: Conversation, **state: Any) -> di
     sendable = conversation.account.platform in SENDABLE_PLATFORMS
     answer = latest_answer(conversation)
     text = state.get("text", "")
+    sent = composer_opened.send(sender=Conversation, user=user, conversation=conversation)
+    extras = [cast(dict[str, Any], reply) for _, reply in sent if reply]
     return {
         "conversation": conversation,
         "sendable": sendable,
@@ -74,7 +77,9 @@ def composer_context(user: User, conversation: Conversation, **state: Any) -> di
         "link_out": "" if sendable else _link_out(conversation),
         "idempotency_key": state.get("idempotency_key") or uuid.uuid4(),
         "seen_answer_id": state.get("seen_answer_id", answer.pk if answer else 0),
-        "saved_replies": composer_saved_replies(conversation, agent=user),
+        "saved_replies": [s for extra in extras for s in extra.get("suggestions", [])]
+        + composer_saved_replies(conversation, agent=user),
+        "notices": [str(notice) for extra in extras for notice in extra.get("notices", [])],
         **_offer_context(conversation, state),
         "text": text,
         "count": count_reply(text, platform=conversation.account.platform if sendable else "", private=private),
