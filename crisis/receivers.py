@@ -62,7 +62,7 @@ def on_composer_opened(*, user: User, conversation: Conversation, **kwargs: Any)
                 {
                     "pk": f"statement-{statement.pk}",
                     "title": f"Statement: {statement.get_kind_display()} (v{version.number})",
-                    "language": incident.language,
+                    "language": "",
                     "text": statement.text,
                 }
                 for statement in statements

@@ -82,7 +82,8 @@ STOPWORDS = frozenset(
 def _terms(texts: list[str]) -> Counter[str]:
     found: Counter[str] = Counter()
     for text in texts:
-        found.update({token for token in tokens(text) if len(token) > 2 and token not in STOPWORDS})
+        # Handles are left to the top authors and examples: the brand's own @handle is in every mention.
+        found.update({token for token in tokens(text) if len(token) > 2 and token[0] != "@" and token not in STOPWORDS})
     return found
 
 

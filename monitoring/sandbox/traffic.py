@@ -386,3 +386,38 @@ def generate(
 
 def describe(report: TrafficReport) -> dict[str, Any]:
     return {kind: report.counts[kind] for kind in MIX if report.counts[kind]}
+
+
+# A storm about one topic (`manage.py sandbox crisis`): angry English posts tagging the brand, each naming it.
+CRISIS_TEMPLATES = [
+    "@{handle} {topic} is broken again, this is terrible",
+    "Really angry: {topic} failed and nobody answers @{handle} 😤",
+    "Worst experience ever with {topic} @{handle}, awful",
+    "@{handle} {topic} lost everything I had. I hate this, fix it!",
+    "Is anyone else furious about {topic}? Terrible work @{handle}",
+]
+
+
+def crisis_surge(*, brand: str, topic: str, count: int, minutes: float, seed: int = 0) -> TrafficReport:
+    """`count` negative X mentions about `topic`, posted over the last `minutes` minutes by many customers."""
+    targets = Targets.for_slug(brand)
+    if targets.brand is None:
+        raise ValueError(f"No sandbox X account for {brand!r}: run `manage.py sandbox setup --brand {brand}` first.")
+    generator = Generator(targets, seed, push_webhooks=False)
+    people = generator.x_customers(max(5, min(400, count // 2)))
+    start = timezone.now() - timedelta(minutes=minutes)
+    posts = [
+        Tweet(
+            author=generator.rng.choice(people)[0],
+            text=generator.rng.choice(CRISIS_TEMPLATES).format(handle=targets.brand.username, topic=topic)
+            + f" #{index + 1}",
+            lang="en",
+            created_at=start + timedelta(minutes=minutes) * (index + 1) / (count + 1),
+            mentioned_user_ids=[targets.brand.id],
+        )
+        for index in range(count)
+    ]
+    Tweet.objects.bulk_create(posts)
+    generator.report.counts["x_mention"] += count
+    generator.report.mention_ids.extend(post.id for post in posts)
+    return generator.report

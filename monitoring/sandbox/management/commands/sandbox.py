@@ -41,13 +41,25 @@ class Command(BaseCommand):
             "scenario", help="Several customers in one place: a Page post, a brand post on X, a thread, an article."
         )
         scenario.add_argument("--brand", required=True, help="Brand slug (set up with `sandbox setup`).")
+        storm = actions.add_parser("crisis", help="A crisis scenario: a surge of negative X posts about one topic.")
+        storm.add_argument("--brand", required=True, help="Brand slug (set up in the sandbox).")
+        storm.add_argument("--topic", default="the new app update", help="What everyone is angry about.")
+        storm.add_argument("--count", type=int, default=120, help="How many posts (default 120).")
+        storm.add_argument("--minutes", type=float, default=10.0, help="Spread over the last N minutes (default 10).")
+        storm.add_argument("--seed", type=int, default=0)
         faults = actions.add_parser("faults", help="Set fault rates of the sandbox's read endpoints (0..1).")
         for name in ("500", "429", "timeout", "malformed", "duplicate"):
             faults.add_argument(f"--{name}", type=float, default=0.0, dest=f"rate_{name}")
         faults.add_argument("--seed", type=int, default=0)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actions = {"setup": self._setup, "traffic": self._traffic, "scenario": self._scenario, "faults": self._faults}
+        actions = {
+            "setup": self._setup,
+            "traffic": self._traffic,
+            "scenario": self._scenario,
+            "crisis": self._crisis,
+            "faults": self._faults,
+        }
         actions[options["action"]](options)
 
     def _setup(self, options: dict[str, Any]) -> None:
@@ -138,6 +150,21 @@ class Command(BaseCommand):
             f"{played.brand_tweet.id} with {len(played.replies)} replies; thread {played.thread[0].id}; "
             f"article {played.article.pk}"
         )
+
+    def _crisis(self, options: dict[str, Any]) -> None:
+        if options["count"] < 1 or options["minutes"] <= 0:
+            raise CommandError("--count and --minutes must be positive.")
+        try:
+            report = traffic.crisis_surge(
+                brand=options["brand"],
+                topic=options["topic"],
+                count=options["count"],
+                minutes=options["minutes"],
+                seed=options["seed"],
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"{options['brand']}: {json.dumps(traffic.describe(report))}")
 
     def _faults(self, options: dict[str, Any]) -> None:
         rates = {key: options[key] for key in options if key.startswith("rate_")}
