@@ -12,11 +12,14 @@ from tests.crisis.series import generate
 from tests.inbox.ingest_helpers import author, batch, post
 
 
-def store_history(brand: Brand, *, weeks: int, until: datetime, seed: int = 0) -> None:
+def store_history(
+    brand: Brand, *, weeks: int, until: datetime, seed: int = 0, query_id: int = ALL_CHANNELS, share: float = 1.0
+) -> None:
+    """Normal traffic (tests.crisis.series), or `share` of it for a monitored query."""
     start = until - timedelta(weeks=weeks)
-    series = generate(weeks, seed=seed, start=start)
+    series = generate(weeks, seed=seed, start=start, growth=lambda minute: share)
     MinuteCount.objects.bulk_create(
-        MinuteCount(brand=brand, query_id=ALL_CHANNELS, minute=minute, mentions=mentions, negative=negative)
+        MinuteCount(brand=brand, query_id=query_id, minute=minute, mentions=mentions, negative=negative)
         for minute, (mentions, negative) in series.items()
     )
 

@@ -12,6 +12,7 @@ from crisis.services.detect import detect_brand
 from inbox.models import Message
 from monitoring.alerts.models import AlertDelivery, AlertRule
 from monitoring.models import Brand
+from monitoring.queries.services import add_query
 from tests.crisis.history import ingest_complaints, store_history
 from tests.inbox.ingest_helpers import make_account
 
@@ -69,6 +70,21 @@ def test_negative_surge_raises_one_alert_and_proposes_an_incident_with_its_drive
     # The storm goes on: the same alert, no second one.
     assert detect_brand(brand_id=brand.pk, now=NOW + timedelta(minutes=1)).event in ("hot", "grew")
     assert AlertDelivery.objects.count() == 1 and Spike.objects.count() == 1
+
+
+def test_a_surge_about_one_monitored_query_is_seen_in_its_own_scope(
+    brand: Brand, eager_tasks: None, django_capture_on_commit_callbacks
+) -> None:
+    query = add_query(brand=brand, name="Recipes", query="recipes")
+    store_history(brand, weeks=4, until=NOW - timedelta(minutes=15))
+    store_history(brand, weeks=4, until=NOW - timedelta(minutes=15), query_id=query.pk, share=0.02, seed=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        # Neutral questions, a fifth of the brand's normal volume: lost in all channels, loud for the query.
+        ingest_complaints(make_account(brand), at=NOW, count=15, text="Where did my saved recipes go?")
+
+    assert detect_brand(brand_id=brand.pk, now=NOW).event == "new"
+    spike = Spike.objects.get()
+    assert spike.kind == "volume" and spike.query_id == query.pk and spike.scopes == [f"query:{query.pk}"]
 
 
 def test_a_quiet_minute_reads_only_the_rollups(brand: Brand, django_assert_max_num_queries) -> None:
