@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from crisis.models import ALL_CHANNELS, Incident, IncidentStatus, MinuteCount, Spike
 from crisis.services.counts import count_batch
 from crisis.services.detect import detect_brand
+from crisis.tasks import count_minutes, detect_spikes
 from inbox.models import Message
 from monitoring.alerts.models import AlertDelivery, AlertRule
 from monitoring.models import Brand
@@ -97,3 +99,12 @@ def test_a_quiet_minute_reads_only_the_rollups(brand: Brand, django_assert_max_n
 def test_crisis_rules_do_not_fire_on_every_mention(brand: Brand, crisis_rule: AlertRule, eager_tasks: None) -> None:
     ingest_complaints(make_account(brand), at=NOW, count=3, text=COMPLAINT)
     assert not AlertDelivery.objects.exists()
+
+
+def test_the_minute_task_evaluates_every_brand(brand: Brand, crisis_rule: AlertRule, eager_tasks: None) -> None:
+    store_history(brand, weeks=2, until=timezone.now() - timedelta(minutes=20))
+    ingest_complaints(make_account(brand), at=timezone.now(), count=60, text=COMPLAINT)
+    count_minutes.delay(list(Message.objects.values_list("pk", flat=True)))
+    assert detect_spikes.delay().get() == 1
+    assert Spike.objects.filter(brand=brand, ended_at=None).exists()
+    assert AlertDelivery.objects.filter(rule=crisis_rule).count() == 1
