@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from crisis.models import Incident, IncidentStatus, Statement
+from crisis.services.pending import note_batch
 from crisis.services.playbooks import has_acknowledged
 from inbox.models import Conversation
 from inbox.services.replies import ReplyRefused
@@ -16,11 +17,9 @@ from inbox.signals import composer_opened, messages_ingested, reply_checking
 
 
 def on_messages_ingested(*, message_ids: list[int], **kwargs: Any) -> None:
-    """Counted and linked after commit, by a task: ingest neither waits nor rolls back for it."""
-    from crisis.tasks import count_minutes
-
+    """Noted after commit, counted and linked by the minute's task: ingest neither waits nor rolls back for it."""
     ids = list(message_ids)
-    transaction.on_commit(lambda: count_minutes.delay(ids))
+    transaction.on_commit(lambda: note_batch(message_ids=ids))
 
 
 def _incidents_of(conversation: Conversation) -> list[Incident]:

@@ -7,9 +7,8 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from crisis.services import counts
+from crisis.services import counts, pending
 from crisis.services.detect import detect_brand
-from crisis.services.incidents import link_arrivals
 from monitoring.models import Brand
 from promptly.celery import app
 
@@ -19,15 +18,10 @@ COUNTED_BATCHES_KEPT = timedelta(days=2)
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def count_minutes(message_ids: list[int]) -> None:
-    """Add a committed ingest batch to the minute counts (a second run adds nothing) and link it to incidents."""
-    counts.count_batch(message_ids=message_ids)
-    link_arrivals(message_ids=message_ids)
-
-
-@shared_task(acks_late=True, ignore_result=True)
 def detect_spikes() -> int:
-    """Beat, every minute: a task per brand for the minute that just ended (one brand's fault stops no other)."""
+    """Beat, every minute: count the batches stored since, then a task per brand for the minute that just ended
+    (one brand's fault stops no other)."""
+    pending.drain()
     now = timezone.now().replace(second=0, microsecond=0)
     brand_ids = list(Brand.objects.values_list("pk", flat=True))
     for brand_id in brand_ids:

@@ -1,4 +1,4 @@
-"""Crisis fixtures: Celery tasks run in the test's process (the after-commit count of a batch)."""
+"""Crisis fixtures: Celery tasks run in the test's process; each test starts with no batch waiting to be counted."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ from collections.abc import Iterator
 
 import pytest
 
+from crisis.services.pending import forget_pending
 from promptly.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def no_pending_batches(db: None) -> Iterator[None]:
+    forget_pending()
+    yield
+    forget_pending()
 
 
 @pytest.fixture

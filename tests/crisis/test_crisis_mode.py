@@ -15,6 +15,7 @@ from accounts.roles import Role
 from accounts.services import create_user
 from crisis.models import Acknowledgement, Incident, IncidentStatus, TimelineKind
 from crisis.services.incidents import do_declare, do_set_status
+from crisis.services.pending import drain
 from crisis.services.playbooks import do_acknowledge, do_approve_version, do_write_version
 from inbox.models import ConversationTag, Message
 from inbox.services.replies import ReplyRefused, do_reply
@@ -65,7 +66,7 @@ def _reply(user: User, conversation_id: int, text: str = HOLDING) -> Message:
 
 
 def test_declaring_links_matching_conversations_now_and_as_they_arrive(
-    brand: Brand, supervisor: User, eager_tasks: None, django_capture_on_commit_callbacks
+    brand: Brand, supervisor: User, django_capture_on_commit_callbacks
 ) -> None:
     account = make_account(brand)
     now = timezone.now()
@@ -75,6 +76,7 @@ def test_declaring_links_matching_conversations_now_and_as_they_arrive(
     assert incident.links.count() == 3
     with django_capture_on_commit_callbacks(execute=True):
         ingest_complaints(account, at=now + timedelta(minutes=1), count=2, text="Where are my recipes?", prefix="c")
+    drain()
     assert incident.links.count() == 5
     assert ConversationTag.objects.filter(tag__name=f"Crisis #{incident.pk}").count() == 5
 

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from crisis.models import ALL_CHANNELS, Incident, IncidentStatus, MinuteCount, Spike
-from crisis.services.counts import count_batch
 from crisis.services.detect import detect_brand
-from crisis.tasks import count_minutes, detect_spikes
+from crisis.services.pending import drain, note_batch
+from crisis.tasks import detect_spikes
 from inbox.models import Message
 from monitoring.alerts.models import AlertDelivery, AlertRule
 from monitoring.models import Brand
@@ -34,27 +34,28 @@ def _counted(brand: Brand) -> tuple[int, int]:
     return sum(row.mentions for row in rows), sum(row.negative for row in rows)
 
 
-def test_batch_is_counted_per_minute_after_commit_once(
-    brand: Brand, eager_tasks: None, django_capture_on_commit_callbacks
-) -> None:
+def test_batch_is_counted_per_minute_after_commit_once(brand: Brand, django_capture_on_commit_callbacks) -> None:
     account = make_account(brand)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         ingest_complaints(account, at=NOW, count=12, text=COMPLAINT)
     assert _counted(brand) == (0, 0)  # nothing counted inside ingest's transaction
     for callback in callbacks:
         callback()
+    assert drain() == 1
     assert _counted(brand) == (12, 12)
-    count_batch(message_ids=list(Message.objects.values_list("pk", flat=True)))  # the task delivered twice
+    note_batch(message_ids=list(Message.objects.values_list("pk", flat=True)))  # the same batch noted twice
+    assert drain() == 1
     assert _counted(brand) == (12, 12)
 
 
 def test_negative_surge_raises_one_alert_and_proposes_an_incident_with_its_drivers(
-    brand: Brand, crisis_rule: AlertRule, eager_tasks: None, django_capture_on_commit_callbacks
+    brand: Brand, crisis_rule: AlertRule, django_capture_on_commit_callbacks
 ) -> None:
     store_history(brand, weeks=4, until=NOW - timedelta(minutes=15))
     assert detect_brand(brand_id=brand.pk, now=NOW - timedelta(minutes=10)).event == ""
     with django_capture_on_commit_callbacks(execute=True):
         ingest_complaints(make_account(brand), at=NOW, count=60, text=COMPLAINT)
+    drain()
 
     result = detect_brand(brand_id=brand.pk, now=NOW)
 
@@ -75,7 +76,7 @@ def test_negative_surge_raises_one_alert_and_proposes_an_incident_with_its_drive
 
 
 def test_a_surge_about_one_monitored_query_is_seen_in_its_own_scope(
-    brand: Brand, eager_tasks: None, django_capture_on_commit_callbacks
+    brand: Brand, django_capture_on_commit_callbacks
 ) -> None:
     query = add_query(brand=brand, name="Recipes", query="recipes")
     store_history(brand, weeks=4, until=NOW - timedelta(minutes=15))
@@ -83,6 +84,7 @@ def test_a_surge_about_one_monitored_query_is_seen_in_its_own_scope(
     with django_capture_on_commit_callbacks(execute=True):
         # Neutral questions, a fifth of the brand's normal volume: lost in all channels, loud for the query.
         ingest_complaints(make_account(brand), at=NOW, count=15, text="Where did my saved recipes go?")
+    drain()
 
     assert detect_brand(brand_id=brand.pk, now=NOW).event == "new"
     spike = Spike.objects.get()
@@ -96,15 +98,17 @@ def test_a_quiet_minute_reads_only_the_rollups(brand: Brand, django_assert_max_n
         assert detect_brand(brand_id=brand.pk, now=NOW + timedelta(minutes=1)).event == ""
 
 
-def test_crisis_rules_do_not_fire_on_every_mention(brand: Brand, crisis_rule: AlertRule, eager_tasks: None) -> None:
+def test_crisis_rules_do_not_fire_on_every_mention(brand: Brand, crisis_rule: AlertRule) -> None:
     ingest_complaints(make_account(brand), at=NOW, count=3, text=COMPLAINT)
     assert not AlertDelivery.objects.exists()
 
 
-def test_the_minute_task_evaluates_every_brand(brand: Brand, crisis_rule: AlertRule, eager_tasks: None) -> None:
+def test_the_minute_task_counts_the_batches_and_evaluates_every_brand(
+    brand: Brand, crisis_rule: AlertRule, eager_tasks: None, django_capture_on_commit_callbacks
+) -> None:
     store_history(brand, weeks=2, until=timezone.now() - timedelta(minutes=20))
-    ingest_complaints(make_account(brand), at=timezone.now(), count=60, text=COMPLAINT)
-    count_minutes.delay(list(Message.objects.values_list("pk", flat=True)))
-    assert detect_spikes.delay().get() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_complaints(make_account(brand), at=timezone.now(), count=60, text=COMPLAINT)
+    assert detect_spikes.delay().get() == 1  # counts the batch, then evaluates the brand
     assert Spike.objects.filter(brand=brand, ended_at=None).exists()
     assert AlertDelivery.objects.filter(rule=crisis_rule).count() == 1
