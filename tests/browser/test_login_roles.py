@@ -11,9 +11,9 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize(
     ("fixture", "nav", "hidden"),
     [
-        ("agent", ["Inbox"], ["SLA dashboard", "Setup"]),
-        ("supervisor", ["Inbox", "SLA dashboard"], ["Setup"]),
-        ("admin_user", ["Inbox", "SLA dashboard", "Setup"], []),
+        ("agent", ["Inbox", "Incidents"], ["SLA dashboard", "Setup"]),
+        ("supervisor", ["Inbox", "Incidents", "SLA dashboard"], ["Setup"]),
+        ("admin_user", ["Inbox", "Incidents", "SLA dashboard", "Setup"], []),
     ],
 )
 def test_each_role_logs_in_and_sees_its_pages(request, asgi_server, chromium, fixture, nav, hidden):
