@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('inbox', '0017_drop_indexes_that_composite_ones_cover'),
-        ('monitoring', '0005_alert_rule_crisis_spikes'),
+        ('inbox', '0018_one_conversation_per_customer'),
+        ('monitoring', '0006_alert_rule_crisis_spikes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
