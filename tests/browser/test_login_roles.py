@@ -12,8 +12,8 @@ pytestmark = pytest.mark.browser
     ("fixture", "nav", "hidden"),
     [
         ("agent", ["Inbox", "Incidents"], ["SLA dashboard", "Setup"]),
-        ("supervisor", ["Inbox", "Incidents", "SLA dashboard"], ["Setup"]),
-        ("admin_user", ["Inbox", "Incidents", "SLA dashboard", "Setup"], []),
+        ("supervisor", ["Inbox", "Incidents", "SLA dashboard", "Approvals", "Saved replies", "Offers"], ["Setup"]),
+        ("admin_user", ["Inbox", "Incidents", "SLA dashboard", "Approvals", "Saved replies", "Offers", "Setup"], []),
     ],
 )
 def test_each_role_logs_in_and_sees_its_pages(request, asgi_server, chromium, fixture, nav, hidden):
