@@ -1,6 +1,7 @@
 """What Promptly listens to: brands (and, later, their accounts, queries and alert rules)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
@@ -81,6 +82,15 @@ class ChannelAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} {self.handle or self.external_id}"
+
+    def clean(self) -> None:
+        from monitoring.connectors.public_urls import URLRefused, check_public_url
+
+        if self.feed_url:
+            try:
+                check_public_url(self.feed_url)
+            except URLRefused as error:
+                raise ValidationError({"feed_url": str(error)}) from error
 
 
 class StreamCursor(models.Model):

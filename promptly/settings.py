@@ -237,6 +237,9 @@ PROMPTLY_FACEBOOK_VERIFY_TOKEN = env.str("PROMPTLY_FACEBOOK_VERIFY_TOKEN", defau
 PROMPTLY_HTTP_TIMEOUT_SECONDS = env.float("PROMPTLY_HTTP_TIMEOUT_SECONDS", default=15.0)
 # The sandbox platform is served under /sandbox/ in demo and test mode only.
 PROMPTLY_SANDBOX = env.bool("PROMPTLY_SANDBOX", default=False)
+# URLs people configure (feeds, alert webhooks) reach only public addresses; these hosts or host:port
+# pairs are let through although internal (development and tests only).
+PROMPTLY_URL_ALLOWLIST = env.list("PROMPTLY_URL_ALLOWLIST", default=[])
 
 LOGGING = {
     "version": 1,

@@ -75,6 +75,13 @@ class AlertRule(models.Model):
                 raise ValidationError({"email_recipients": f"{address!r} is not an e-mail address"}) from error
         if (self.quiet_hours_start is None) != (self.quiet_hours_end is None):
             raise ValidationError({"quiet_hours_end": "Set both ends of the quiet hours, or neither."})
+        if self.webhook_url:
+            from monitoring.connectors.public_urls import URLRefused, check_public_url
+
+            try:
+                check_public_url(self.webhook_url)
+            except URLRefused as error:
+                raise ValidationError({"webhook_url": str(error)}) from error
         if self.pk is None and not (self.notify_in_app or self.recipients() or self.webhook_url):
             raise ValidationError("Choose at least one way to deliver the alert.")
 

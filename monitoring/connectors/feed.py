@@ -27,8 +27,9 @@ from monitoring.connectors.base import (
     QuarantinedPayload,
     SentReceipt,
 )
-from monitoring.connectors.http import plain_session, read_limited
+from monitoring.connectors.http import read_limited
 from monitoring.connectors.parsing import ItemError, bounded_text, item_id_of
+from monitoring.connectors.public_urls import URLRefused, public_session
 
 MAX_ID = 500
 REDIRECTORS = {"www.google.com", "google.com", "news.google.com"}
@@ -112,7 +113,7 @@ def parse_entry(entry: Any, *, feed_title: str) -> InboundMessage:
 class FeedConnector:
     def __init__(self, *, url: str) -> None:
         self.url = url
-        self.session = plain_session()
+        self.session = public_session()
 
     def streams(self) -> list[str]:
         return ["feed"]
@@ -136,6 +137,8 @@ class FeedConnector:
             if response.status_code == 304:
                 return FetchResult(position=position)
             body = read_limited(response)
+        except URLRefused as error:
+            raise PlatformUnavailable(f"the feed is not fetched: {error}") from error
         except (requests.RequestException, ValueError) as error:
             raise PlatformUnavailable(f"the feed could not be read: {error.__class__.__name__}") from error
         parsed = feedparser.parse(

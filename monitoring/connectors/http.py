@@ -66,16 +66,6 @@ def graph_session() -> requests.Session:
     return routed_session(platform_base=GRAPH_API_HOST, target_base=settings.PROMPTLY_GRAPH_API_URL)
 
 
-def plain_session() -> requests.Session:
-    """For URLs we are given whole (feeds): no rewriting, the same timeout."""
-    session = requests.Session()
-    session.headers["User-Agent"] = USER_AGENT
-    adapter = RoutedAdapter(platform_base="", target_base="", timeout=_timeout())
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
-
-
 def read_limited(response: requests.Response, *, limit: int = MAX_FEED_BYTES) -> bytes:
     """The body of a streamed response, refusing anything larger than limit."""
     body = bytearray()

@@ -129,6 +129,7 @@ def test_a_feed_that_is_not_a_feed_pauses_with_a_clear_error(platforms, live_bra
 
 
 def test_poll_once_names_an_account_whose_tokens_cannot_be_read_and_goes_on(x_account, settings):
+    settings.PROMPTLY_URL_ALLOWLIST = ["127.0.0.1:9"]
     add_feed_account(brand_slug="acme", url="http://127.0.0.1:9/feed.xml")
     settings.PROMPTLY_TOKEN_KEY = "a-different-key"
     out, err = StringIO(), StringIO()

@@ -47,8 +47,10 @@ class WebhookReceiver:
 
 
 @pytest.fixture
-def webhook_receiver() -> Iterator[WebhookReceiver]:
+def webhook_receiver(settings) -> Iterator[WebhookReceiver]:
     port = free_port()
+    # An internal address: let through by name, as a developer's own receiver would be.
+    settings.PROMPTLY_URL_ALLOWLIST = [f"127.0.0.1:{port}"]
     receiver = WebhookReceiver(url=f"http://127.0.0.1:{port}/hook")
 
     class Handler(BaseHTTPRequestHandler):
@@ -59,7 +61,7 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
                 receiver.fail_next -= 1
                 self.send_response(503)
                 self.end_headers()
-                self.wfile.write(b"try later")
+                self.wfile.write(b"try later: internal-host-db-7.corp")
                 return
             receiver.received.append({"body": body, "json": json.loads(body), "headers": dict(self.headers)})
             self.send_response(200)
