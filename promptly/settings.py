@@ -237,6 +237,9 @@ PROMPTLY_FACEBOOK_VERIFY_TOKEN = env.str("PROMPTLY_FACEBOOK_VERIFY_TOKEN", defau
 PROMPTLY_HTTP_TIMEOUT_SECONDS = env.float("PROMPTLY_HTTP_TIMEOUT_SECONDS", default=15.0)
 # The sandbox platform is served under /sandbox/ in demo and test mode only.
 PROMPTLY_SANDBOX = env.bool("PROMPTLY_SANDBOX", default=False)
+# The largest request body accepted (webhook deliveries included); larger ones are answered 413 unread.
+PROMPTLY_MAX_BODY_BYTES = env.int("PROMPTLY_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = PROMPTLY_MAX_BODY_BYTES
 # URLs people configure (feeds, alert webhooks) reach only public addresses; these hosts or host:port
 # pairs are let through although internal (development and tests only).
 PROMPTLY_URL_ALLOWLIST = env.list("PROMPTLY_URL_ALLOWLIST", default=[])

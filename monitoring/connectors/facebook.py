@@ -448,7 +448,8 @@ def _feed_change(value: Any, page_id: str) -> InboundMessage | None:
     """A Page feed change: new or edited posts and comments; removals and reactions are not mentions."""
     if not isinstance(value, dict):
         raise ItemError("change value is not an object")
-    if value.get("item") not in FEED_ITEMS or value.get("verb") not in ("add", "edited"):
+    item, verb = value.get("item"), value.get("verb")
+    if not isinstance(item, str) or item not in FEED_ITEMS or verb not in ("add", "edited"):
         return None
     post_id = value.get("post_id")
     if not isinstance(post_id, str) or not post_id:
@@ -475,14 +476,20 @@ def _feed_change(value: Any, page_id: str) -> InboundMessage | None:
     )
 
 
+def _party_id(party: Any) -> str:
+    """The id of a messaging event's sender or recipient ({"id": "..."}), or ""."""
+    value = party.get("id") if isinstance(party, dict) else None
+    return str(value)[:200] if isinstance(value, str | int) and not isinstance(value, bool) else ""
+
+
 def _messaging_event(event: Any, page_id: str) -> InboundMessage | None:
     if not isinstance(event, dict):
         raise ItemError("messaging event is not an object")
     message = event.get("message")
     if not isinstance(message, dict):
         return None  # deliveries, reads, postbacks: not messages
-    sender = str((event.get("sender") or {}).get("id") or "")
-    recipient = str((event.get("recipient") or {}).get("id") or "")
+    sender = _party_id(event.get("sender"))
+    recipient = _party_id(event.get("recipient"))
     if not message.get("mid") or not sender:
         raise ItemError("message has no mid or no sender")
     customer = recipient if sender == page_id else sender
@@ -505,16 +512,24 @@ def parse_facebook(payload: Any) -> dict[str, FetchResult]:
         raise ValueError("not a Page webhook delivery")
     results: dict[str, FetchResult] = defaultdict(FetchResult)
     for entry in payload["entry"][:MAX_WEBHOOK_ENTRIES]:
-        if not isinstance(entry, dict) or not entry.get("id"):
+        # A Page id is a number; anything else names no Page we could have connected.
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str | int) or not str(entry["id"]).isdigit():
             continue
-        page_id = str(entry["id"])
+        page_id = str(entry["id"])[:100]
         result = results[page_id]
-        for change in entry.get("changes") or []:
+        for change in _listed(entry.get("changes")):
             if isinstance(change, dict) and change.get("field") == "feed":
                 _collect(result, change.get("value"), page_id)
-        for event in entry.get("messaging") or []:
+        for event in _listed(entry.get("messaging")):
             _collect(result, event, page_id)
     return dict(results)
+
+
+def _listed(value: Any) -> list[Any]:
+    """A list the delivery should hold; one item sent bare still counts (and is parsed or quarantined)."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def parse_webhook_item(item: Any, page_id: str) -> InboundMessage | None:

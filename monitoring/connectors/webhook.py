@@ -20,6 +20,8 @@ from monitoring.connectors.parsing import ItemError, bounded_text, item_id_of, p
 
 SIGNATURE_HEADER = "X-Promptly-Signature"
 MAX_ITEMS = 1000
+# Deeper than any platform's payload; deeper still would exhaust the recursion of whatever walks it later.
+MAX_DEPTH = 32
 
 
 class BadPayload(ValueError):
@@ -38,10 +40,29 @@ def signature_valid(secret: str, body: bytes, header: str | None) -> bool:
 
 
 def load_json(body: bytes) -> Any:
+    """The body as JSON no deeper than MAX_DEPTH, or BadPayload."""
     try:
-        return json.loads(body)
+        payload = json.loads(body)
     except (UnicodeDecodeError, ValueError) as error:
         raise BadPayload("the body is not JSON") from error
+    except RecursionError as error:
+        raise BadPayload(f"the body is nested deeper than {MAX_DEPTH} levels") from error
+    if _depth(payload) > MAX_DEPTH:
+        raise BadPayload(f"the body is nested deeper than {MAX_DEPTH} levels")
+    return payload
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in value (iterative: the check itself must not recurse)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        node, level = pending.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                children = node.values() if isinstance(node, dict) else node
+                pending.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _item_quarantine(item: Any, reason: str) -> QuarantinedPayload:

@@ -73,11 +73,6 @@ def test_a_signed_body_that_is_not_json_is_a_bad_request(source):
     assert post(url, b"not json", sign(secret, b"not json")).status_code == 400
 
 
-def test_an_unknown_source_is_not_found(asgi_server, live_brand):
-    body = json.dumps(review()).encode()
-    assert post(f"{asgi_server}/webhooks/inbound/999999/", body, sign("x", body)).status_code == 404
-
-
 @pytest.fixture
 def page(asgi_server, live_brand, settings):
     settings.PROMPTLY_FACEBOOK_APP_SECRET = APP_SECRET
@@ -164,3 +159,28 @@ def test_an_unsigned_or_forged_page_delivery_is_refused_and_nothing_is_stored(pa
     assert post(url, body, signature, header="X-Hub-Signature-256").status_code == 403
     assert not Message.objects.exists()
     assert not QuarantinedItem.objects.exists()
+
+
+def test_a_body_larger_than_allowed_is_refused_even_without_a_length(source, settings):
+    url, secret, _ = source
+    settings.PROMPTLY_MAX_BODY_BYTES = 64 * 1024
+
+    def chunked():  # no Content-Length to refuse it by
+        for _ in range(100):
+            yield b" " * 16 * 1024
+
+    answer = requests.post(url, data=chunked(), headers={"X-Promptly-Signature": sign(secret, b"")}, timeout=10)
+
+    assert answer.status_code == 413
+    declared = requests.post(url, data=b"x" * (64 * 1024 + 1), timeout=10)
+    assert declared.status_code == 413
+
+
+def test_a_deeply_nested_delivery_over_http_is_a_400_and_an_unknown_source_a_403(source, asgi_server):
+    url, secret, account = source
+    body = b"[" * 100_000 + b"]" * 100_000
+    assert post(url, body, sign(secret, body)).status_code == 400
+    unknown = f"{asgi_server}/webhooks/inbound/{account.pk + 1000}/"
+    body = json.dumps(review()).encode()
+    assert post(unknown, body, sign(secret, body)).json() == post(url, body, "sha256=" + "0" * 64).json()
+    assert post(unknown, body, sign(secret, body)).status_code == 403
