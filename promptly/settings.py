@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import urllib.parse
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
@@ -98,7 +100,22 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout found during authentication into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Failed sign-ins are counted per account and per address (django-axes) on every login form, the admin's
+# and the API's token endpoint; past the limit, both wait out the cool-off.
+AUTHENTICATION_BACKENDS = [
+    "accounts.login_throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("PROMPTLY_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("PROMPTLY_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.locked_out"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "promptly.urls"
 ASGI_APPLICATION = "promptly.asgi.application"
@@ -199,16 +216,34 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="promptly@localhost")
 
 # Token first: its WWW-Authenticate header turns an anonymous request into 401 (not 403);
 # a request without an Authorization header falls through to the browser's session.
+# Tokens are stored hashed (django-rest-knox), expire, and are revoked on the person's token page.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("PROMPTLY_API_ANON_RATE", default="120/minute"),
+        "user": env.str("PROMPTLY_API_USER_RATE", default="2000/minute"),
+        "token": env.str("PROMPTLY_API_TOKEN_RATE", default="10/minute"),
+    },
+}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("PROMPTLY_API_TOKEN_DAYS", default=90)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Promptly API",
+    # The schema maps the whole API: people who are signed in (session or token) read it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "DESCRIPTION": "Conversations, replies, assignment and SLA figures of a unified social inbox.",
     "VERSION": "1.0.0",
     # The docs page serves Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN.

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.tokens import create_token
 
 API = "/api/v1/conversations/"
 
@@ -17,7 +17,7 @@ class TokenClient:
 
     def __init__(self, user: User) -> None:
         self.client = Client()
-        self.headers = {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+        self.headers = {"Authorization": f"Token {create_token(user=user)[1]}"}
 
     def get(self, path: str, params: dict[str, Any] | None = None, **extra: Any) -> Any:
         return self.client.get(path, params or {}, headers=self.headers, **extra)
