@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint types unit browser-deps bench clean
+.PHONY: run test lint types unit browser-deps deploy-check bench clean
 
 # constraints.txt holds the versions the suite last passed with, so a fresh clone installs those and not
 # whatever was released since (refresh it with `pip freeze --exclude-editable` after an upgrade passes).
@@ -22,8 +22,17 @@ run: $(INSTALLED)
 test: export PROMPTLY_DATA_DIR ?= $(CURDIR)/var/test
 test: $(INSTALLED) browser-deps lint types
 	$(BIN)/python manage.py check --fail-level WARNING
+	$(MAKE) --no-print-directory deploy-check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Django's deployment checks with the production settings docker-compose.yml and the README describe.
+deploy-check: $(INSTALLED)
+	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	PROMPTLY_TOKEN_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))')" \
+	DJANGO_ALLOWED_HOSTS=inbox.example.com DJANGO_CSRF_TRUSTED_ORIGINS=https://inbox.example.com \
+	DJANGO_DEBUG=false PROMPTLY_SANDBOX=false PROMPTLY_HTTPS=true \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
-from knox.views import LoginView
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from knox.views import LoginView, LogoutView
+from rest_framework import serializers, status
 from rest_framework.authentication import BasicAuthentication
 from rest_framework.response import Response
 
@@ -46,6 +47,10 @@ class TokensView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"tokens": tokens, "new_token": new_token})
 
 
+@extend_schema(
+    request=None,
+    responses=inline_serializer("NewToken", {"expiry": serializers.DateTimeField(), "token": serializers.CharField()}),
+)
 class TokenLoginView(LoginView):
     """POST with HTTP Basic credentials: a new token (`{"expiry", "token"}`); failed attempts count toward the
     sign-in lockout, and the endpoint has its own, lower rate."""
@@ -58,3 +63,8 @@ class TokenLoginView(LoginView):
         if getattr(self.request, "axes_locked_out", False):
             return Response({"detail": lockout_message()}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         return super().handle_exception(exc)
+
+
+@extend_schema(request=None, responses={204: None})
+class TokenLogoutView(LogoutView):
+    """POST with a token: that token is revoked."""

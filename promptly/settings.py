@@ -40,10 +40,19 @@ def _ensure_service_urls() -> None:
         return
     from promptly import embedded
 
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = embedded.start_postgres(DATA_DIR).url
-    if not os.environ.get("REDIS_URL"):
-        os.environ["REDIS_URL"] = embedded.start_redis(DATA_DIR).url
+    try:
+        if not os.environ.get("DATABASE_URL"):
+            os.environ["DATABASE_URL"] = embedded.start_postgres(DATA_DIR).url
+        if not os.environ.get("REDIS_URL"):
+            os.environ["REDIS_URL"] = embedded.start_redis(DATA_DIR).url
+    except ImportError as error:
+        from django.core.exceptions import ImproperlyConfigured
+
+        # Production installs without the development extra, so a missing URL must not pass unnoticed.
+        raise ImproperlyConfigured(
+            f"DATABASE_URL and REDIS_URL must be set: the embedded servers are a development extra "
+            f"(pip install '.[dev]'), not installed here ({error.name} is missing)."
+        ) from error
 
 
 _ensure_service_urls()
@@ -80,6 +89,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "axes",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
@@ -92,6 +102,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -208,6 +219,39 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=12 * 3600)
+
+# Production serves HTTPS behind a TLS-terminating proxy (PROMPTLY_HTTPS=true, as docker-compose.yml sets):
+# the proxy says which scheme the browser used, cookies travel over HTTPS only, plain HTTP is redirected and
+# browsers are told to use HTTPS for a year. Each can be set on its own; the embedded default serves plain HTTP.
+PROMPTLY_HTTPS = env.bool("PROMPTLY_HTTPS", default=False)
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=PROMPTLY_HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=PROMPTLY_HTTPS)
+# The container's health check asks over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=PROMPTLY_HTTPS)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=PROMPTLY_HTTPS)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if PROMPTLY_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PROMPTLY_HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=PROMPTLY_HTTPS)
+
+# Content-Security-Policy (django-csp): scripts only from our own files, never inline, nothing from elsewhere.
+# Inline styles stay allowed (Swagger UI and htmx set them); they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")

@@ -7,9 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from knox.views import LogoutView
 
-from accounts.views import TokenLoginView, TokensView
+from accounts.views import TokenLoginView, TokenLogoutView, TokensView
 from promptly.health import healthz
 
 admin.site.site_header = "Promptly administration"
@@ -28,7 +27,7 @@ urlpatterns = [
     path("api/v1/sla/", include("inbox.sla.api")),
     path("api/v1/queries/", include("monitoring.queries.api")),
     path("api/v1/auth/token/", TokenLoginView.as_view(), name="api-token"),
-    path("api/v1/auth/logout/", LogoutView.as_view(), name="api-logout"),
+    path("api/v1/auth/logout/", TokenLogoutView.as_view(), name="api-logout"),
     path("api/v1/", include("responses.api")),
     path("api/v1/", include("inbox.api.urls")),
     # The schema and its docs need a login (session or token): they map what an attacker would probe.

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.pages import logged_in
+
 pytestmark = pytest.mark.browser
 
 
-def test_swagger_ui_renders_every_operation_offline(asgi_server, chromium):
-    page = chromium.new_page()
+def test_swagger_ui_renders_every_operation_offline(asgi_server, chromium, agent):
+    context, page = logged_in(chromium, asgi_server, "agent")
     elsewhere: list[str] = []
     page.on("request", lambda request: None if request.url.startswith(asgi_server) else elsewhere.append(request.url))
     try:
@@ -16,7 +18,7 @@ def test_swagger_ui_renders_every_operation_offline(asgi_server, chromium):
         page.wait_for_selector(".opblock", timeout=30_000)
         paths = page.locator(".opblock-summary-path").all_inner_texts()
     finally:
-        page.close()
+        context.close()
     assert elsewhere == []
     shown = {path.replace("\u200b", "") for path in paths}  # Swagger UI breaks long paths with zero-width spaces
     assert {"/api/v1/conversations/", "/api/v1/conversations/{conversation_id}/reply/", "/api/v1/sla/summary"} <= shown
