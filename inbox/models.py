@@ -336,6 +336,7 @@ class BulkJobStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     DONE = "done", "Done"
+    FAILED = "failed", "Failed"
 
 
 class BulkJob(models.Model):
@@ -348,6 +349,8 @@ class BulkJob(models.Model):
     status = models.CharField(max_length=8, choices=BulkJobStatus.choices, default=BulkJobStatus.QUEUED)
     # {conversation_id: {"ok": bool, "detail": str}} for every item done so far.
     results = models.JSONField(default=dict)
+    # Why a failed job stopped (an item its action did not expect); the items before it keep their results.
+    failure_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -90,13 +90,14 @@ def check_status_change(*, conversation: Conversation, status: str, snoozed_unti
 
 
 def check_assignee(*, conversation: Conversation, assignee: User | None, team: Team | None) -> None:
+    # Someone outside the brand, or a team of another brand, is not named: the actor may not know of them.
     if assignee is not None:
+        if not brands_for(assignee).filter(pk=conversation.brand_id).exists():
+            raise WorkflowError("That person is not a member of this conversation's brand.")
         if not has_role(assignee, Role.AGENT):
             raise WorkflowError(f"{assignee.get_username()} has no agent role and cannot take conversations.")
-        if not brands_for(assignee).filter(pk=conversation.brand_id).exists():
-            raise WorkflowError(f"{assignee.get_username()} is not a member of this brand.")
     if team is not None and team.brand_id != conversation.brand_id:
-        raise WorkflowError(f"Team {team.name!r} belongs to another brand.")
+        raise WorkflowError("That team is not one of this conversation's brand.")
 
 
 # ---------------------------------------------------------------- history and events

@@ -75,15 +75,17 @@ def test_each_conversation_is_acknowledged_once_in_its_own_channel_with_results(
     assert "Already answered by agent." in progress
 
 
-def test_without_a_saved_reply_or_with_another_brands_nothing_is_sent(client, agent, brand):
+def test_without_a_saved_reply_or_with_another_brands_no_job_starts(client, agent, brand):
     mine = conversation(account(brand))
     elsewhere = add_saved_reply(brand=add_brand(slug="globex", name="Globex"), title="Hi", text="Hi")
-    for params, says in (("{}", "Choose the saved reply"), (f'{{"saved_reply": {elsewhere.pk}}}', "another brand")):
-        job = start(client, agent, [mine], params)
-        bulk.run_bulk_job(job_id=job.pk)
-        job.refresh_from_db()
-        assert job.results[str(mine.pk)]["ok"] is False
-        assert says in job.results[str(mine.pk)]["detail"]
+    client.force_login(agent)
+    for params in ("{}", f'{{"saved_reply": {elsewhere.pk}}}'):
+        answer = client.post(
+            reverse("inbox:bulk"), {"action": "acknowledge", "conversation_ids": str(mine.pk), "params": params}
+        )
+        assert answer.status_code == 400
+        assert "Choose the saved reply" in answer.content.decode()
+    assert not BulkJob.objects.exists()
     assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
 
 

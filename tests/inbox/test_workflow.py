@@ -89,7 +89,7 @@ def test_assign_to_a_team_of_the_brand_only(agent, brand):
     workflow.do_assign(actor=agent, conversation_id=conversation.pk, assignee=None, team=billing)
     conversation.refresh_from_db()
     assert conversation.team == billing and conversation.status == Status.NEW
-    with pytest.raises(workflow.WorkflowError, match="another brand"):
+    with pytest.raises(workflow.WorkflowError, match="not one of this conversation's brand"):
         workflow.do_assign(actor=agent, conversation_id=conversation.pk, assignee=None, team=foreign)
 
 
