@@ -13,13 +13,14 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.services import create_user, set_role
+from accounts.services import create_user
 from monitoring import channel_accounts
 from monitoring.models import Brand, ChannelAccount, Platform
 from monitoring.services import add_brand, add_member
 
 DEMO_BRAND_SLUG = "acme"
 DEMO_USERS = {"agent": Role.AGENT, "supervisor": Role.SUPERVISOR, "admin": Role.ADMIN}
+EXISTING = "(an account that existed before: its password is not changed)"
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,12 @@ def seed_demo() -> list[DemoLogin]:
     for username, role in DEMO_USERS.items():
         password = passwords.get(username) or f"{username}-{secrets.token_urlsafe(6)}"
         user = User.objects.filter(username=username).first()
+        if user is not None and not user.check_password(password):
+            # Someone's own account by that name: its password, role and brands stay as they are.
+            logins.append(DemoLogin(username=username, password=EXISTING, role=role))
+            continue
         if user is None:
             user = create_user(username=username, password=password, role=role, time_zone="America/New_York")
-        elif not user.check_password(password):
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            set_role(user=user, role=role)
         add_member(brand=brand, user=user)
         passwords[username] = password
         logins.append(DemoLogin(username=username, password=password, role=role))

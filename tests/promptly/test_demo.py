@@ -34,3 +34,19 @@ def test_second_seed_reuses_data_and_passwords(data_dir):
     assert first == second
     assert Brand.objects.count() == 1
     assert User.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_seed_demo_never_changes_the_password_or_role_of_an_existing_account(data_dir):
+    from accounts.roles import Role as Roles
+    from accounts.services import create_user
+
+    own = create_user(username="admin", password="my-own-long-password", role=Roles.AGENT)
+    logins = seed_demo()
+    own.refresh_from_db()
+    assert own.check_password("my-own-long-password")
+    assert role_of(own) == Roles.AGENT
+    assert not Brand.objects.get(slug="acme").members.filter(pk=own.pk).exists()
+    shown = next(login for login in logins if login.username == "admin")
+    assert "not changed" in shown.password
+    assert seed_demo() == logins
