@@ -27,14 +27,15 @@ class StreamCursorInline(admin.TabularInline):
 @admin.register(ChannelAccount)
 class ChannelAccountAdmin(admin.ModelAdmin):
     form = ChannelAccountForm
-    list_display = ("__str__", "brand", "platform", "enabled", "poll_interval_seconds")
+    list_display = ("__str__", "brand", "platform", "enabled", "poll_interval_seconds", "failing_reason")
     list_filter = ("platform", "enabled", "brand")
     list_select_related = ("brand",)
     search_fields = ("handle", "external_id")
     inlines = [StreamCursorInline]
+    readonly_fields = ("failing_reason",)
     fieldsets = [
         (None, {"fields": ("brand", "platform", "external_id", "handle", "feed_url")}),
-        ("Polling", {"fields": ("enabled", "poll_interval_seconds")}),
+        ("Polling", {"fields": ("enabled", "poll_interval_seconds", "failing_reason")}),
         ("Tokens (encrypted at rest, shown masked)", {"fields": tuple(TOKEN_FIELDS)}),
     ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -10,9 +11,10 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from monitoring.crypto import decrypt_credentials, encrypt_credentials
+from monitoring.crypto import CredentialsUnreadable, decrypt_credentials, encrypt_credentials
 from monitoring.models import Brand, ChannelAccount, Platform
 
+logger = logging.getLogger(__name__)
 POLL_TASK = "monitoring.tasks.poll_account_task"
 CREDENTIAL_FIELDS = {
     Platform.X: ("bearer_token", "consumer_key", "consumer_secret", "access_token", "access_secret"),
@@ -126,11 +128,29 @@ def add_webhook_account(*, brand_slug: str, name: str) -> tuple[ChannelAccount, 
 @transaction.atomic
 def set_credentials(*, account: ChannelAccount, values: dict[str, str]) -> None:
     """Replace the tokens given (non-empty values); the others stay as they were."""
-    current = decrypt_credentials(account.encrypted_credentials)
+    try:
+        current = decrypt_credentials(account.encrypted_credentials)
+    except CredentialsUnreadable:
+        current = {}  # tokens no key reads: the ones given now start afresh
     allowed = CREDENTIAL_FIELDS[Platform(account.platform)]
     current.update({name: value for name, value in values.items() if value and name in allowed})
     account.encrypted_credentials = encrypt_credentials(current)
-    account.save(update_fields=["encrypted_credentials"])
+    account.failing_reason = ""
+    account.save(update_fields=["encrypted_credentials", "failing_reason"])
+
+
+def mark_failing(*, account: ChannelAccount, reason: str) -> None:
+    """The account cannot work until an admin acts: polling and replies stop, and it says why."""
+    if account.failing_reason != reason:
+        account.failing_reason = reason
+        ChannelAccount.objects.filter(pk=account.pk).update(failing_reason=reason)
+        logger.error("%s of %s is failing: %s", account, account.brand_id, reason)
+
+
+def clear_failing(*, account: ChannelAccount) -> None:
+    if account.failing_reason:
+        account.failing_reason = ""
+        ChannelAccount.objects.filter(pk=account.pk).update(failing_reason="")
 
 
 def _schedule_name(account_id: int) -> str:

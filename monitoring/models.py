@@ -72,6 +72,8 @@ class ChannelAccount(models.Model):
     encrypted_credentials = models.TextField(blank=True, editable=False)
     enabled = models.BooleanField(default=True)
     poll_interval_seconds = models.PositiveIntegerField(default=60)
+    # Why the account cannot work until an admin acts (its stored tokens cannot be decrypted); "" when fine.
+    failing_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

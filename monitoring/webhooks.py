@@ -9,7 +9,7 @@ from django.conf import settings
 
 from monitoring.connectors.facebook import WEBHOOK_STREAM, parse_facebook
 from monitoring.connectors.webhook import BadPayload, load_json, parse_inbound, signature_valid
-from monitoring.crypto import decrypt_credentials
+from monitoring.crypto import CredentialsUnreadable, decrypt_credentials
 from monitoring.models import ChannelAccount, Platform
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def receive_inbound(*, account_id: int, body: bytes, signature: str | None) -> i
 
     account = ChannelAccount.objects.filter(pk=account_id, platform=Platform.WEBHOOK, enabled=True).first()
     # An unknown or disabled source answers exactly as a bad signature does: ids are not probed from outside.
-    secret = decrypt_credentials(account.encrypted_credentials).get("secret", "") if account else ""
+    secret = _secret_of(account) if account else ""
     if account is None or not signature_valid(secret, body, signature):
         raise WebhookRejected("missing or wrong signature", status=403)
     try:
@@ -39,6 +39,18 @@ def receive_inbound(*, account_id: int, body: bytes, signature: str | None) -> i
     except BadPayload as error:
         raise WebhookRejected(str(error), status=400) from error
     return ingest_batch(account=account, stream=INBOUND_STREAM, result=result).stored
+
+
+def _secret_of(account: ChannelAccount) -> str:
+    """The source's signing secret; "" (so every delivery is refused) when it cannot be decrypted."""
+    from monitoring.channel_accounts import mark_failing
+    from monitoring.connectors.registry import UNREADABLE_REASON
+
+    try:
+        return decrypt_credentials(account.encrypted_credentials).get("secret", "")
+    except CredentialsUnreadable:
+        mark_failing(account=account, reason=UNREADABLE_REASON)
+        return ""
 
 
 def facebook_challenge(*, mode: str | None, token: str | None, challenge: str | None) -> str:

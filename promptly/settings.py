@@ -308,6 +308,8 @@ PROMPTLY_GRAPH_API_URL = env.str("PROMPTLY_GRAPH_API_URL", default="https://grap
 PROMPTLY_GRAPH_VERSION = env.str("PROMPTLY_GRAPH_VERSION", default="v21.0")
 # Key for encrypting platform tokens at rest (Fernet); derived from SECRET_KEY when unset.
 PROMPTLY_TOKEN_KEY = env.str("PROMPTLY_TOKEN_KEY", default="")
+# Earlier keys, still read (never written) until `manage.py rotate-token-key` has re-encrypted everything.
+PROMPTLY_TOKEN_KEY_OLD = env.list("PROMPTLY_TOKEN_KEY_OLD", default=[])
 # Facebook Page webhooks: the app secret signs deliveries (X-Hub-Signature-256); the verify token
 # is what we told Facebook to send back when it checks the callback URL.
 PROMPTLY_FACEBOOK_APP_SECRET = env.str("PROMPTLY_FACEBOOK_APP_SECRET", default="")

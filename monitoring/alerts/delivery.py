@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from cryptography.fernet import InvalidToken
 from django.core.mail import send_mail
 
 from inbox.events import publish_on_commit
@@ -107,7 +108,10 @@ def signature(secret: str, body: bytes) -> str:
 def send_webhook(delivery: AlertDelivery) -> None:
     body = webhook_body(delivery)
     headers = {"Content-Type": "application/json", "X-Promptly-Delivery": str(delivery.pk)}
-    secret = decrypt_secret(delivery.rule.encrypted_webhook_secret)
+    try:
+        secret = decrypt_secret(delivery.rule.encrypted_webhook_secret)
+    except InvalidToken as error:
+        raise DeliveryFailed("the webhook's signing secret cannot be decrypted with PROMPTLY_TOKEN_KEY") from error
     if secret:
         headers[SIGNATURE_HEADER] = signature(secret, body)
     # Redirects are not followed: a webhook that moved is reconfigured, not chased.

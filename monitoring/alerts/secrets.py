@@ -13,3 +13,8 @@ def encrypt_secret(value: str) -> str:
 
 def decrypt_secret(token: str) -> str:
     return derived_fernet(_PURPOSE).decrypt(token.encode()).decode() if token else ""
+
+
+def reencrypt_secret(token: str) -> str:
+    """The same secret encrypted with the current key (raises cryptography's InvalidToken when unreadable)."""
+    return derived_fernet(_PURPOSE).rotate(token.encode()).decode() if token else ""

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
-from monitoring.connectors.base import Connector, ItemReparser
+from monitoring.connectors.base import (
+    Connector,
+    DeliveryRefused,
+    FetchResult,
+    InboundMessage,
+    ItemReparser,
+    OutboundReply,
+    PlatformUnavailable,
+    SentReceipt,
+)
 from monitoring.connectors.facebook import FacebookConnector
 from monitoring.connectors.feed import FeedConnector
 from monitoring.connectors.webhook import WebhookConnector
 from monitoring.connectors.x import XConnector, XCredentials
-from monitoring.crypto import decrypt_credentials
+from monitoring.crypto import CredentialsUnreadable, decrypt_credentials
 from monitoring.models import ChannelAccount, Platform
 from monitoring.queries.selectors import x_search_queries as compiled_searches
+
+UNREADABLE_REASON = (
+    "Its stored tokens cannot be decrypted with the current PROMPTLY_TOKEN_KEY: set them again in the admin, "
+    "or put the earlier key in PROMPTLY_TOKEN_KEY_OLD and run `manage.py rotate-token-key`."
+)
 
 
 class AccountConnector(Connector, ItemReparser, Protocol):
@@ -35,8 +49,38 @@ def x_search_queries(account: ChannelAccount) -> list[str]:
     return [f'"{name}"{exclusions} -is:retweet']
 
 
+class UnreadableCredentials:
+    """An account whose stored tokens no key reads: nothing to poll, replies refused with the reason."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def streams(self) -> list[str]:
+        return []
+
+    def fetch(self, stream: str, position: dict[str, Any]) -> FetchResult:
+        raise PlatformUnavailable(self.reason)
+
+    def send(self, reply: OutboundReply) -> SentReceipt:
+        raise DeliveryRefused(self.reason)
+
+    def find_sent(self, reply: OutboundReply) -> SentReceipt | None:
+        return None
+
+    def parse_item(self, stream: str, raw: str) -> InboundMessage:
+        raise ValueError(self.reason)
+
+
 def connector_for(account: ChannelAccount) -> AccountConnector:
-    credentials = decrypt_credentials(account.encrypted_credentials)
+    """The account's connector; one whose tokens cannot be decrypted is marked failing (no retries, no 500)."""
+    from monitoring.channel_accounts import clear_failing, mark_failing
+
+    try:
+        credentials = decrypt_credentials(account.encrypted_credentials)
+    except CredentialsUnreadable:
+        mark_failing(account=account, reason=UNREADABLE_REASON)
+        return UnreadableCredentials(UNREADABLE_REASON)
+    clear_failing(account=account)
     if account.platform == Platform.X:
         fields = XCredentials.__dataclass_fields__
         return XConnector(

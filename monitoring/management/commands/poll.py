@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from monitoring.crypto import CredentialsUnreadable
 from monitoring.models import ChannelAccount
 from monitoring.services import StreamReport, poll_account
 
@@ -36,10 +35,10 @@ class Command(BaseCommand):
             if next_poll.get(account.pk, 0.0) > now:
                 continue
             next_poll[account.pk] = now + account.poll_interval_seconds
-            try:
-                reports = poll_account(account.pk)
-            except CredentialsUnreadable as error:
-                self.stderr.write(f"{account.brand.slug}\t{account}\t{error}; set its tokens again in the admin")
+            reports = poll_account(account.pk)
+            account.refresh_from_db(fields=["failing_reason"])
+            if account.failing_reason:
+                self.stderr.write(f"{account.brand.slug}\t{account}\tfailing: {account.failing_reason}")
                 continue
             for report in reports:
                 self.stdout.write(f"{account.brand.slug}\t{account}\t{_describe(report)}")
