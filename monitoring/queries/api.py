@@ -31,8 +31,18 @@ class IsAdmin(BasePermission):
         return has_role(request.user, Role.ADMIN)
 
 
+class BrandSlugField(serializers.SlugRelatedField):
+    """A brand of the requester's by slug; text no slug can be (a NUL byte) is refused before the lookup."""
+
+    def to_internal_value(self, data: Any) -> Brand:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        brand: Brand = super().to_internal_value(data)
+        return brand
+
+
 class MonitoredQuerySerializer(serializers.ModelSerializer):
-    brand = serializers.SlugRelatedField(slug_field="slug", queryset=Brand.objects.none())
+    brand = BrandSlugField(slug_field="slug", queryset=Brand.objects.none())
     x_searches = serializers.SerializerMethodField(help_text="The query compiled to X's search syntax.")
 
     class Meta:

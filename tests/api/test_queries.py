@@ -87,3 +87,9 @@ def test_list_runs_a_fixed_number_of_queries(admin_api, brand, django_assert_num
     with django_assert_num_queries(3):  # token with its user, groups (role), queries with their brands
         response = admin_api.get(API)
     assert len(response.json()) == size
+
+
+def test_a_brand_slug_with_a_nul_byte_is_a_400_not_a_500(admin_api, brand):
+    answer = admin_api.post(API, {"brand": "\x00", "name": "n", "query": "coffee"})
+    assert answer.status_code == 400
+    assert "brand" in answer.json()
