@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0017_drop_indexes_that_composite_ones_cover'),
+        ('inbox', '0018_one_conversation_per_customer'),
     ]
 
     operations = [
