@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from knox.settings import knox_settings
@@ -57,3 +58,9 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             auth_token.delete()
             return True
         return False
+
+
+class ExpiringTokenScheme(KnoxTokenScheme):
+    """The OpenAPI security scheme of our token check: knox's (drf-spectacular matches the exact class)."""
+
+    target_class = "accounts.tokens.ExpiringTokenAuthentication"

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from accounts.login_throttle import lockout_message
 from accounts.models import User
-from accounts.tokens import TokenRefused, create_token, revoke_tokens, tokens_of
+from accounts.tokens import ExpiringTokenAuthentication, TokenRefused, create_token, revoke_tokens, tokens_of
 
 
 class TokensView(LoginRequiredMixin, View):
@@ -68,3 +68,5 @@ class TokenLoginView(LoginView):
 @extend_schema(request=None, responses={204: None})
 class TokenLogoutView(LogoutView):
     """POST with a token: that token is revoked."""
+
+    authentication_classes = [ExpiringTokenAuthentication]
