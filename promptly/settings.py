@@ -295,7 +295,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for the platforms, whether a field calls them channel or platform.
-    "ENUM_NAME_OVERRIDES": {"PlatformEnum": "monitoring.models.Platform.choices"},
+    "ENUM_NAME_OVERRIDES": {
+        "PlatformEnum": "monitoring.models.Platform.choices",
+        # A conversation's status, beside the statuses of approvals and offer codes.
+        "ConversationStatusEnum": "inbox.models.Status.choices",
+    },
 }
 
 # Where `make run` serves the app.
