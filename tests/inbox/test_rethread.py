@@ -10,9 +10,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from inbox.models import Author, Conversation, Direction, Message, Status
+from inbox.services.ingest import ingest_batch
+from inbox.sla import escalation
 from inbox.sla.models import Outcome, ResponseClock
 from monitoring.models import Platform
-from tests.inbox.ingest_helpers import make_account
+from tests.inbox.ingest_helpers import author, batch, make_account, post
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +154,52 @@ def test_rethread_takes_alert_feed_articles_off_the_clock(brand):
     article.refresh_from_db()
     assert (article.to_review, article.awaiting_reply_since, article.response_due_at) == (True, None, None)
     assert not ResponseClock.objects.filter(conversation=article).exists()
+
+
+def test_rethread_of_merged_ingest_gives_back_what_ingest_now_stores(brand):
+    """Merge what ingest stored into one conversation per place, as before; rethreading restores it."""
+    page = make_account(brand, platform=Platform.FACEBOOK, external_id="page1")
+    ingest_batch(
+        account=page,
+        stream="page_feed",
+        result=batch(
+            post("p1", text="New cups!", is_from_brand=True, by=author("page1")),
+            *(post(f"c{n}", thread="p1", in_reply_to="p1", minutes=n, by=author(f"u{n % 3}")) for n in range(1, 7)),
+            post("r1", thread="p1", in_reply_to="c2", minutes=8, is_from_brand=True, by=author("page1")),
+            post("r2", thread="p1", in_reply_to="r1", minutes=9, is_from_brand=True, by=author("page1")),
+            post("q1", thread="p2", in_reply_to="p2", minutes=3, by=author("u1")),
+        ),
+    )
+    escalation.fire_warnings()  # settles the clock that r1, found by polling, ended
+    stored, waiting = partition(), waits()
+    for thread_key in ("p1", "p2"):
+        in_place = Conversation.objects.filter(account=page, thread_key=thread_key).order_by("pk")
+        keep = in_place.exclude(customer_key="").first()
+        Message.objects.filter(conversation__in=in_place).update(conversation=keep)
+        in_place.exclude(pk=keep.pk).delete()
+        Conversation.objects.filter(pk=keep.pk).update(customer_key="")
+    assert len(partition()) == 2
+
+    rethread(brand)
+
+    assert partition() == stored
+    assert waits() == waiting
+
+
+def waits() -> dict[frozenset[str | None], tuple[bool, bool]]:
+    """Whether each conversation, known by its messages, waits for an answer, and whether its clock is open."""
+    return {
+        frozenset(c.messages.values_list("external_id", flat=True)): (
+            c.awaiting_reply_since is not None,
+            ResponseClock.objects.filter(conversation=c, outcome=Outcome.OPEN).exists(),
+        )
+        for c in Conversation.objects.all()
+    }
+
+
+def partition() -> set[frozenset[str | None]]:
+    """Which messages share a conversation."""
+    together: dict[int, set[str | None]] = {}
+    for external_id, conversation_id in Message.objects.values_list("external_id", "conversation_id"):
+        together.setdefault(conversation_id, set()).add(external_id)
+    return {frozenset(ids) for ids in together.values()}
