@@ -30,7 +30,7 @@ from inbox.sla import services as sla
 from inbox.sla.models import ResponseClock
 from monitoring.models import ChannelAccount
 
-# Statuses an agent set: a moved conversation keeps them unless its customer waits for an answer.
+# Statuses someone set to close a conversation: a moved one keeps them, and so do the conversations split off it.
 _WORKFLOW = frozenset({Status.RESOLVED, Status.PENDING, Status.SNOOZED, Status.SPAM})
 
 
@@ -202,13 +202,12 @@ def _rebuild_one(conversation: Conversation, messages: list[Message], *, on_cloc
         state.sentiment,
         state.language,
     )
-    waiting = state.awaiting_reply_since is not None
-    if conversation.status in _WORKFLOW and not (waiting and conversation.status != Status.SPAM):
+    if conversation.status in _WORKFLOW:
+        # Someone closed it: rethreading reopens nothing, and a wait it finds there ends unanswered.
         conversation.awaiting_reply_since = conversation.response_due_at = None
-    elif not on_clock:
-        conversation.awaiting_reply_since, conversation.response_due_at = None, state.response_due_at
     else:
-        conversation.status = state.status if conversation.status not in _WORKFLOW else Status.OPEN
+        # New or open work stays so while a customer is in it; the brand's post alone is nobody's work.
+        conversation.status = state.status if state.status == Status.RESOLVED else conversation.status
         conversation.awaiting_reply_since, conversation.response_due_at = (
             state.awaiting_reply_since,
             state.response_due_at,

@@ -99,6 +99,21 @@ def test_rethread_splits_a_merged_post_thread_into_one_conversation_per_customer
     assert place.status == Status.RESOLVED and place.author is None and place.awaiting_reply_since is None
 
 
+def test_rethread_reopens_nothing_someone_resolved_and_ends_its_unanswered_waits(brand):
+    page, merged = merged_post_thread(brand)
+    Conversation.objects.filter(pk=merged.pk).update(status=Status.RESOLVED)
+
+    rethread(brand)
+
+    conversations = {c.customer_key: c for c in Conversation.objects.filter(account=page)}
+    assert {key: c.status for key, c in conversations.items()} == dict.fromkeys(
+        ["", "noah", "emma", "lucia"], Status.RESOLVED
+    )
+    for name in ("emma", "lucia"):
+        assert conversations[name].awaiting_reply_since is None
+        assert [c.outcome for c in ResponseClock.objects.filter(conversation=conversations[name])] == [Outcome.CLOSED]
+
+
 def test_rethread_again_moves_nothing(brand):
     merged_post_thread(brand)
     rethread(brand)
