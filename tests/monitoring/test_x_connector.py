@@ -55,7 +55,9 @@ def test_mentions_are_stored_with_author_thread_and_cursor(brand_x):
     assert stored.url == f"https://x.com/maria/status/{first.id}"
     answer = Message.objects.select_related("conversation").get(external_id=str(reply.id))
     assert answer.in_reply_to == str(first.id)
-    assert answer.conversation_id == stored.conversation_id
+    # Ben joined Maria's thread: the same place, his own conversation.
+    assert answer.conversation.thread_key == stored.conversation.thread_key == str(first.id)
+    assert answer.conversation_id != stored.conversation_id
     assert StreamCursor.objects.get(account=account, stream="mentions").position == {"since_id": str(reply.id)}
 
     again = reports_by_stream(account)["mentions"]
