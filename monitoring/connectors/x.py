@@ -22,13 +22,24 @@ from monitoring.connectors.base import (
 )
 from monitoring.connectors.http import x_session
 from monitoring.connectors.parsing import ItemError, bounded_text, parse_time, quarantine
+from monitoring.connectors.x_text import decode_x_text
 
 PAGE_SIZE = 100
 # Reconciling reads the account's posts back to when the reply was written (a little earlier: clocks
 # differ), at most this many pages; past that it cannot say, so it does not post.
 RECONCILE_CLOCK_SKEW = timedelta(minutes=5)
 RECONCILE_MAX_PAGES = 30
-TWEET_FIELDS = ["id", "text", "author_id", "created_at", "conversation_id", "lang", "referenced_tweets", "withheld"]
+TWEET_FIELDS = [
+    "id",
+    "text",
+    "entities",
+    "author_id",
+    "created_at",
+    "conversation_id",
+    "lang",
+    "referenced_tweets",
+    "withheld",
+]
 USER_FIELDS = ["id", "username", "name", "public_metrics"]
 TWEET_EXPANSIONS = ["author_id", "referenced_tweets.id.author_id"]
 DM_FIELDS = ["id", "text", "event_type", "created_at", "dm_conversation_id", "sender_id", "participant_ids"]
@@ -91,7 +102,9 @@ def _replied_to(item: dict[str, Any]) -> str:
 
 
 def parse_tweet(item: Any, users: dict[str, dict[str, Any]], *, brand_user_id: str) -> InboundMessage:
-    """One tweet with what is known: an author missing from the expansions is kept by id only."""
+    """One tweet with what is known: an author missing from the expansions is kept by id only.
+
+    The text is stored as its author wrote it; the raw item keeps the form X served."""
     if not isinstance(item, dict):
         raise ItemError("tweet is not an object")
     tweet_id = _numeric_id(item.get("id"))
@@ -103,7 +116,7 @@ def parse_tweet(item: Any, users: dict[str, dict[str, Any]], *, brand_user_id: s
         external_id=tweet_id,
         thread_key=str(conversation) if isinstance(conversation, int | str) and conversation else tweet_id,
         visibility="public",
-        text=bounded_text(item["text"]),
+        text=bounded_text(decode_x_text(item["text"], item.get("entities"))),
         platform_time=parse_time(item.get("created_at")),
         author=author,
         url=post_url(tweet_id, author.handle if author else ""),
@@ -332,7 +345,7 @@ class XConnector:
         for _ in range(RECONCILE_MAX_PAGES):
             body = self.client.get_users_tweets(self.user_id, **params)
             for item in body.get("data") or []:
-                if _replied_to(item) == reply.in_reply_to and _same_text(item.get("text"), reply.text):
+                if _replied_to(item) == reply.in_reply_to and _same_text(_written(item), reply.text):
                     return SentReceipt(external_id=str(item["id"]), url=post_url(str(item["id"]), self.handle))
             params["pagination_token"] = (body.get("meta") or {}).get("next_token")
             if not params["pagination_token"]:
@@ -372,6 +385,12 @@ def _partner(reply: OutboundReply) -> str:
     if not partner.isdigit():
         raise DeliveryRefused("This private conversation names no X user to write to.")
     return partner
+
+
+def _written(item: dict[str, Any]) -> Any:
+    """A post's text as written, to compare with a reply: X serves it escaped and with t.co links."""
+    text = item.get("text")
+    return decode_x_text(text, item.get("entities")) if isinstance(text, str) else text
 
 
 def _same_text(platform_text: Any, text: str) -> bool:

@@ -31,6 +31,7 @@ COMPLAINTS = {
         "{handle} your courier left a box that isn't mine and now nobody answers the phone",
         "{handle} paid for express, {days} days later the {item} is still 'processing'. What is going on?",
         "{handle} the {item} arrived broken and the refund form just errors out 😤",
+        "{handle} ordered the {item} & a mug, got neither. Order {order} >:(",
     ],
     "es": [
         "{handle} pedí {item} y me llegó el paquete de otra persona. Pedido {order}. Fatal.",
@@ -61,6 +62,7 @@ QUESTIONS = {
         "{handle} how do I change the delivery address on order {order}?",
         "{handle} when does the holiday {item} come back in stock?",
         "Hey {handle}, can I pause my subscription for a month?",
+        "{handle} is the {item} <200 kcal? & does it come in a 1kg bag?",
     ],
     "es": [
         "{handle} ¿hacéis envíos a {city}? No lo veo en la web",
@@ -88,11 +90,13 @@ PRAISE = {
         "Shout out to {handle} support, sorted my order in ten minutes 👏",
         "{handle} fastest delivery ever, thank you!",
         "{handle} my {item} arrived with a handwritten note 🥹 you made my day",
+        "{handle} {item} & a croissant = the perfect morning <3",
     ],
     "es": [
         "{handle} el nuevo {item} está buenísimo ☕️😍",
         "Gracias {handle}, me resolvieron el problema en diez minutos 👏",
         "{handle} ¡entrega rapidísima, gracias!",
+        "{handle} {item} & un cruasán -> el desayuno perfecto <3",
     ],
     "ru": [
         "{handle} новый {item} просто огонь ☕️🔥",

@@ -22,6 +22,7 @@ from monitoring.sandbox.api.x_format import (
     malform,
     not_found_error,
     problem,
+    served_text,
     tweet_json,
 )
 from monitoring.sandbox.api.x_paging import InvalidParameter, Page, PageRequest, page_of
@@ -251,7 +252,7 @@ def create_tweet(request: HttpRequest, *, faults: RequestFaults) -> HttpResponse
         return _answer(
             invalid_request("reply.in_reply_to_tweet_id", str(reply), "Not a post id"), caller, "create", 400
         )
-    data = {"id": str(tweet.id), "text": tweet.text, "edit_history_tweet_ids": [str(tweet.id)]}
+    data = {"id": str(tweet.id), "text": served_text(tweet.text)[0], "edit_history_tweet_ids": [str(tweet.id)]}
     return _answer({"data": data}, caller, "create", 201)
 
 

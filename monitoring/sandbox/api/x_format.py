@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,7 +14,10 @@ from monitoring.sandbox.faults import Kind, RequestFaults
 from monitoring.sandbox.models import DirectMessage, Tweet, XUser
 
 MENTION = re.compile(r"(?<![\w@])@(\w{1,15})")
-URL = re.compile(r"https?://[^\s<>\"]+")
+# A link ends before the punctuation that follows it, as X's own link detection does.
+URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019\u2026]")
+T_CO_ALPHABET = string.ascii_letters + string.digits
+DISPLAY_URL_LENGTH = 26
 HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 PROBLEMS = "https://api.twitter.com/2/problems/"
 
@@ -44,22 +49,59 @@ class Fields:
         return cls(names("tweet.fields"), names("user.fields"), names("dm_event.fields"), names("expansions"))
 
 
-def _entities(tweet: Tweet, users_by_name: dict[str, XUser]) -> dict[str, Any]:
+def t_co(url: str) -> str:
+    """The t.co link X wraps a link in: the same link always gets the same short one."""
+    number = int.from_bytes(hashlib.sha256(url.encode()).digest()[:8], "big")
+    code = ""
+    for _ in range(10):
+        number, digit = divmod(number, len(T_CO_ALPHABET))
+        code += T_CO_ALPHABET[digit]
+    return f"https://t.co/{code}"
+
+
+def display_url(url: str) -> str:
+    shown = url.split("://", 1)[-1]
+    return shown if len(shown) <= DISPLAY_URL_LENGTH else shown[: DISPLAY_URL_LENGTH - 1] + "\u2026"
+
+
+def escape(text: str) -> str:
+    """X escapes these three characters, and no others, in the text it serves."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def served_text(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """A post's text as X serves it (escaped, links as t.co links) and its entities.urls."""
+    served, position = "", 0
+    urls: list[dict[str, Any]] = []
+    for match in URL.finditer(text):
+        served += escape(text[position : match.start()])
+        short = t_co(match.group(0))
+        urls.append(
+            {
+                "start": len(served),
+                "end": len(served) + len(short),
+                "url": short,
+                "expanded_url": match.group(0),
+                "display_url": display_url(match.group(0)),
+            }
+        )
+        served += short
+        position = match.end()
+    return served + escape(text[position:]), urls
+
+
+def _entities(served: str, urls: list[dict[str, Any]], users_by_name: dict[str, XUser]) -> dict[str, Any]:
     entities: dict[str, Any] = {}
     mentions = []
-    for match in MENTION.finditer(tweet.text):
+    for match in MENTION.finditer(served):
         user = users_by_name.get(match.group(1).lower())
         if user is not None:
             mentions.append({"start": match.start(), "end": match.end(), "username": user.username, "id": str(user.id)})
     if mentions:
         entities["mentions"] = mentions
-    urls = [
-        {"start": m.start(), "end": m.end(), "url": m.group(0), "expanded_url": m.group(0), "display_url": m.group(0)}
-        for m in URL.finditer(tweet.text)
-    ]
     if urls:
         entities["urls"] = urls
-    tags = [{"start": m.start(), "end": m.end(), "tag": m.group(1)} for m in HASHTAG.finditer(tweet.text)]
+    tags = [{"start": m.start(), "end": m.end(), "tag": m.group(1)} for m in HASHTAG.finditer(served)]
     if tags:
         entities["hashtags"] = tags
     return entities
@@ -75,7 +117,8 @@ def referenced(tweet: Tweet) -> list[tuple[str, int]]:
 
 
 def tweet_json(tweet: Tweet, fields: Fields, users_by_name: dict[str, XUser]) -> dict[str, Any]:
-    body: dict[str, Any] = {"id": str(tweet.id), "text": tweet.text, "edit_history_tweet_ids": [str(tweet.id)]}
+    served, urls = served_text(tweet.text)
+    body: dict[str, Any] = {"id": str(tweet.id), "text": served, "edit_history_tweet_ids": [str(tweet.id)]}
     wanted = fields.tweet
     if "created_at" in wanted:
         body["created_at"] = x_time(tweet.created_at)
@@ -89,7 +132,7 @@ def tweet_json(tweet: Tweet, fields: Fields, users_by_name: dict[str, XUser]) ->
         body["in_reply_to_user_id"] = str(tweet.in_reply_to_user_id)
     if "referenced_tweets" in wanted and referenced(tweet):
         body["referenced_tweets"] = [{"type": kind, "id": str(ref)} for kind, ref in referenced(tweet)]
-    if "entities" in wanted and (entities := _entities(tweet, users_by_name)):
+    if "entities" in wanted and (entities := _entities(served, urls, users_by_name)):
         body["entities"] = entities
     if "public_metrics" in wanted:
         body["public_metrics"] = {
