@@ -233,3 +233,16 @@ def test_team_filter_keeps_its_members_clocks_on_page_and_api(client, brand, age
     assert page.status_code == 200
     assert 'data-figure="received">4<' in page.content.decode()
     assert f'<option value="{day.pk}" selected>Day shift</option>' in page.content.decode()
+
+
+def test_unanswered_and_breach_rows_open_their_conversation(client, brand, supervisor, office_week):
+    client.login(username="supervisor", password=PASSWORD)
+    page = client.get(reverse("inbox:dashboard") + "?start=2026-11-16&end=2026-11-24").content.decode()
+
+    unanswered, breaches = page.split('id="unanswered"')[1].split('id="breaches"')
+
+    def opens(name: str) -> str:
+        return f'href="{reverse("inbox:conversation", args=[office_week[name].pk])}"'
+
+    assert opens("waiting") in unanswered
+    assert opens("late") in breaches and opens("waiting") in breaches
