@@ -26,13 +26,26 @@ from django.db.models import (
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from inbox.models import OPEN_WORK, Conversation, Direction, Message, Status, Tag, Team
+from inbox.models import (
+    OPEN_WORK,
+    Conversation,
+    ConversationEvent,
+    DeliveryStatus,
+    Direction,
+    Message,
+    Status,
+    Tag,
+    Team,
+)
 from inbox.search import NO_DEADLINE, search_query, urgency_key
+from inbox.sla.models import ResponseClock
 from inbox.sla.selectors import SlaState, sla_state_q, with_sla_state
 from monitoring.models import Brand, MessageQueryMatch, MonitoredQuery
 from monitoring.selectors import brands_for
 
 PAGE_SIZE = 50
+# Outbound messages that reached the platform: sent from Promptly, or posted natively (no delivery status).
+SENT_REPLY = (DeliveryStatus.SENT, "")
 SNIPPET_LENGTH = 160
 
 
@@ -429,6 +442,38 @@ def earlier_conversations(conversation: Conversation, limit: int = 10) -> QueryS
         .exclude(pk=conversation.pk)
         .select_related("account")
         .order_by("-last_message_at")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a conversation's history: a change by the team (event) or a reply the brand sent."""
+
+    at: dt.datetime
+    event: ConversationEvent | None = None
+    reply: Message | None = None
+
+
+def history(conversation: Conversation, limit: int = 50) -> list[HistoryEntry]:
+    """Status changes, assignments, tags and notes beside the replies sent (from Promptly or natively), newest first."""
+    events = conversation.events.select_related("actor").order_by("-created_at", "-id")[:limit]
+    replies = (
+        conversation.messages.filter(direction=Direction.OUTBOUND, delivery_status__in=SENT_REPLY)
+        .select_related("sent_by", "account")
+        .order_by("-platform_time", "-id")[:limit]
+    )
+    entries = [HistoryEntry(at=event.created_at, event=event) for event in events]
+    entries += [HistoryEntry(at=reply.platform_time, reply=reply) for reply in replies]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]
+
+
+def clock_ending(conversation: Conversation) -> ResponseClock | None:
+    """The conversation's latest response clock, to say how it ended (answered, or closed without a reply)."""
+    return (
+        ResponseClock.objects.filter(conversation=conversation)
+        .select_related("responder")
+        .order_by("-started_at", "-id")
+        .first()
     )
 
 

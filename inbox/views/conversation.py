@@ -19,14 +19,18 @@ from accounts.permissions import RoleRequiredMixin
 from inbox.forms import AssignForm, NoteForm, StatusForm, TagForm
 from inbox.models import Conversation, Status, Team
 from inbox.selectors import (
+    clock_ending,
     conversation_for,
     earlier_conversations,
+    history,
     last_outbound,
     matched_queries,
     place_context,
     thread,
 )
 from inbox.services import workflow
+
+CLOSED = (Status.RESOLVED, Status.SPAM)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -49,7 +53,9 @@ def sidebar_context(conversation: Conversation) -> dict[str, Any]:
         "sla_state": conversation.sla_state,  # type: ignore[attr-defined]
         "earlier": list(earlier_conversations(conversation)),
         "notes": list(conversation.notes.select_related("author")),
-        "history": list(conversation.events.select_related("actor").order_by("-created_at", "-id")[:50]),
+        "history": history(conversation),
+        # A closed conversation says how its wait ended instead of a due time.
+        "clock_ending": clock_ending(conversation) if conversation.status in CLOSED else None,
         "tags": list(conversation.tags.order_by("name")),
         "queries": list(matched_queries(conversation)),
         "teams": list(Team.objects.filter(brand_id=conversation.brand_id)),
