@@ -113,8 +113,12 @@ def send_reply(
     confirm_channel_push: bool = False,
     offer_id: int | None = None,
     saved_reply_id: int | None = None,
+    reply_to: int | None = None,
 ) -> SendOutcome:
-    """The composer's send: refuse, ask, hold for approval, or queue the reply (and its offer's code)."""
+    """The composer's send: refuse, ask, hold for approval, or queue the reply (and its offer's code).
+
+    reply_to: the inbound message the agent chose to answer; a held reply answers the customer's latest
+    message once approved."""
     conversation = (
         Conversation.objects.select_for_update(of=("self",))
         .select_related("account", "author", "brand")
@@ -143,6 +147,7 @@ def send_reply(
             confirm_private=confirm_private,
             seen_answer_id=seen_answer_id,
             confirm_replied_meanwhile=confirm_replied_meanwhile,
+            reply_to=reply_to,
         )
     if saved_reply_id is not None:
         count_use(saved_reply_id)
@@ -158,6 +163,7 @@ def send_reply(
         confirm_private=confirm_private,
         seen_answer_id=seen_answer_id,
         confirm_replied_meanwhile=confirm_replied_meanwhile,
+        reply_to=reply_to,
     )
     return SendOutcome(reply=reply, approval=None, created=True)
 
@@ -225,6 +231,7 @@ def send_now(
     confirm_private: bool = False,
     seen_answer_id: int | None = None,
     confirm_replied_meanwhile: bool = False,
+    reply_to: int | None = None,
 ) -> Message:
     """Queue the reply through the outbox and, with an offer, take a code and queue its private message.
 
@@ -246,6 +253,7 @@ def send_now(
         confirm_private=confirm_private or approved,
         seen_answer_id=seen_answer_id,
         confirm_replied_meanwhile=confirm_replied_meanwhile,
+        reply_to=reply_to,
     )
     if offer is None or redemption is None:
         return result.message

@@ -190,6 +190,14 @@ class ReplyRequestSerializer(serializers.Serializer):
     offer_id = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="Attach a pre-approved offer of the brand."
     )
+    reply_to = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The id of the inbound message to answer; omitted: the customer's latest message.",
+    )
 
 
 class ConfirmationSerializer(serializers.Serializer):

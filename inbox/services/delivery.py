@@ -26,6 +26,8 @@ from inbox.services.replies import publish_reply_status
 from inbox.signals import reply_failed
 from inbox.sla.services import record_response
 from monitoring.connectors.base import DeliveryRefused, OutboundReply, PlatformUnavailable, SentReceipt
+from monitoring.connectors.facebook import comment_thread_root
+from monitoring.models import Platform
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +52,23 @@ def outbound_reply(message: Message) -> OutboundReply:
         text=message.text,
         visibility=message.visibility,
         thread_key=conversation.thread_key,
-        in_reply_to=message.in_reply_to,
+        in_reply_to=_posted_under(message),
         recipient_id=recipient,
         written_at=message.created_at,
     )
+
+
+def _posted_under(message: Message) -> str:
+    """The platform id a reply is posted under: the message it answers, except that a public Facebook answer
+    to a comment reply goes under that reply's top-level comment (Facebook threads one level deep)."""
+    if message.account.platform != Platform.FACEBOOK or message.visibility != Visibility.PUBLIC:
+        return message.in_reply_to
+    parent = (
+        Message.objects.filter(account_id=message.account_id, external_id=message.in_reply_to)
+        .values_list("in_reply_to", flat=True)
+        .first()
+    )
+    return comment_thread_root(message.in_reply_to, parent or "")
 
 
 def claim(*, message_id: int) -> bool | None:

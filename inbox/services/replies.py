@@ -76,8 +76,22 @@ def can_reply(user: User, conversation: Conversation) -> bool:
 
 
 def answered_message(conversation: Conversation) -> Message | None:
-    """The customer's latest message: the one a reply answers."""
-    return conversation.messages.filter(direction=Direction.INBOUND).order_by("-platform_time", "-id").first()
+    """The customer's latest message, which a reply answers unless the agent picks another: the newest
+    message of the thread may be someone else's (or, without a known customer, the latest inbound one)."""
+    inbound = conversation.messages.filter(direction=Direction.INBOUND).select_related("author")
+    if conversation.author_id is not None:
+        inbound = inbound.filter(author_id=conversation.author_id)
+    return inbound.order_by("-platform_time", "-id").first()
+
+
+def chosen_message(conversation: Conversation, message_id: int | None) -> Message | None:
+    """The message a reply answers: the one the agent chose ("reply to this"), else the customer's latest."""
+    if message_id is None:
+        return answered_message(conversation)
+    chosen = conversation.messages.filter(pk=message_id, direction=Direction.INBOUND).select_related("author").first()
+    if chosen is None:
+        raise ReplyRefused("The message you chose to answer is not in this conversation.", code="reply_to_elsewhere")
+    return chosen
 
 
 def latest_answer(conversation: Conversation) -> Message | None:
@@ -99,11 +113,13 @@ def check_reply(
     confirm_private: bool = False,
     seen_answer_id: int | None = None,
     confirm_replied_meanwhile: bool = False,
+    reply_to: int | None = None,
 ) -> ReplyPlan:
     """Validate a reply; raise PermissionDenied, ReplyRefused or ReplyNeedsConfirmation with a clear reason.
 
     private=None answers in the conversation's own visibility. seen_answer_id is the newest outbound
-    message the composer showed (0 for none); a newer one by anybody asks for confirmation.
+    message the composer showed (0 for none); a newer one by anybody asks for confirmation. reply_to is
+    the inbound message the agent chose to answer (None: the customer's latest).
     """
     if not can_reply(user, conversation):
         raise PermissionDenied("You can reply only in conversations of your brands, with the agent role or above.")
@@ -123,7 +139,7 @@ def check_reply(
     if seen_answer_id is not None and not confirm_replied_meanwhile:
         _check_replied_meanwhile(user, conversation, seen_answer_id)
     reply_checking.send(sender=Conversation, user=user, conversation=conversation, text=text)
-    answered = answered_message(conversation)
+    answered = chosen_message(conversation, reply_to)
     return ReplyPlan(
         text=text,
         visibility=visibility,
@@ -177,6 +193,7 @@ def do_reply(
     confirm_private: bool = False,
     seen_answer_id: int | None = None,
     confirm_replied_meanwhile: bool = False,
+    reply_to: int | None = None,
 ) -> ReplyResult:
     """Queue a reply (or keep a note) and deliver it after commit; the same idempotency key gives the same message.
 
@@ -199,6 +216,7 @@ def do_reply(
         confirm_private=confirm_private,
         seen_answer_id=seen_answer_id,
         confirm_replied_meanwhile=confirm_replied_meanwhile,
+        reply_to=reply_to,
     )
     message = _write_outbound(user=user, conversation=conversation, plan=plan, idempotency_key=idempotency_key)
     publish_reply_status(message)

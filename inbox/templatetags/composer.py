@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from inbox.models import Conversation
-from inbox.views.replies import composer_context
+from inbox.views.replies import composer_context, reply_to_id
 
 register = template.Library()
 
@@ -15,7 +15,13 @@ register = template.Library()
 @register.inclusion_tag("inbox/composer/form.html", takes_context=True)
 def composer(context: template.Context, conversation: Conversation) -> dict[str, Any]:
     request = context["request"]
-    return {**composer_context(request.user, conversation), "csrf_token": context.get("csrf_token"), "request": request}
+    # "Reply to this" on a message opens the page with ?reply_to=<message id>.
+    state = {"reply_to": reply_to_id(request.GET.get("reply_to"))}
+    return {
+        **composer_context(request.user, conversation, **state),
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
+    }
 
 
 @register.filter

@@ -21,6 +21,8 @@ from inbox.services.replies import (
     SENDABLE_PLATFORMS,
     ReplyNeedsConfirmation,
     ReplyRefused,
+    answered_message,
+    chosen_message,
     latest_answer,
     retry_reply,
 )
@@ -68,8 +70,15 @@ def composer_context(user: User, conversation: Conversation, **state: Any) -> di
     text = state.get("text", "")
     sent = composer_opened.send(sender=Conversation, user=user, conversation=conversation)
     extras = [cast(dict[str, Any], reply) for _, reply in sent if reply]
+    try:
+        answering = chosen_message(conversation, state.get("reply_to"))
+    except ReplyRefused:
+        answering = answered_message(conversation)
     return {
         "conversation": conversation,
+        # The message the reply answers; chosen: the agent picked it with "reply to this".
+        "answering": answering,
+        "chosen": answering is not None and state.get("reply_to") == answering.pk,
         "sendable": sendable,
         "can_switch": sendable and conversation.visibility == Visibility.PUBLIC,
         "private": private,
@@ -120,6 +129,11 @@ def _seen_answer_id(request: HttpRequest) -> int:
     return int(raw) if raw.isdigit() else 0
 
 
+def reply_to_id(raw: str | None) -> int | None:
+    """The message id of a "reply to this" choice, None when there is none (or it is not an id)."""
+    return int(raw) if raw and raw.isdigit() and len(raw) < 19 else None
+
+
 class ReplyView(RoleRequiredMixin, View):
     """POST: queue the reply; answers with the composer (fresh, or with the refusal or question)."""
 
@@ -135,6 +149,7 @@ class ReplyView(RoleRequiredMixin, View):
         text = request.POST.get("text", "")
         private = _flag(request, "private") if conversation.visibility == Visibility.PUBLIC else None
         # A refused reply keeps the newest answer the agent had seen, so a colleague's reply is still warned of.
+        reply_to = reply_to_id(request.POST.get("reply_to"))
         state: dict[str, Any] = {
             "text": text,
             "private": bool(private),
@@ -142,6 +157,7 @@ class ReplyView(RoleRequiredMixin, View):
             "seen_answer_id": _seen_answer_id(request),
             "offer_id": _optional_id(request, "offer"),
             "saved_reply_id": _optional_id(request, "saved_reply_id"),
+            "reply_to": reply_to,
         }
         if key is None:
             state["error"] = "This form is out of date; reload the conversation and send again."
@@ -159,6 +175,7 @@ class ReplyView(RoleRequiredMixin, View):
                 confirm_channel_push=_flag(request, "confirm_channel_push"),
                 offer_id=state["offer_id"],
                 saved_reply_id=state["saved_reply_id"],
+                reply_to=reply_to,
             )
         except ReplyNeedsConfirmation as question:
             state["confirm"] = {"code": question.code, "message": question.message}

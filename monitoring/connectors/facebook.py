@@ -145,6 +145,19 @@ def parse_comment(item: Any, *, post_id: str, page_id: str) -> InboundMessage:
     )
 
 
+def comment_thread_root(object_id: str, parent_id: str) -> str:
+    """Where a Page's public answer to this post or comment goes: Facebook threads comments one level deep,
+    so an answer to a reply goes under the reply's top-level comment.
+
+    A comment's id is "{post}_{comment}" and a post's "{page}_{post}": a comment whose parent's id starts
+    with the same post part is a reply, and its parent is the top-level comment.
+    """
+    post_part = object_id.partition("_")[0]
+    if parent_id and parent_id != object_id and "_" in parent_id and parent_id.partition("_")[0] == post_part:
+        return parent_id
+    return object_id
+
+
 def messenger_thread_key(psid: str) -> str:
     return f"dm:{psid}"
 

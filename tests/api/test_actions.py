@@ -63,6 +63,30 @@ def test_a_key_used_in_another_conversation_is_refused(api, brand, conv):
     assert outbound().count() == 1
 
 
+def test_a_reply_answers_the_message_chosen_else_the_customers_latest(api, brand, conv):
+    first = conv.messages.get()
+    later = Message.objects.create(
+        conversation=conv,
+        account=conv.account,
+        external_id="later-1",
+        direction=Direction.INBOUND,
+        visibility=conv.visibility,
+        author=conv.author,
+        text="Still cold",
+        platform_time=first.platform_time + dt.timedelta(minutes=1),
+        received_at=first.received_at,
+    )
+    elsewhere = conversation(account(brand, Platform.X)).messages.get()
+
+    chosen = reply(api, conv, reply_to=first.pk)
+    latest = reply(api, conv, seen_answer_id=chosen.json()["id"])
+    refused = reply(api, conv, reply_to=elsewhere.pk, confirm_replied_meanwhile=True)
+
+    assert (chosen.status_code, latest.status_code) == (201, 201)
+    assert [m.in_reply_to for m in outbound().order_by("id")] == [first.external_id, later.external_id]
+    assert (refused.status_code, refused.json()["code"]) == (400, "reply_to_elsewhere")
+
+
 def test_bad_reply_input_is_400_with_field_errors(api, conv):
     missing = api.post(conversation_url(conv.pk, "reply"), {})
     assert missing.status_code == 400

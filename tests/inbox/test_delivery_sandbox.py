@@ -226,7 +226,8 @@ def test_an_answer_to_a_comment_reply_is_found_again_before_it_is_posted_twice(d
     first = sandbox.post_comment(on=post.graph_id, message="Mine arrived crushed", author="Ona")
     second = sandbox.post_comment(on=first.graph_id, message="Same here!", author="Jonas")
     conversation = channels.polled(account, second.graph_id)
-    message = reply(agent, conversation, "Sorry, both of you! New bags are on their way.")
+    jonas = conversation.messages.get(external_id=second.graph_id)
+    message = reply(agent, conversation, "Sorry, both of you! New bags are on their way.", reply_to=jonas.pk)
     assert message.in_reply_to == second.graph_id
     [posted] = channels.brand_answers(conversation)
     assert posted.answers == first.graph_id  # where Facebook put it

@@ -61,9 +61,10 @@ def test_send_path_runs_a_fixed_number_of_queries(agent_client, brand, django_as
         post_reply(agent_client, conv, text=f"Earlier reply {n}")
     # Session, user, role, conversation; the send's lock, held-reply and reply key lookups, the brand's reply
     # rules; do_reply's lock (a savepoint), key lookup, role and brand check, newest answer, the answered
-    # message, insert; newest answer, default language, saved replies and offers for the fresh form, role; the
-    # active crisis incidents of the conversation (reply_checking and composer_opened listeners).
-    with django_assert_num_queries(26):
+    # message, insert; newest answer, the message the next reply answers, default language, saved replies and
+    # offers for the fresh form, role; the active crisis incidents of the conversation (reply_checking and
+    # composer_opened listeners).
+    with django_assert_num_queries(27):
         assert post_reply(agent_client, conv, seen_answer_id=str(10**9)).status_code == 201
 
 
