@@ -45,6 +45,8 @@ class Status(models.TextChoices):
 
 # Statuses that still ask something of the team: the default queue.
 OPEN_WORK = ["new", "open"]
+# Statuses whose wait is over: they show how it ended, never a due time.
+CLOSED = ["resolved", "spam"]
 
 
 class Sentiment(models.TextChoices):

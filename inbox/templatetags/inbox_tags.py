@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from inbox.models import CLOSED
+
 register = template.Library()
 
 MAX_URL_LENGTH = 2000
@@ -78,7 +80,9 @@ def _when(condition: object, template: str, *values: object) -> SafeString:
 
 def _row(row: Any) -> SafeString:
     shown, state = row.shown, row.sla_state
-    if shown["due_iso"]:
+    if row.status in CLOSED:
+        due = SafeString("")  # the status says it is over; the page tells how its clock ended
+    elif shown["due_iso"]:
         countdown = '<time class="countdown" datetime="{}" title="{}">{}</time>'
         due = format_html(countdown, shown["due_iso"], state.label, shown["due_text"])
     else:

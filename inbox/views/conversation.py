@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from accounts.models import User
 from accounts.permissions import RoleRequiredMixin
 from inbox.forms import AssignForm, NoteForm, StatusForm, TagForm
-from inbox.models import Conversation, Status, Team
+from inbox.models import CLOSED, Conversation, Status, Team
 from inbox.selectors import (
     clock_ending,
     conversation_for,
@@ -29,8 +29,6 @@ from inbox.selectors import (
     thread,
 )
 from inbox.services import workflow
-
-CLOSED = (Status.RESOLVED, Status.SPAM)
 
 
 def _actor(request: HttpRequest) -> User:

@@ -64,3 +64,14 @@ def test_a_resolved_conversation_says_how_its_clock_ended_not_a_due_time(client,
     assert "Answered in 12 min by agent" in answered_sla
     assert "Resolved without a reply" in unanswered_sla
     assert "due in" not in answered_sla + unanswered_sla and "overdue" not in answered_sla + unanswered_sla
+
+
+def test_a_resolved_conversations_queue_row_shows_no_due_time(client, agent, brand):
+    convo = conversation(channel(brand, Platform.X, "acme"), received=timezone.now() - timedelta(minutes=7))
+    workflow.do_change_status(actor=agent, conversation_id=convo.pk, status=Status.RESOLVED)
+    client.force_login(agent)
+
+    row = client.get(reverse("inbox:rows"), {"status": "resolved"}).content.decode()
+
+    assert f'id="conv-{convo.pk}"' in row
+    assert "due in" not in row and "countdown" not in row and "Answered" not in row
