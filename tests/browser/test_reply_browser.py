@@ -11,6 +11,7 @@ import time
 import pytest
 
 from inbox.models import DeliveryStatus, Direction, Message, Visibility
+from monitoring.sandbox import services as sandbox
 from responses.services import add_saved_reply
 from tests.browser.pages import WAIT_MS, logged_in, wait_live
 from tests.inbox import sandbox_channels as channels
@@ -173,4 +174,24 @@ def test_bulk_acknowledgement_answers_each_in_its_own_channel_with_progress_and_
     ]
     assert [a.external_id for a in channels.brand_answers(tweet)] == [sent[0].external_id]
     assert [a.external_id for a in channels.brand_answers(private)] == [sent[1].external_id]
+    context.close()
+
+
+def test_reply_to_this_answers_the_message_picked_not_the_customers_latest(platforms, asgi_server, chromium, agent):
+    account = channels.x_account()
+    first = sandbox.post_mention(brand="acme", text="my beans never came", author="maria")
+    sandbox.post_mention(brand="acme", text="and the lid was broken", author="maria", in_reply_to=first.id)
+    conversation = channels.polled(account, str(first.id))
+    context, page = open_conversation(chromium, asgi_server, conversation)
+    answering = page.locator("#composer-slot [data-testid=answering]")
+    assert "and the lid was broken" in answering.inner_text()
+
+    page.locator(".message", has_text="my beans never came").get_by_role("link", name="Reply to this").click()
+    assert "my beans never came" in answering.inner_text()
+    send(page, "@maria Your beans left today.")
+
+    page.locator("#composer-slot .delivery").wait_for(timeout=WAIT_MS)
+    reply = Message.objects.get(direction=Direction.OUTBOUND)
+    assert (reply.in_reply_to, reply.text) == (str(first.id), "@maria Your beans left today.")
+    assert "and the lid was broken" in answering.inner_text()  # the next reply answers the latest again
     context.close()
