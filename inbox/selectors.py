@@ -44,8 +44,6 @@ from monitoring.models import Brand, MessageQueryMatch, MonitoredQuery
 from monitoring.selectors import brands_for
 
 PAGE_SIZE = 50
-# Outbound messages that reached the platform: sent from Promptly, or posted natively (no delivery status).
-SENT_REPLY = (DeliveryStatus.SENT, "")
 SNIPPET_LENGTH = 160
 
 
@@ -458,7 +456,9 @@ def history(conversation: Conversation, limit: int = 50) -> list[HistoryEntry]:
     """Status changes, assignments, tags and notes beside the replies sent (from Promptly or natively), newest first."""
     events = conversation.events.select_related("actor").order_by("-created_at", "-id")[:limit]
     replies = (
-        conversation.messages.filter(direction=Direction.OUTBOUND, delivery_status__in=SENT_REPLY)
+        conversation.messages.filter(direction=Direction.OUTBOUND, delivery_status=DeliveryStatus.SENT)
+        # The brand's own root post answers nobody: it is context, not a reply.
+        .filter(Q(sent_by__isnull=False) | ~Q(in_reply_to=""))
         .select_related("sent_by", "account")
         .order_by("-platform_time", "-id")[:limit]
     )

@@ -34,7 +34,10 @@ def test_history_shows_replies_sent_with_who_where_and_when_beside_status_change
     ours = reply(convo, at=now - timedelta(minutes=20), by=agent)
     ours.url = "https://x.com/acme/status/77"
     ours.save(update_fields=["url"])
-    reply(convo, at=now - timedelta(minutes=10), by=None, status="")  # posted natively on X
+    native = reply(convo, at=now - timedelta(minutes=10), by=None)  # posted on X, not from Promptly
+    native.in_reply_to = convo.messages.get(direction="in").external_id
+    native.save(update_fields=["in_reply_to"])
+    reply(convo, at=now - timedelta(minutes=8), by=None)  # the brand's own post: it answers nobody
     reply(convo, at=now - timedelta(minutes=5), by=agent, status="failed")  # never reached the customer
     workflow.do_change_status(actor=agent, conversation_id=convo.pk, status=Status.RESOLVED)
 
