@@ -52,6 +52,9 @@ conversations = st.fixed_dictionaries(
         "subject": maybe_empty,
         "due": st.booleans(),
         "messages": st.lists(messages(), max_size=3),
+        # Others in the same place (the post it hangs under, other customers' messages), shown as context.
+        "place_post": st.booleans(),
+        "neighbours": st.lists(messages(), max_size=2),
     }
 )
 
@@ -69,12 +72,24 @@ def make_conversation(brand, spec: dict) -> Conversation:
         status=spec["status"],
         author=make_author(spec["author"]),
         subject=spec["subject"],
+        customer_key="customer",
         awaiting_reply_since=now if spec["due"] else None,
         response_due_at=now + dt.timedelta(hours=1) if spec["due"] else None,
     )
-    for fields in spec["messages"]:
-        MessageFactory(conversation=conversation, **{**fields, "author": make_author(fields["author"])})
+    add_messages(conversation, spec["messages"])
+    if spec["place_post"] or spec["neighbours"]:
+        others = ConversationFactory.create(
+            brand=brand, account=conversation.account, thread_key=conversation.thread_key, customer_key="someone"
+        )
+        add_messages(others, spec["neighbours"])
+        if spec["place_post"]:
+            MessageFactory(conversation=others, external_id=conversation.thread_key, author=None, text="", url="")
     return conversation
+
+
+def add_messages(conversation: Conversation, specs: list[dict]) -> None:
+    for fields in specs:
+        MessageFactory(conversation=conversation, **{**fields, "author": make_author(fields["author"])})
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
