@@ -197,11 +197,11 @@ def test_agents_cannot_see_the_dashboard_and_brands_stay_apart(client, brand, ag
 
 
 def test_api_matches_the_selector_with_token_auth(client, brand, supervisor, office_week):
-    from rest_framework.authtoken.models import Token
+    from accounts.tokens import create_token
 
-    token = Token.objects.create(user=supervisor)
+    _, token = create_token(user=supervisor)
     response = client.get(
-        "/api/v1/sla/summary?start=2026-11-16&end=2026-11-24", headers={"Authorization": f"Token {token.key}"}
+        "/api/v1/sla/summary?start=2026-11-16&end=2026-11-24", headers={"Authorization": f"Token {token}"}
     )
     assert response.status_code == 200
     body = response.json()
