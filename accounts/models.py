@@ -2,6 +2,7 @@
 
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,10 +13,23 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known IANA time zone (e.g. America/Los_Angeles).")
 
 
+def validate_language(value: str) -> None:
+    if value not in dict(settings.LANGUAGES):
+        known = ", ".join(code for code, _ in settings.LANGUAGES)
+        raise ValidationError(f"{value!r} is not a language Promptly knows (one of {known}).")
+
+
 class User(AbstractUser):
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
         validators=[validate_time_zone],
         help_text="The person's own time zone, for shifts and times shown to them.",
+    )
+    language = models.CharField(
+        max_length=8, default="en", validators=[validate_language], help_text="The person's own language."
+    )
+    in_training = models.BooleanField(
+        default=False,
+        help_text="Still learning: shown to the team, and round-robin leaves them out unless listed.",
     )

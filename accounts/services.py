@@ -18,10 +18,8 @@ def create_user(*, username: str, password: str, role: Role, email: str = "", ti
 
 @transaction.atomic
 def set_role(*, user: User, role: Role) -> None:
-    """Give the user exactly one role; admins also get into the Django admin (is_staff)."""
+    """Give the user exactly one role. No role opens the Django admin: it is for superusers only."""
     role_groups = Group.objects.filter(name__in=[r.value for r in Role])
     user.groups.remove(*role_groups)
     group, _ = Group.objects.get_or_create(name=role.value)
     user.groups.add(group)
-    user.is_staff = role == Role.ADMIN
-    user.save(update_fields=["is_staff"])

@@ -10,7 +10,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from accounts.models import User
 from accounts.roles import Role, has_role
 from inbox import presence
-from inbox.events import brand_group, user_group
+from inbox.events import ACCESS_CHANGED, brand_group, follow_brands, user_group
 from inbox.models import Conversation
 from inbox.services.workflow import do_set_availability
 from monitoring.selectors import brands_for
@@ -20,10 +20,15 @@ FORBIDDEN = 4403
 
 @database_sync_to_async
 def _brand_ids(user: User) -> list[int] | None:
-    """The brands whose events the person may see, or None when they may not use the inbox."""
-    if not has_role(user, Role.AGENT):
+    """The brands whose events the person may see, or None when they may not use the inbox.
+
+    Read from the database each time (never the scope's cached user): role and membership may have
+    changed since the socket opened.
+    """
+    current = User.objects.filter(pk=user.pk).first()
+    if current is None or not has_role(current, Role.AGENT):
         return None
-    return list(brands_for(user).values_list("pk", flat=True))
+    return list(brands_for(current).values_list("pk", flat=True))
 
 
 @database_sync_to_async
@@ -79,7 +84,22 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"kind": "error", "detail": "Unknown message."})
 
     async def inbox_event(self, event: dict[str, Any]) -> None:
+        if event.get("kind") == ACCESS_CHANGED:
+            await self._recheck_access()
+            return
         await self.send_json({key: value for key, value in event.items() if key != "type"})
+
+    async def _recheck_access(self) -> None:
+        """Role or membership changed: close when the inbox is no longer theirs, else follow their brands."""
+        brand_ids = await _brand_ids(self.user)
+        if brand_ids is None:
+            await self.close(code=FORBIDDEN)
+            return
+        await follow_brands(self.channel_layer, self.channel_name, before=self.brand_ids, after=brand_ids)
+        if self.viewing and self.viewing[1] not in brand_ids:
+            self.viewing = None
+        self.brand_ids = brand_ids
+        self.groups_joined = [brand_group(brand_id) for brand_id in brand_ids] + [user_group(self.user.pk)]
 
     def _name(self) -> str:
         return (self.user.get_full_name() or self.user.get_username())[:80]

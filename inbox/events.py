@@ -62,6 +62,10 @@ def publish_on_commit(*, brand_id: int, kind: str, payload: dict[str, Any]) -> N
     transaction.on_commit(lambda: group_send(brand_group(brand_id), message))
 
 
+# Sent to a person's own group when their role, brands or account changed: open sockets re-check access.
+ACCESS_CHANGED = "access_changed"
+
+
 def user_group(user_id: int) -> str:
     return f"user_{user_id}"
 
@@ -70,3 +74,11 @@ def publish_to_user_on_commit(*, user_id: int, kind: str, payload: dict[str, Any
     """Like publish_on_commit, for events only one person's open pages care about (their bulk jobs)."""
     message = {"type": "inbox.event", "kind": kind, **payload}
     transaction.on_commit(lambda: group_send(user_group(user_id), message))
+
+
+async def follow_brands(layer: Any, channel_name: str, *, before: list[int], after: list[int]) -> None:
+    """Move a socket's brand groups from the brands it had to the ones it has now (access changed)."""
+    for gone in set(before) - set(after):
+        await layer.group_discard(brand_group(gone), channel_name)
+    for new in set(after) - set(before):
+        await layer.group_add(brand_group(new), channel_name)

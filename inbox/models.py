@@ -1,7 +1,7 @@
 """The conversation queue: authors, conversations, messages (both directions) and quarantine."""
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import BrinIndex, GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
@@ -202,6 +202,9 @@ class Message(models.Model):
             models.Index(
                 fields=["created_at"], name="msg_undelivered", condition=Q(delivery_status__in=["queued", "sending"])
             ),
+            # The last hour's arrivals for listening health: rows arrive in received_at order, so a BRIN
+            # index finds them at almost no cost to ingest.
+            BrinIndex(fields=["received_at"], name="msg_received_brin"),
         ]
 
     def __str__(self) -> str:
@@ -220,6 +223,8 @@ class QuarantinedItem(models.Model):
     item_key = models.CharField(max_length=520)
     created_at = models.DateTimeField(auto_now_add=True)
     reprocessed_at = models.DateTimeField(null=True, blank=True)
+    # Kept (not deleted) so the same broken item polled again stays out of the list.
+    discarded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -316,6 +321,8 @@ class InboxSettings(models.Model):
     brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="inbox_settings")
     round_robin = models.BooleanField(default=False)
     max_open_per_agent = models.PositiveSmallIntegerField(default=20)
+    # Who round-robin may pick; nobody listed means every member not in training.
+    eligible = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     def __str__(self) -> str:
         return f"inbox settings of brand {self.brand_id}"

@@ -16,6 +16,8 @@ from monitoring.models import Brand, ChannelAccount, Platform
 
 logger = logging.getLogger(__name__)
 POLL_TASK = "monitoring.tasks.poll_account_task"
+# Below this, platforms' rate limits are spent on polling alone.
+MIN_POLL_INTERVAL_SECONDS = 15
 CREDENTIAL_FIELDS = {
     Platform.X: ("bearer_token", "consumer_key", "consumer_secret", "access_token", "access_secret"),
     Platform.FACEBOOK: ("page_token",),
@@ -37,6 +39,9 @@ def _create(
     if ChannelAccount.objects.filter(brand=brand, platform=platform, external_id=external_id).exists():
         label = Platform(platform).label
         raise ValidationError(f"{brand.slug} already has the {label} account {external_id}.")
+    if platform == Platform.FACEBOOK and ChannelAccount.objects.filter(platform=platform, external_id=external_id):
+        # A Page's webhook events must go to one brand; which other brand is not this admin's to know.
+        raise ValidationError(f"The Facebook Page {external_id} is already connected to another brand.")
     account = ChannelAccount(
         brand=brand,
         platform=platform,
@@ -183,3 +188,21 @@ def sync_poll_schedule(*, account: ChannelAccount) -> None:
             "description": f"Poll {account} of {account.brand.slug}",
         },
     )
+
+
+@transaction.atomic
+def set_polling(*, account: ChannelAccount, enabled: bool, interval_seconds: int | None = None) -> None:
+    """Pause or resume an account, or change how often it is polled; its beat entry follows."""
+    account.enabled = enabled
+    if interval_seconds is not None:
+        if interval_seconds < MIN_POLL_INTERVAL_SECONDS:
+            raise ValidationError(f"Poll at most every {MIN_POLL_INTERVAL_SECONDS} seconds.")
+        account.poll_interval_seconds = interval_seconds
+    account.save(update_fields=["enabled", "poll_interval_seconds"])
+    sync_poll_schedule(account=account)
+
+
+def masked_credentials(account: ChannelAccount) -> dict[str, str]:
+    """Each stored token as its last four characters only (the rest never leaves the server)."""
+    stored = decrypt_credentials(account.encrypted_credentials)
+    return {name: f"••••{value[-4:]}" if value else "" for name, value in stored.items()}

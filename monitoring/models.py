@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
-from accounts.models import validate_time_zone
+from accounts.models import validate_language, validate_time_zone
 
 DEFAULT_FIRST_RESPONSE_MINUTES = 120
 
@@ -22,6 +22,12 @@ class Brand(models.Model):
         default="UTC",
         validators=[validate_time_zone],
         help_text="Where the brand's audience lives: hours, reports and check-in times use it.",
+    )
+    default_language = models.CharField(
+        max_length=8,
+        default="en",
+        validators=[validate_language],
+        help_text="The language the brand answers in unless a person writes in another.",
     )
     first_response_target_minutes = models.PositiveIntegerField(
         default=DEFAULT_FIRST_RESPONSE_MINUTES,
@@ -80,6 +86,10 @@ class ChannelAccount(models.Model):
         ordering = ["brand", "platform", "handle"]
         constraints = [
             models.UniqueConstraint(fields=["brand", "platform", "external_id"], name="account_unique_per_brand"),
+            # A Page's webhook events go to the brand that owns it, never to several.
+            models.UniqueConstraint(
+                fields=["external_id"], condition=models.Q(platform="facebook"), name="facebook_page_one_brand"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,12 +116,37 @@ class StreamCursor(models.Model):
     consecutive_failures = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Listening health (monitoring.health): set by ingest's cursor upsert and by a poll's faults.
+    last_success_at = models.DateTimeField(null=True, blank=True, help_text="Last page fetched and stored.")
+    failing_since = models.DateTimeField(null=True, blank=True, help_text="First fault since the last success.")
+    catching_up = models.BooleanField(default=False, help_text="The last poll left pages ready for the next.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "stream"], name="cursor_unique_per_stream")]
 
     def __str__(self) -> str:
         return f"{self.account} / {self.stream}"
+
+
+class ListeningIncident(models.Model):
+    """A stream failing or silent past its threshold: alerted once when opened, noted once when it recovers."""
+
+    cursor = models.ForeignKey(StreamCursor, on_delete=models.CASCADE, related_name="incidents")
+    started_at = models.DateTimeField(help_text="When the stream stopped hearing: its first fault or last success.")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+    recovered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cursor"], condition=models.Q(recovered_at__isnull=True), name="one_open_incident_per_stream"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cursor}: {self.reason[:60]}"
 
 
 from monitoring.alerts.models import AlertDelivery, AlertRule  # noqa: E402, F401

@@ -163,6 +163,7 @@ def _store_pages(
     report.quarantined += ingested.quarantined
     # Storing the batch cleared the stream's failures (ingest's cursor upsert): a later fault counts from there.
     cursor.consecutive_failures = 0
+    cursor.failing_since = None
 
 
 def backoff(failures: int) -> timedelta:
@@ -180,7 +181,9 @@ def _record_fault(cursor: StreamCursor, fault: PlatformUnavailable) -> datetime:
         paused_until = now + backoff(cursor.consecutive_failures)
     cursor.paused_until = paused_until
     cursor.last_error = fault.reason[:2000]
-    cursor.save(update_fields=["paused_until", "consecutive_failures", "last_error", "updated_at"])
+    if fault.retry_after is None and cursor.failing_since is None:
+        cursor.failing_since = now
+    cursor.save(update_fields=["paused_until", "consecutive_failures", "last_error", "failing_since", "updated_at"])
     logger.warning("Polling %s/%s paused until %s: %s", cursor.account_id, cursor.stream, paused_until, fault.reason)
     return paused_until
 

@@ -10,8 +10,15 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from monitoring.health import check_listening
 from monitoring.models import ChannelAccount
 from monitoring.services import poll_account
+from promptly.celery import app
+
+app.conf.beat_schedule["monitoring-check-listening"] = {
+    "task": "monitoring.tasks.check_listening_task",
+    "schedule": 60.0,
+}
 
 # Longer than any poll should take; if a worker dies holding it, the lock frees itself after this.
 LOCK_SECONDS = 600
@@ -45,3 +52,9 @@ def _reschedule(account_id: int, at: datetime) -> None:
     if interval is None or (at - timezone.now()).total_seconds() >= interval:
         return  # beat comes back before then anyway
     transaction.on_commit(lambda: poll_account_task.apply_async((account_id,), eta=at))
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def check_listening_task() -> None:
+    """Beat, every minute: alert once for streams failing or silent past their threshold, note recoveries."""
+    check_listening()

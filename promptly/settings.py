@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "inbox",
     "responses",
     "crisis",
+    "settings_pages",
     "monitoring.sandbox",
 ]
 

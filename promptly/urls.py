@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.views import TokenLoginView, TokenLogoutView, TokensView
 from promptly.health import healthz
+from settings_pages.views.password import SetPasswordView
 
 admin.site.site_header = "Promptly administration"
 admin.site.site_title = "Promptly"
@@ -19,11 +20,13 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/tokens/", TokensView.as_view(), name="api-tokens"),
+    path("accounts/set-password/<uidb64>/<token>/", SetPasswordView.as_view(), name="set-password"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("inbox/", include("inbox.urls")),
     path("", include("responses.urls")),
     path("setup/", include("monitoring.urls")),
+    path("settings/", include("settings_pages.urls")),
     path("api/v1/sla/", include("inbox.sla.api")),
     path("api/v1/queries/", include("monitoring.queries.api")),
     path("api/v1/auth/token/", TokenLoginView.as_view(), name="api-token"),

@@ -52,6 +52,14 @@ def admin_user(brand: Brand) -> User:
     return _member(brand, "admin", Role.ADMIN)
 
 
+@pytest.fixture
+def superuser(brand: Brand) -> User:
+    """The only kind of person the Django admin lets in."""
+    user = User.objects.create_superuser(username="root", password=PASSWORD, email="root@example.com")
+    add_member(brand=brand, user=user)
+    return user
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

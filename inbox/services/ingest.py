@@ -104,7 +104,7 @@ def _ingest_once(account: ChannelAccount, stream: str, result: FetchResult) -> I
                 *lookup,
                 *answered_stored,
                 *quarantining,
-                cursor_upsert(account, stream, result.position, result.retry_after, now),
+                cursor_upsert(account, stream, result.position, result.retry_after, now, result.has_more),
                 Statement(*brand_settings.version_query(account.brand_id)),
             ],
         )

@@ -427,24 +427,30 @@ def cursor_upsert(
     position: dict[str, Any],
     paused_until: datetime | None,
     now: datetime,
+    catching_up: bool = False,
 ) -> Statement:
     """The stream's position commits with its batch; an empty position keeps the one stored.
 
-    A successful page clears failures; the pause is the platform's own (retry_after of a 429 that
-    came with data) or none.
+    A successful page clears failures and is the stream's last success (listening health); the pause is
+    the platform's own (retry_after of a 429 that came with data) or none; catching up means more pages
+    were ready when it was fetched.
     """
     return Statement(
         """
         INSERT INTO monitoring_streamcursor
-            (account_id, stream, position, paused_until, consecutive_failures, last_error, updated_at)
-        VALUES (%s, %s, %s::jsonb, %s, 0, '', %s)
+            (account_id, stream, position, paused_until, consecutive_failures, last_error, updated_at,
+             last_success_at, failing_since, catching_up)
+        VALUES (%s, %s, %s::jsonb, %s, 0, '', %s, %s, NULL, %s)
         ON CONFLICT (account_id, stream) DO UPDATE SET
             position = CASE WHEN EXCLUDED.position = '{}'::jsonb
                 THEN monitoring_streamcursor.position ELSE EXCLUDED.position END,
             paused_until = EXCLUDED.paused_until,
             consecutive_failures = 0,
             last_error = '',
-            updated_at = EXCLUDED.updated_at
+            updated_at = EXCLUDED.updated_at,
+            last_success_at = EXCLUDED.last_success_at,
+            failing_since = NULL,
+            catching_up = EXCLUDED.catching_up
         """,
-        [account.pk, stream, json.dumps(position, default=str), paused_until, now],
+        [account.pk, stream, json.dumps(position, default=str), paused_until, now, now, catching_up],
     )

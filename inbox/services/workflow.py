@@ -188,18 +188,24 @@ def do_claim(*, actor: User, conversation_id: int) -> Conversation:
         return do_assign(actor=actor, conversation_id=conversation_id, assignee=actor, team=team)
 
 
-def _next_agent(*, brand_id: int, cap: int, now: dt.datetime) -> User | None:
-    """The online, on-shift agent of the brand under the cap who got a conversation longest ago."""
+def _next_agent(*, options: InboxSettings, now: dt.datetime, scheduled: set[int]) -> User | None:
+    """The online, on-shift eligible agent of the brand under the cap who got a conversation longest ago.
+
+    On shift: started by hand, or covered now by a scheduled shift (`scheduled`). Eligible: listed in the
+    brand's routing settings, or, when nobody is listed, any member not in training.
+    """
+    eligible = [person.pk for person in options.eligible.all()]
     candidates = (
         User.objects.filter(
-            brands__pk=brand_id,
+            brands__pk=options.brand_id,
             is_active=True,
-            availability__on_shift=True,
             availability__last_seen_at__gte=now - ONLINE_WITHIN,
         )
+        .filter(Q(availability__on_shift=True) | Q(pk__in=scheduled))
+        .filter(Q(pk__in=eligible) if eligible else Q(in_training=False))
         .filter(Q(groups__name__in=[r.value for r in Role]) | Q(is_superuser=True))
         .annotate(on_plate=Count("assigned", filter=Q(assigned__status__in=ON_PLATE), distinct=True))
-        .filter(on_plate__lt=cap)
+        .filter(on_plate__lt=options.max_open_per_agent)
         .order_by(F("availability__last_assigned_at").asc(nulls_first=True), "pk")
     )
     return candidates.first()
@@ -217,11 +223,19 @@ def do_route_new_conversations(*, brand_id: int, conversation_ids: Iterable[int]
         return {}
     routed: dict[int, int] = {}
     now = timezone.now()
-    waiting = Conversation.objects.select_for_update(skip_locked=True).filter(
-        pk__in=list(conversation_ids), brand_id=brand_id, status=Status.NEW, assignee__isnull=True
+    waiting = list(
+        Conversation.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=list(conversation_ids), brand_id=brand_id, status=Status.NEW, assignee__isnull=True)
+        .order_by("pk")
     )
-    for conversation in waiting.order_by("pk"):
-        agent = _next_agent(brand_id=brand_id, cap=options.max_open_per_agent, now=now)
+    if not waiting:
+        return routed
+    # Imported here: the schedule's module reads the SLA dashboard, which imports this one.
+    from monitoring.checkins.services import on_shift
+
+    scheduled = {person.pk for person in on_shift(brand_id=brand_id, when=now)}
+    for conversation in waiting:
+        agent = _next_agent(options=options, now=now, scheduled=scheduled)
         if agent is None:
             break
         _assign(conversation=conversation, actor=None, assignee=agent, team=conversation.team)

@@ -23,6 +23,7 @@ from inbox.models import AgentAvailability, BulkJob, Conversation, Tag, Team, Vi
 from inbox.selectors import PAGE_SIZE, QueueFilters, queue_counts, queue_page, queue_rows
 from inbox.services import workflow
 from inbox.templatetags.inbox_tags import countdown
+from monitoring.health import failing_accounts
 from monitoring.models import MonitoredQuery, Platform
 from monitoring.selectors import brands_for
 from responses.selectors import saved_replies_of_brands
@@ -97,6 +98,7 @@ class QueueView(RoleRequiredMixin, TemplateView):
             bulk_actions=list(bulk.REGISTRY.values()),
             saved_replies=saved_replies_of_brands(brand_ids),
             on_shift=bool(availability and availability.on_shift),
+            failing_accounts=failing_accounts(brand_ids),
         )
         return context
 

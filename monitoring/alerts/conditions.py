@@ -28,8 +28,11 @@ class Hit:
 
 
 def _rules(brand_id: int, *, sla: bool) -> list[AlertRule]:
-    # A crisis-spike rule hears only from the crisis detector (crisis.services.detect).
-    rules = AlertRule.objects.filter(brand_id=brand_id, enabled=True, crisis_spikes=False).prefetch_related("queries")
+    # A crisis-spike rule hears only from the crisis detector (crisis.services.detect); a listening-health rule
+    # only from the listening check (monitoring.health).
+    rules = AlertRule.objects.filter(
+        brand_id=brand_id, enabled=True, crisis_spikes=False, listening_health=False
+    ).prefetch_related("queries")
     return [rule for rule in rules if bool(rule.sla_kinds) == sla]
 
 

@@ -11,9 +11,11 @@ from typing import Any
 import requests
 from cryptography.fernet import InvalidToken
 from django.core.mail import send_mail
+from django.utils import timezone
 
 from inbox.events import publish_on_commit
 from inbox.models import Message
+from monitoring.alerts.audience import responsible_people
 from monitoring.alerts.models import AlertDelivery
 from monitoring.alerts.secrets import decrypt_secret
 from monitoring.connectors.public_urls import URLRefused, public_session
@@ -76,10 +78,19 @@ def _slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def email_recipients(delivery: AlertDelivery) -> list[str]:
+    """The rule's addresses; a listening-health rule adds the brand's responsible people, read when sent."""
+    addresses = delivery.rule.recipients()
+    if delivery.rule.listening_health:
+        people = responsible_people(brand_id=delivery.rule.brand_id, now=timezone.now())
+        addresses += [person.email for person in people if person.email]
+    return list(dict.fromkeys(addresses))
+
+
 def send_email(delivery: AlertDelivery) -> None:
     text = compose(delivery)
     try:
-        send_mail(f"[Promptly] {text.title}", _plain(text), None, delivery.rule.recipients(), fail_silently=False)
+        send_mail(f"[Promptly] {text.title}", _plain(text), None, email_recipients(delivery), fail_silently=False)
     except (OSError, ValueError) as error:  # smtplib's errors are OSErrors; a refused recipient list too
         raise DeliveryFailed(f"e-mail not accepted: {error}") from error
 
@@ -136,17 +147,22 @@ def send_webhook(delivery: AlertDelivery) -> None:
 def publish_in_app(delivery: AlertDelivery) -> None:
     """A toast for everyone on the brand's live pages, after commit (never for a rolled-back alert)."""
     text = compose(delivery)
+    audience: dict[str, Any] = {}
+    if delivery.rule.listening_health:
+        people = responsible_people(brand_id=delivery.rule.brand_id, now=timezone.now())
+        audience["user_ids"] = [person.pk for person in people]
     publish_on_commit(
         brand_id=delivery.rule.brand_id,
         kind="alert",
         payload={
+            **audience,
             "alert": {
                 "id": delivery.pk,
                 "title": text.title,
                 "body": "\n".join(text.lines),
                 "count": delivery.hit_count,
                 "examples": text.examples,
-            }
+            },
         },
     )
 

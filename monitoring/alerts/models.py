@@ -55,11 +55,19 @@ class AlertRule(models.Model):
     throttle_minutes = models.PositiveIntegerField(default=15, validators=[MinValueValidator(1)])
     quiet_hours_start = models.TimeField(null=True, blank=True, help_text="In the brand's audience time zone.")
     quiet_hours_end = models.TimeField(null=True, blank=True)
+    # The brand's listening-health rule (monitoring.health): no conditions; it tells the brand's admins and
+    # on-shift supervisors when a stream stops, through the same channels, log and retries as every rule.
+    listening_health = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["brand", "name"]
-        constraints = [models.UniqueConstraint(fields=["brand", "name"], name="alert_rule_name_unique_per_brand")]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "name"], name="alert_rule_name_unique_per_brand"),
+            models.UniqueConstraint(
+                fields=["brand"], condition=Q(listening_health=True), name="one_listening_rule_per_brand"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

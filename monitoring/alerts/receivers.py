@@ -35,7 +35,7 @@ def _listening(brand_id: int) -> _Listening:
         .annotate(
             query_count=Subquery(queries.values("brand_id").annotate(n=Count("pk")).values("n")),
             query_changed=Subquery(queries.order_by("-updated_at").values("updated_at")[:1]),
-            has_rules=Exists(AlertRule.objects.filter(brand_id=OuterRef("pk"), enabled=True)),
+            has_rules=Exists(AlertRule.objects.filter(brand_id=OuterRef("pk"), enabled=True, listening_health=False)),
             has_shifts=Exists(Shift.objects.filter(brand_id=OuterRef("pk"))),
         )
         .values_list("query_count", "query_changed", "has_rules", "has_shifts")

@@ -33,7 +33,8 @@ def set_webhook(*, rule: AlertRule, url: str, secret: str) -> None:
 
 def channels_of(rule: AlertRule) -> list[str]:
     chosen = [AlertChannel.IN_APP] if rule.notify_in_app else []
-    chosen += [AlertChannel.EMAIL] if rule.recipients() else []
+    # A listening-health rule e-mails the brand's responsible people even with no address of its own.
+    chosen += [AlertChannel.EMAIL] if rule.recipients() or rule.listening_health else []
     chosen += [AlertChannel.WEBHOOK] if rule.webhook_url else []
     return [str(channel) for channel in chosen]
 
@@ -69,7 +70,9 @@ def _record(rule: AlertRule, channel: str, hit: Hit, now: datetime) -> AlertDeli
     quiet_until = quiet_hours_end(rule, now) if channel != AlertChannel.IN_APP else None
     latest = AlertDelivery.objects.filter(rule=rule, channel=channel).order_by("-due_at").first()
     throttle = timedelta(minutes=rule.throttle_minutes)
-    throttled_until = latest.due_at + throttle if latest and latest.due_at > now - throttle else None
+    # Listening incidents are once each already (one alert, one recovery note): never held into a digest.
+    recent = latest and latest.due_at > now - throttle and not rule.listening_health
+    throttled_until = latest.due_at + throttle if latest and recent else None
     hold_until = max(filter(None, [quiet_until, throttled_until]), default=None)
     delivery = AlertDelivery.objects.create(
         rule=rule,

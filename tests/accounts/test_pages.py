@@ -36,11 +36,27 @@ def test_each_role_reaches_its_pages_and_is_refused_the_rest(client, request, fi
         assert b"Not allowed" in response.content
 
 
-def test_agent_is_refused_the_django_admin(client, agent):
-    client.force_login(agent)
+@pytest.mark.parametrize("fixture", ["agent", "admin_user"])
+def test_role_holders_are_refused_the_django_admin(client, request, fixture):
+    client.force_login(request.getfixturevalue(fixture))
     response = client.get("/admin/monitoring/brand/")
-    assert response.status_code == 302  # the admin sends non-staff to its own login
+    assert response.status_code == 302  # the admin sends those it does not accept to its own login
     assert "/admin/login/" in response["Location"]
+
+
+def test_staff_admin_who_is_not_superuser_is_refused_the_django_admin(client, admin_user):
+    admin_user.is_staff = True
+    admin_user.save(update_fields=["is_staff"])
+    client.force_login(admin_user)
+    assert client.get("/admin/monitoring/brand/").status_code == 302
+
+
+def test_superuser_uses_the_django_admin(client, db):
+    from accounts.models import User
+
+    root = User.objects.create_superuser(username="root", password=PASSWORD, email="root@example.com")
+    client.force_login(root)
+    assert client.get("/admin/monitoring/brand/").status_code == 200
 
 
 def test_login_with_wrong_password_says_so(client, agent):

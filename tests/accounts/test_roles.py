@@ -1,4 +1,4 @@
-"""Roles are groups with permissions; the highest one counts; admins reach the Django admin."""
+"""Roles are groups with permissions; the highest one counts; no role opens the Django admin."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
@@ -20,14 +20,13 @@ def test_each_role_group_exists_with_permissions_after_migrate():
 
 
 @pytest.mark.django_db
-def test_role_of_is_the_highest_group_and_admin_becomes_staff():
+def test_role_of_is_the_highest_group_and_admin_is_not_staff():
     user = create_user(username="ana", password="x-long-password", role=Role.AGENT)
     assert role_of(user) == Role.AGENT
-    assert not user.is_staff
     set_role(user=user, role=Role.ADMIN)
     user = User.objects.get(pk=user.pk)
     assert role_of(user) == Role.ADMIN
-    assert user.is_staff
+    assert not user.is_staff
     assert has_role(user, Role.SUPERVISOR)
 
 

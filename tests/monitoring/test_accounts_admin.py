@@ -29,8 +29,8 @@ def change_form(account):
     }
 
 
-def test_the_admin_shows_tokens_masked_never_in_full(client, admin_user, x_account):
-    client.login(username="admin", password=PASSWORD)
+def test_the_admin_shows_tokens_masked_never_in_full(client, superuser, x_account):
+    client.login(username="root", password=PASSWORD)
     page = client.get(f"/admin/monitoring/channelaccount/{x_account.pk}/change/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -39,8 +39,8 @@ def test_the_admin_shows_tokens_masked_never_in_full(client, admin_user, x_accou
     assert x_account.encrypted_credentials not in html
 
 
-def test_an_admin_sets_a_token_and_the_interval_and_the_schedule_follows(client, admin_user, x_account):
-    client.login(username="admin", password=PASSWORD)
+def test_an_admin_sets_a_token_and_the_interval_and_the_schedule_follows(client, superuser, x_account):
+    client.login(username="root", password=PASSWORD)
     form = change_form(x_account) | {"consumer_key": "new-consumer-key"}
 
     answer = client.post(f"/admin/monitoring/channelaccount/{x_account.pk}/change/", form)
@@ -62,8 +62,8 @@ def test_an_agent_cannot_open_the_account_admin(client, agent, x_account):
     assert "/admin/login/" in answer["Location"]
 
 
-def test_deleting_an_account_in_the_admin_stops_its_polling(client, admin_user, x_account):
-    client.login(username="admin", password=PASSWORD)
+def test_deleting_an_account_in_the_admin_stops_its_polling(client, superuser, x_account):
+    client.login(username="root", password=PASSWORD)
     answer = client.post(f"/admin/monitoring/channelaccount/{x_account.pk}/delete/", {"post": "yes"})
     assert answer.status_code == 302
     assert not PeriodicTask.objects.filter(name=f"poll account {x_account.pk}").exists()

@@ -103,14 +103,14 @@ def test_a_quarantined_item_is_re_processed_once_it_can_be_parsed(x_account):
     assert Message.objects.count() == 1
 
 
-def test_the_admin_re_process_action_reports_what_happened(client, admin_user, x_account):
+def test_the_admin_re_process_action_reports_what_happened(client, superuser, x_account):
     from tests.conftest import PASSWORD
 
     sandbox.post_mention(brand="acme", text="hello", author="ana")
     sandbox.set_faults(rate_malformed=1.0, seed=3)
     poll_account(x_account.pk)
     item = QuarantinedItem.objects.get()
-    client.login(username="admin", password=PASSWORD)
+    client.login(username="root", password=PASSWORD)
 
     answer = client.post(
         "/admin/inbox/quarantineditem/",
@@ -119,6 +119,22 @@ def test_the_admin_re_process_action_reports_what_happened(client, admin_user, x
     )
 
     assert "still cannot be parsed" in answer.content.decode()
+
+
+def test_the_quarantine_page_retries_and_says_what_happened(client, admin_user, x_account):
+    sandbox.post_mention(brand="acme", text="hello <b>bold</b>", author="ana")
+    sandbox.set_faults(rate_malformed=1.0, seed=3)
+    poll_account(x_account.pk)
+    item = QuarantinedItem.objects.get()
+    client.force_login(admin_user)
+
+    listed = client.get("/settings/quarantine/").content.decode()
+    answer = client.post(f"/settings/quarantine/{item.pk}/retry/", follow=True)
+
+    assert "&lt;b&gt;bold&lt;/b&gt;" in listed and "<b>bold</b>" not in listed  # the raw payload, escaped
+    assert "still cannot be parsed" in answer.content.decode()
+    client.post(f"/settings/quarantine/{item.pk}/discard/")
+    assert "hello" not in client.get("/settings/quarantine/").content.decode()
 
 
 def test_a_feed_that_is_not_a_feed_pauses_with_a_clear_error(platforms, live_brand):

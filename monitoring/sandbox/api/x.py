@@ -84,9 +84,11 @@ def _user_context_required() -> JsonResponse:
 
 
 def _answer(body: Any, caller: XCaller, endpoint: str, status: int = 200) -> HttpResponse:
-    return add_rate_limit_headers(
-        json_answer(body, status=status), token=caller.token, endpoint=endpoint, limit=LIMITS[endpoint]
-    )
+    response = json_answer(body, status=status)
+    if caller.user_context:
+        # X says on every user-context answer what the app's tokens may do; sandbox apps may do everything.
+        response["x-access-level"] = "read-write-directmessages"
+    return add_rate_limit_headers(response, token=caller.token, endpoint=endpoint, limit=LIMITS[endpoint])
 
 
 def _users_by_name(tweets: Iterable[Tweet]) -> dict[str, XUser]:

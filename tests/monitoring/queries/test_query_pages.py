@@ -81,6 +81,8 @@ def test_preview_of_a_bad_query_points_at_the_error(admin_client, brand) -> None
 
 def test_django_admin_rejects_a_bad_query(client, brand) -> None:
     superuser = create_user(username="root", password=PASSWORD, role=Role.ADMIN)
+    superuser.is_superuser = True
+    superuser.save(update_fields=["is_superuser"])
     client.login(username=superuser.username, password=PASSWORD)
     response = client.post(
         reverse("admin:monitoring_monitoredquery_add"),

@@ -1,0 +1,12 @@
+"""The one-time link of an invitation (or a reactivation): choose a password, then straight to the inbox."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/set_password.html"
+    post_reset_login = True
+    success_url = reverse_lazy("inbox:queue")
