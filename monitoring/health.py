@@ -3,9 +3,10 @@
 A stream is *failing* from its first fault (5xx, timeout, refused token) until a page is stored again,
 *rate-limited* while the platform asked us to wait, *catching up* while its last poll left pages ready,
 *paused* when the account is, *never run* before its first poll. A stream failing, or silent (no page
-stored), for longer than its platform's threshold opens one ListeningIncident: one alert to the brand's
-admins and on-shift supervisors through the brand's listening-health alert rule, and one "recovered" note
-when it stores a page again. The incident row's unique constraint makes "once" hold across workers.
+stored), for longer than its platform's threshold opens one ListeningIncident for its account: one alert
+to the brand's admins and on-shift supervisors through the brand's listening-health alert rule, and one
+"recovered" note when its streams store pages again (or it is paused on purpose). The incident row's
+unique constraint makes "once" hold across workers.
 """
 
 from __future__ import annotations
@@ -157,9 +158,8 @@ def trouble(cursor: StreamCursor, now: datetime) -> str | None:
     return None
 
 
-def _describe(cursor: StreamCursor) -> str:
-    account = cursor.account
-    return f"{account.get_platform_display()} {account.handle or account.external_id} ({cursor.stream})"
+def _describe(account: ChannelAccount) -> str:
+    return f"{account.get_platform_display()} {account.handle or account.external_id}"
 
 
 def listening_rule(brand_id: int) -> AlertRule:
@@ -169,48 +169,60 @@ def listening_rule(brand_id: int) -> AlertRule:
     return rule
 
 
-def _alert(cursor: StreamCursor, reason: str) -> None:
-    raise_alerts(hits=[Hit(rule=listening_rule(cursor.account.brand_id), reason=reason)])
+def _alert(account: ChannelAccount, reason: str) -> None:
+    raise_alerts(hits=[Hit(rule=listening_rule(account.brand_id), reason=reason)])
 
 
-@transaction.atomic
-def check_listening(*, now: datetime | None = None) -> tuple[int, int]:
-    """Open an incident (and alert) for each stream in trouble, close (and note) each that recovered.
-
-    Returns (opened, recovered). Safe to run in several workers at once: rows are locked, and an incident
-    opens at most once per stream (partial unique constraint).
-    """
-    now = now or timezone.now()
-    opened = recovered = 0
-    open_incidents = {
-        incident.cursor_id: incident
-        for incident in ListeningIncident.objects.select_for_update(skip_locked=True).filter(recovered_at__isnull=True)
-    }
+def _troubles(now: datetime) -> dict[int, tuple[ChannelAccount, list[tuple[StreamCursor, str]]]]:
+    """Every polled account with its streams in trouble now (an empty list: all of them fine)."""
     cursors = (
         StreamCursor.objects.select_related("account__brand")
         .filter(account__platform__in=list(THRESHOLDS), account__enabled=True)
         .exclude(stream__in=PUSHED_STREAMS)
+        .order_by("account_id", "stream")
     )
-    candidates = cursors.exclude(failing_since__isnull=True, last_success_at__gt=now - min(THRESHOLDS.values()))
-    for cursor in candidates:
+    accounts: dict[int, tuple[ChannelAccount, list[tuple[StreamCursor, str]]]] = {}
+    for cursor in cursors:
+        _, troubled = accounts.setdefault(cursor.account_id, (cursor.account, []))
         reason = trouble(cursor, now)
-        if reason is None or cursor.pk in open_incidents:
-            continue
-        incident, created = ListeningIncident.objects.get_or_create(
-            cursor=cursor,
-            recovered_at=None,
-            defaults={"reason": reason, "started_at": cursor.failing_since or cursor.last_success_at or now},
-        )
-        if created:
-            opened += 1
-            _alert(cursor, f"{_describe(cursor)} stopped listening: {reason}")
-    for cursor_id, incident in open_incidents.items():
-        current = StreamCursor.objects.select_related("account__brand").filter(pk=cursor_id).first()
-        if current is not None and trouble(current, now) is not None:
-            continue
-        incident.recovered_at = now
-        incident.save(update_fields=["recovered_at"])
-        recovered += 1
-        if current is not None:
-            _alert(current, f"{_describe(current)} recovered: listening again since {now:%Y-%m-%d %H:%M} UTC")
+        if reason is not None:
+            troubled.append((cursor, reason))
+    return accounts
+
+
+@transaction.atomic
+def check_listening(*, now: datetime | None = None) -> tuple[int, int]:
+    """Open an incident (and alert) for each account with a stream in trouble; close (and note) each whose
+    streams all listen again. Returns (opened, recovered).
+
+    One alert per account, not per stream: a revoked token stops all of them at once. Safe in several
+    workers at once: open incidents are locked, and at most one opens per account (unique constraint).
+    """
+    now = now or timezone.now()
+    opened = recovered = 0
+    open_incidents = {
+        incident.account_id: incident
+        for incident in ListeningIncident.objects.select_for_update(skip_locked=True).filter(recovered_at__isnull=True)
+    }
+    watched = _troubles(now)
+    for account_id in set(open_incidents) - set(watched):
+        # Paused on purpose (or no longer polled): nothing is expected from it any more.
+        watched[account_id] = (ChannelAccount.objects.select_related("brand").get(pk=account_id), [])
+    for account_id, (account, troubled) in watched.items():
+        if troubled and account_id not in open_incidents:
+            streams = ", ".join(cursor.stream for cursor, _ in troubled)
+            reason = f"{streams}: {troubled[0][1]}"
+            started = min(cursor.failing_since or cursor.last_success_at or now for cursor, _ in troubled)
+            _, created = ListeningIncident.objects.get_or_create(
+                account=account, recovered_at=None, defaults={"reason": reason, "started_at": started}
+            )
+            if created:
+                opened += 1
+                _alert(account, f"{_describe(account)} stopped listening ({reason})")
+        elif not troubled and account_id in open_incidents:
+            incident = open_incidents[account_id]
+            incident.recovered_at = now
+            incident.save(update_fields=["recovered_at"])
+            recovered += 1
+            _alert(account, f"{_describe(account)} recovered: listening again since {now:%Y-%m-%d %H:%M} UTC")
     return opened, recovered

@@ -129,10 +129,11 @@ class StreamCursor(models.Model):
 
 
 class ListeningIncident(models.Model):
-    """A stream failing or silent past its threshold: alerted once when opened, noted once when it recovers."""
+    """An account with a stream failing or silent past its threshold: alerted once when opened, noted once
+    when every stream of it listens again."""
 
-    cursor = models.ForeignKey(StreamCursor, on_delete=models.CASCADE, related_name="incidents")
-    started_at = models.DateTimeField(help_text="When the stream stopped hearing: its first fault or last success.")
+    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="incidents")
+    started_at = models.DateTimeField(help_text="When it stopped hearing: the first fault or the last success.")
     opened_at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField()
     recovered_at = models.DateTimeField(null=True, blank=True)
@@ -141,12 +142,12 @@ class ListeningIncident(models.Model):
         ordering = ["-opened_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cursor"], condition=models.Q(recovered_at__isnull=True), name="one_open_incident_per_stream"
+                fields=["account"], condition=models.Q(recovered_at__isnull=True), name="one_open_incident_per_account"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.cursor}: {self.reason[:60]}"
+        return f"{self.account}: {self.reason[:60]}"
 
 
 from monitoring.alerts.models import AlertDelivery, AlertRule  # noqa: E402, F401

@@ -329,6 +329,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = PROMPTLY_MAX_BODY_BYTES
 # URLs people configure (feeds, alert webhooks) reach only public addresses; these hosts or host:port
 # pairs are let through although internal (development and tests only).
 PROMPTLY_URL_ALLOWLIST = env.list("PROMPTLY_URL_ALLOWLIST", default=[])
+# Where people reach this Promptly, for links printed outside a request (`manage.py people add`).
+PROMPTLY_BASE_URL = env.str("PROMPTLY_BASE_URL", default="http://localhost:8000")
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -114,22 +115,36 @@ def _set_teams(*, actor: User, person: User, teams: list[Team]) -> None:
 
 
 @transaction.atomic
-def invite_person(
-    *, actor: User, username: str, role: Role, brands: list[Brand], profile: Profile, password: str | None = None
-) -> tuple[User, str]:
+def invite_person(*, actor: User, username: str, role: Role, brands: list[Brand], profile: Profile) -> tuple[User, str]:
     """Create a person with a role on some of the actor's brands; returns them and their set-password link.
 
-    Without a password the account has none until the person follows the link (which also works once).
+    The account has no password until the person follows the link (which works once).
     """
     check_grantable(actor=actor, role=role)
     if not brands:
         raise PeopleError("Choose at least one brand.")
     check_brands(actor=actor, brands=brands)
+    return _create(username=username, role=role, brands=brands, profile=profile, password=None)
+
+
+@transaction.atomic
+def add_person(*, username: str, role: Role, brand: Brand, profile: Profile, password: str | None) -> tuple[User, str]:
+    """The command line's way in (run by whoever runs the server): no actor, any brand and role."""
+    return _create(username=username, role=role, brands=[brand], profile=profile, password=password)
+
+
+def _create(
+    *, username: str, role: Role, brands: list[Brand], profile: Profile, password: str | None
+) -> tuple[User, str]:
     if User.objects.filter(username__iexact=username).exists():
         raise PeopleError(f"There is already someone called {username!r}.")
     person = User(username=username)
     _apply(person, profile)
     if password:
+        try:
+            validate_password(password, person)
+        except ValidationError as error:
+            raise PeopleError(" ".join(error.messages)) from error
         person.set_password(password)
     else:
         person.set_unusable_password()

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name='ListeningIncident',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(help_text='When the stream stopped hearing: its first fault or last success.')),
+                ('started_at', models.DateTimeField(help_text='When it stopped hearing: the first fault or the last success.')),
                 ('opened_at', models.DateTimeField(auto_now_add=True)),
                 ('reason', models.TextField()),
                 ('recovered_at', models.DateTimeField(blank=True, null=True)),
@@ -60,11 +60,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='listeningincident',
-            name='cursor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incidents', to='monitoring.streamcursor'),
+            name='account',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incidents', to='monitoring.channelaccount'),
         ),
         migrations.AddConstraint(
             model_name='listeningincident',
-            constraint=models.UniqueConstraint(condition=models.Q(('recovered_at__isnull', True)), fields=('cursor',), name='one_open_incident_per_stream'),
+            constraint=models.UniqueConstraint(condition=models.Q(('recovered_at__isnull', True)), fields=('account',), name='one_open_incident_per_account'),
         ),
     ]
