@@ -144,6 +144,11 @@ def failing_accounts(brand_ids: list[int]) -> list[ChannelAccount]:
     )
 
 
+def failing_stream_count() -> int:
+    """Streams of enabled accounts failing now, across every brand: one count over a few rows an account."""
+    return StreamCursor.objects.filter(failing_since__isnull=False, account__enabled=True).count()
+
+
 def trouble(cursor: StreamCursor, now: datetime) -> str | None:
     """Why this stream needs people, once it failed or stayed silent past its threshold; None when fine."""
     account = cursor.account

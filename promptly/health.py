@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from monitoring.health import failing_stream_count
 from promptly.celery import app as celery_app
 
 WORKER_PING_SECONDS = 1.0
@@ -48,4 +49,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         except Exception as error:  # noqa: BLE001 - any failure means this part is down; say why
             healthy = False
             results[name] = f"down: {error.__class__.__name__}: {error}"
-    return JsonResponse({"status": "ok" if healthy else "down", "checks": results}, status=200 if healthy else 503)
+    body: dict[str, object] = {"status": "ok" if healthy else "down", "checks": results}
+    if results.get("database") == "ok":
+        # Counts only: which brands and accounts are failing is not for anonymous callers.
+        body["listening"] = {"failing_streams": failing_stream_count()}
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -11,9 +11,17 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize(
     ("fixture", "nav", "hidden"),
     [
-        ("agent", ["Inbox", "Incidents"], ["SLA dashboard", "Setup"]),
-        ("supervisor", ["Inbox", "Incidents", "SLA dashboard", "Approvals", "Saved replies", "Offers"], ["Setup"]),
-        ("admin_user", ["Inbox", "Incidents", "SLA dashboard", "Approvals", "Saved replies", "Offers", "Setup"], []),
+        ("agent", ["Inbox", "Incidents"], ["SLA dashboard", "Setup", "Settings"]),
+        (
+            "supervisor",
+            ["Inbox", "Incidents", "SLA dashboard", "Approvals", "Saved replies", "Offers", "Settings"],
+            ["Setup"],
+        ),
+        (
+            "admin_user",
+            ["Inbox", "Incidents", "SLA dashboard", "Approvals", "Saved replies", "Offers", "Setup", "Settings"],
+            [],
+        ),
     ],
 )
 def test_each_role_logs_in_and_sees_its_pages(request, asgi_server, chromium, fixture, nav, hidden):

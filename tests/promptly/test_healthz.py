@@ -15,6 +15,7 @@ def test_healthz_is_503_without_a_worker(client):
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["redis"] == "ok"
     assert body["checks"]["worker"].startswith("down")
+    assert body["listening"] == {"failing_streams": 0}
 
 
 @pytest.mark.django_db(transaction=True)
