@@ -16,10 +16,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from monitoring.queries.parser import And, Expression, Not, ParsedQuery, Phrase, Word
+from monitoring.queries.parser import And, Expression, Field, Not, ParsedQuery, Phrase, Word
 from monitoring.queries.text import TOKEN_RE
 
 RETWEETS_EXCLUDED = "-is:retweet"
+CONJUNCTION_REQUIRED = ("is:", "has:")
 MAX_SEARCHES = 25
 
 
@@ -66,6 +67,8 @@ def _flatten(kind: type[AllOf] | type[AnyOf], children: list[XNode]) -> XNode:
 
 def to_x_nodes(expression: Expression, negated: bool = False) -> XNode:
     """Negation normal form: NOT only on single terms."""
+    if isinstance(expression, Field):
+        return Term(f"{expression.kind}:{expression.value}", negated)
     if isinstance(expression, Word | Phrase):
         return Term(_term_text(expression), negated)
     if isinstance(expression, Not):
@@ -78,7 +81,8 @@ def to_x_nodes(expression: Expression, negated: bool = False) -> XNode:
 def has_positive_term(node: XNode) -> bool:
     """Whether every way of satisfying the node asks for at least one term that is not negated."""
     if isinstance(node, Term):
-        return not node.negated
+        # X's is: and has: operators cannot stand alone in a search; from: and to: can.
+        return not node.negated and not node.text.startswith(CONJUNCTION_REQUIRED)
     if isinstance(node, AllOf):
         return any(has_positive_term(child) for child in node.children)
     return all(has_positive_term(child) for child in node.children)

@@ -4,15 +4,24 @@ A query word matches a whole token (word-boundary aware), case- and accent-insen
 monitoring.queries.text). A plain word also matches the same word as a #hashtag or @mention; a
 "#tag" or "@name" in the query matches only that hashtag or mention. A word that holds punctuation
 ("wi-fi") and a "phrase" match their tokens consecutively. In a phrase "#" and "@" are ignored.
+
+Fields read what the message says about itself: `from:` its author's handle, `to:` the handles a reply
+opens with (X starts a reply's text with them), `is:reply` that it answers a post, `is:retweet` that it
+is a retweet (X serves one as "RT @name: …"), `has:links` a web link in its text.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from monitoring.queries.parser import And, Expression, Not, ParsedQuery, Phrase, Word
+from monitoring.queries.parser import And, Expression, Field, Not, ParsedQuery, Phrase, Word
 from monitoring.queries.text import bare, tokens
+
+LINK_RE = re.compile(r"\bhttps?://\S", re.IGNORECASE)
+LEADING_HANDLES_RE = re.compile(r"^(?:\s*@(\w{1,50}))+")
+HANDLE_IN_RUN_RE = re.compile(r"@(\w{1,50})")
 
 
 @dataclass(frozen=True)
@@ -24,12 +33,32 @@ class Document:
     sequence: str  # " tok1 tok2 … " without prefixes, for phrase search
     language: str
     channel: str
+    author: str = ""  # handle, lower case
+    is_reply: bool = False
+    addressed: frozenset[str] = frozenset()  # handles a reply opens with, lower case
+    is_retweet: bool = False
+    has_links: bool = False
 
     @classmethod
-    def of(cls, text: str, *, language: str = "", channel: str = "") -> Document:
+    def of(
+        cls, text: str, *, language: str = "", channel: str = "", author: str = "", in_reply_to: str = ""
+    ) -> Document:
         found = tokens(text)
         plain = [bare(token) for token in found]
-        return cls(frozenset(found), frozenset(plain), f" {' '.join(plain)} ", language.lower(), channel)
+        leading = LEADING_HANDLES_RE.match(text)
+        addressed = {name.lower() for name in HANDLE_IN_RUN_RE.findall(leading.group(0))} if leading else set()
+        return cls(
+            frozenset(found),
+            frozenset(plain),
+            f" {' '.join(plain)} ",
+            language.lower(),
+            channel,
+            author=author.lstrip("@").lower(),
+            is_reply=bool(in_reply_to),
+            addressed=frozenset(addressed) if in_reply_to else frozenset(),
+            is_retweet=text.startswith("RT @"),
+            has_links=LINK_RE.search(text) is not None,
+        )
 
 
 Predicate = Callable[[Document], bool]
@@ -52,7 +81,18 @@ def _phrase(text: str) -> Predicate:
     return lambda document: needle in document.sequence
 
 
+def _field(field: Field) -> Predicate:
+    if field.kind == "from":
+        return lambda document: document.author == field.value
+    if field.kind == "to":
+        return lambda document: field.value in document.addressed
+    flag = {"reply": "is_reply", "retweet": "is_retweet", "links": "has_links"}[field.value]
+    return lambda document: bool(getattr(document, flag))
+
+
 def _compile(expression: Expression) -> Predicate:
+    if isinstance(expression, Field):
+        return _field(expression)
     if isinstance(expression, Word):
         return _term(expression.text)
     if isinstance(expression, Phrase):

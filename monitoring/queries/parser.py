@@ -6,10 +6,13 @@ Grammar (operators are upper case; lower-case "and", "or", "not" are plain words
     or_expr  := and_expr ("OR" and_expr)*
     and_expr := unary (["AND"] unary)*          juxtaposition is an implicit AND
     unary    := ("NOT" | "-") unary | primary
-    primary  := WORD | "PHRASE" | "(" or_expr ")" | lang:CODE | channel:NAME
+    primary  := WORD | "PHRASE" | "(" or_expr ")" | lang:CODE | channel:NAME | FIELD
+    FIELD    := from:HANDLE | to:HANDLE | is:reply | is:retweet | has:links
 
 AND binds tighter than OR. `lang:` and `channel:` scope the whole query, so they are allowed only at
-the top level (never inside parentheses, OR or NOT); several of one kind mean "any of these".
+the top level (never inside parentheses, OR or NOT); several of one kind mean "any of these". The
+fields X's search knows (`from:`, `to:`, `is:reply`, `is:retweet`, `has:links`) are terms like words:
+anywhere, negatable (`acme -from:acme`). `lang:` takes a language code Django knows (ISO 639).
 
 Error positions are 0-based character offsets into the query (`QuerySyntaxError.position`); the
 human message shows the 1-based column (`position + 1`) with a caret line, as editors count.
@@ -17,8 +20,11 @@ human message shows the 1-based column (`position + 1`) with a caret line, as ed
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.conf.locale import LANG_INFO
 
 from monitoring.queries.text import tokens
 
@@ -27,6 +33,11 @@ MAX_DEPTH = 25
 # The values of monitoring.models.Platform, the channels a query may be scoped to.
 CHANNELS = ("x", "facebook", "feed", "webhook")
 SCOPE_KINDS = ("lang", "channel")
+FIELD_VALUES = {"is": ("reply", "retweet"), "has": ("links",)}
+HANDLE_FIELDS = ("from", "to")
+HANDLE_RE = re.compile(r"^@?[A-Za-z0-9_]{1,50}$")
+# Real language codes only (ISO 639-1, and the 639-3 codes Django knows), not any two letters.
+LANGUAGE_CODES = frozenset(code for code in LANG_INFO if code.isalpha() and code.islower() and len(code) <= 3)
 
 
 class QuerySyntaxError(ValueError):
@@ -84,7 +95,16 @@ class Scope:
     position: int = field(default=0, compare=False)
 
 
-Expression = Word | Phrase | Not | And | Or
+@dataclass(frozen=True)
+class Field:
+    """A property of the post rather than its text: from:acme, to:acme, is:reply, is:retweet, has:links."""
+
+    kind: str
+    value: str
+    position: int = field(default=0, compare=False)
+
+
+Expression = Word | Phrase | Field | Not | And | Or
 
 
 @dataclass(frozen=True)
@@ -115,8 +135,12 @@ def _scan_word(query: str, start: int) -> Token:
         return Token(_OPERATORS[text], text, start, end)
     prefix, colon, _ = text.partition(":")
     if colon and prefix.isalpha():
-        if prefix.lower() not in SCOPE_KINDS:
-            raise QuerySyntaxError(f'unknown operator "{prefix}:" (supported: lang:, channel:)', start, query)
+        kind = prefix.lower()
+        if kind in HANDLE_FIELDS or kind in FIELD_VALUES:
+            return Token("FIELD", text, start, end)
+        if kind not in SCOPE_KINDS:
+            supported = "lang:, channel:, from:, to:, is:reply, is:retweet, has:links"
+            raise QuerySyntaxError(f'unknown operator "{prefix}:" (supported: {supported})', start, query)
         return Token("SCOPE", text, start, end)
     if not tokens(text):
         raise QuerySyntaxError(f'"{text}" has no letters or digits to match', start, query)
@@ -250,6 +274,8 @@ class _Parser:
             return Word(token.text, token.position)
         if token.kind == "PHRASE":
             return Phrase(token.text, token.position)
+        if token.kind == "FIELD":
+            return self.field(token)
         if token.kind == "LPAREN":
             if self.peek().kind == "RPAREN":
                 raise self.error("empty parentheses", token.position)
@@ -266,11 +292,24 @@ class _Parser:
     def scope(self, token: Token) -> Scope:
         kind, _, value = token.text.partition(":")
         kind, value = kind.lower(), value.lower()
-        if kind == "lang" and not (value.isascii() and value.isalpha() and 2 <= len(value) <= 3):
+        if kind == "lang" and value not in LANGUAGE_CODES:
             raise self.error(f'"{value}" is not a language code (use ISO 639-1, e.g. lang:es)', token.position)
         if kind == "channel" and value not in CHANNELS:
             raise self.error(f'unknown channel "{value}" (use one of: {", ".join(CHANNELS)})', token.position)
         return Scope(kind, value, token.position)
+
+    def field(self, token: Token) -> Field:
+        kind, _, value = token.text.partition(":")
+        kind = kind.lower()
+        if kind in HANDLE_FIELDS:
+            if not HANDLE_RE.match(value):
+                raise self.error(f'{kind}: takes an X handle (letters, digits, "_"), e.g. {kind}:acme', token.position)
+            return Field(kind, value.lstrip("@").lower(), token.position)
+        allowed = FIELD_VALUES[kind]
+        if value.lower() not in allowed:
+            choices = ", ".join(f"{kind}:{name}" for name in allowed)
+            raise self.error(f'unknown "{kind}:{value}" (use {choices})', token.position)
+        return Field(kind, value.lower(), token.position)
 
 
 def parse(query: str) -> ParsedQuery:

@@ -87,13 +87,16 @@ def preview_matches(*, brand: Brand, query: ParsedQuery) -> Preview:
     rows = (
         Message.objects.filter(conversation__brand=brand, direction=Direction.INBOUND, platform_time__gte=since)
         .order_by("-platform_time", "-pk")
-        .values_list("pk", "text", "language", "account__platform")[:PREVIEW_SCAN_LIMIT]
+        .values_list("pk", "text", "language", "account__platform", "author__handle", "in_reply_to")[
+            :PREVIEW_SCAN_LIMIT
+        ]
     )
     matched: list[int] = []
     scanned = 0
-    for pk, text, language, platform in rows.iterator(chunk_size=2000):
+    for pk, text, language, platform, author, in_reply_to in rows.iterator(chunk_size=2000):
         scanned += 1
-        if predicate(Document.of(text, language=language, channel=platform)):
+        document = Document.of(text, language=language, channel=platform, author=author or "", in_reply_to=in_reply_to)
+        if predicate(document):
             matched.append(pk)
     examples = list(
         Message.objects.filter(pk__in=matched[:PREVIEW_EXAMPLES])

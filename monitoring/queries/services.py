@@ -52,12 +52,12 @@ def record_matches(
     if not matchers or not message_ids:
         return []
     rows = Message.objects.filter(pk__in=message_ids, direction=Direction.INBOUND).values_list(
-        "pk", "conversation_id", "text", "language", "account__platform"
+        "pk", "conversation_id", "text", "language", "account__platform", "author__handle", "in_reply_to"
     )
     now = timezone.now()
     found: list[MessageQueryMatch] = []
-    for pk, conversation_id, text, language, platform in rows:
-        document = Document.of(text, language=language, channel=platform)
+    for pk, conversation_id, text, language, platform, author, in_reply_to in rows:
+        document = Document.of(text, language=language, channel=platform, author=author or "", in_reply_to=in_reply_to)
         found.extend(
             MessageQueryMatch(message_id=pk, query_id=query_id, conversation_id=conversation_id, matched_at=now)
             for query_id, predicate in matchers

@@ -2,7 +2,7 @@
 
 Supported: words (whole-token, case-insensitive), "exact phrases", implicit AND, OR, parentheses,
 negation with a leading `-`, `@handle`, `#hashtag`, `from:handle`, `to:handle`, `lang:xx`,
-`is:retweet`, `is:reply`. Anything else is a word. A malformed query raises QuerySyntaxError,
+`is:retweet`, `is:reply`, `has:links`. Anything else is a word. A malformed query raises QuerySyntaxError,
 which the endpoint answers with X's 400 invalid-request body.
 """
 
@@ -50,12 +50,13 @@ def _phrase(phrase: str) -> Predicate:
 def _term(term: str) -> Predicate:
     lowered = term.casefold()
     key, _, value = lowered.partition(":")
-    if value and key in {"lang", "from", "to", "is"}:
+    if value and key in {"lang", "from", "to", "is", "has"}:
         operators: dict[str, Predicate] = {
             "lang": lambda post: post.lang.casefold() == value,
             "from": lambda post: post.author.casefold() == value.lstrip("@"),
             "to": lambda post: post.reply_to.casefold() == value.lstrip("@"),
             "is": lambda post: (value == "retweet" and post.is_retweet) or (value == "reply" and post.is_reply),
+            "has": lambda post: value == "links" and re.search(r"https?://", post.text, re.IGNORECASE) is not None,
         }
         return operators[key]
     if lowered[:1] in {"@", "#"} and len(lowered) > 1:

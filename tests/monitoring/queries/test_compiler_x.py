@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from monitoring.queries.compiler_x import XCompileError, compile_x
 from monitoring.queries.matcher import matches
-from monitoring.queries.parser import And, Expression, Not, Or, Phrase, Word, parse
+from monitoring.queries.parser import And, Expression, Field, Not, Or, Phrase, Word, parse
 from tests.monitoring.queries.x_search import Post, x_accepts
 
 
@@ -23,6 +23,9 @@ from tests.monitoring.queries.x_search import Post, x_accepts
         ("kava lang:lt lang:lv", ["kava -is:retweet (lang:lt OR lang:lv)"]),
         ("kava channel:x channel:feed", ["kava -is:retweet"]),
         ("kava channel:feed", []),
+        ("acme -from:acme", ["acme -from:acme -is:retweet"]),
+        ("from:@Acme is:reply has:links", ["from:acme is:reply has:links -is:retweet"]),
+        ("coffee (to:acme OR -is:reply)", ["coffee (to:acme OR -is:reply) -is:retweet"]),
     ],
 )
 def test_queries_compile_to_x_syntax(query: str, searches: list[str]) -> None:
@@ -94,6 +97,8 @@ def render(expression: Expression) -> str:
         return f'"{expression.text}"'
     if isinstance(expression, Not):
         return f"NOT ({render(expression.operand)})"
+    if isinstance(expression, Field):
+        return f"{expression.kind}:{expression.value}"
     joiner = " AND " if isinstance(expression, And) else " OR "
     return joiner.join(f"({render(child)})" for child in expression.children)
 

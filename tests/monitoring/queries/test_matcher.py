@@ -55,3 +55,27 @@ def test_channel_scope_limits_where_a_query_listens() -> None:
     query = parse("kava channel:feed channel:facebook")
     assert matches(query, "kava", channel="feed")
     assert not matches(query, "kava", channel="x")
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "author", "in_reply_to", "expected"),
+    [
+        ("acme -from:acme", "acme is great", "acme", "", False),
+        ("acme -from:acme", "acme is great", "ana", "", True),
+        ("from:Acme", "hi", "@ACME", "", True),
+        ("coffee to:acme", "@ana @acme the coffee was cold", "ben", "123", True),
+        ("coffee to:acme", "the coffee was cold @acme", "ben", "123", False),  # a mention, not a reply to it
+        ("coffee to:acme", "@acme the coffee was cold", "ben", "", False),  # not a reply at all
+        ("coffee is:reply", "coffee?", "ben", "123", True),
+        ("coffee -is:reply", "coffee?", "ben", "123", False),
+        ("coffee is:retweet", "RT @acme: coffee day", "ben", "", True),
+        ("coffee -is:retweet", "RT @acme: coffee day", "ben", "", False),
+        ("coffee has:links", "coffee https://t.co/x", "ben", "", True),
+        ("coffee has:links", "coffee at acme.com", "ben", "", False),
+    ],
+)
+def test_fields_match_what_the_message_says_about_itself(query, text, author, in_reply_to, expected):
+    from monitoring.queries.matcher import Document, compile_matcher
+
+    document = Document.of(text, author=author, in_reply_to=in_reply_to)
+    assert compile_matcher(parse(query))(document) is expected
