@@ -4,6 +4,14 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from promptly.celery import app as celery_app
+from promptly.health import worker_answer
+
+
+@pytest.fixture(autouse=True)
+def fresh_worker_answer():
+    worker_answer.forget()
+    yield
+    worker_answer.forget()
 
 
 @pytest.mark.django_db
@@ -32,3 +40,12 @@ def test_healthz_is_503_when_redis_is_unreachable(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"].startswith("down")
+
+
+@pytest.mark.django_db
+def test_healthz_asks_the_broker_once_for_many_requests(client, monkeypatch):
+    pings = []
+    monkeypatch.setattr(celery_app.control, "ping", lambda timeout: pings.append(timeout) or [{"w": "pong"}])
+    answers = [client.get("/healthz").status_code for _ in range(20)]
+    assert answers == [200] * 20
+    assert len(pings) == 1
