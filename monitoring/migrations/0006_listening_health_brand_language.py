@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0004_brand_settings_version'),
+        ('monitoring', '0005_brand_review_target'),
     ]
 
     operations = [

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0017_drop_indexes_that_composite_ones_cover'),
-        ('monitoring', '0005_listening_health_brand_language'),
+        ('inbox', '0018_one_conversation_per_customer'),
+        ('monitoring', '0006_listening_health_brand_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
