@@ -82,5 +82,6 @@ def test_superuser_admin_lists_sandbox_posts_and_promptly_admins_do_not_see_them
 
     pages = [client.get(f"/admin/sandbox/{name}/") for name in ("tweet", "xuser", "facebookcomment", "injectedfault")]
 
-    assert hidden.status_code == 403  # the pretend platforms are not Promptly's data
+    assert hidden.status_code == 302  # the Django admin is for superusers: a Promptly admin is sent to its login
+    assert "/admin/login/" in hidden["Location"]
     assert [page.status_code for page in pages] == [200, 200, 200, 200]

@@ -11,8 +11,8 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_saves_hours_and_previews_due_times(client, brand, admin_user):
-    client.login(username="admin", password=PASSWORD)
+def test_admin_saves_hours_and_previews_due_times(client, brand, superuser):
+    client.login(username="root", password=PASSWORD)
     form = {
         "brand": brand.pk,
         "platform": "",
