@@ -83,6 +83,11 @@ class SavedReplyUpdateView(_SavedReplies, UpdateView):
 class SavedReplyDeleteView(_SavedReplies, DeleteView):
     template_name = "responses/confirm_delete.html"
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        # The confirmation is a plain Form: it takes no brands (the queryset already limits what is deleted).
+        kwargs: dict[str, Any] = DeleteView.get_form_kwargs(self)
+        return kwargs
+
 
 class _Offers(_Supervisors):
     def get_queryset(self) -> QuerySet[Offer]:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('inbox', '0018_one_conversation_per_customer'),
-        ('monitoring', '0006_listening_health_brand_language'),
+        ('monitoring', '0007_listening_health_brand_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from django.db import transaction
@@ -26,12 +27,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import User
 from accounts.roles import RANK, Role
 from accounts.services import create_user
+from crisis.models import Incident
 from inbox.models import BulkJob, Direction, QuarantinedItem, Tag
 from monitoring.alerts.models import AlertRule
 from monitoring.checkins.models import Shift
 from monitoring.models import Brand
 from monitoring.queries.services import add_query
 from monitoring.services import add_brand, add_member
+from responses.models import Offer, ReplyApproval, SavedReply
 from settings_pages.people import set_password_path
 from tests.conftest import PASSWORD
 from tests.inbox.factories import AccountFactory, MessageFactory, conversation_with_message
@@ -165,6 +168,34 @@ ACCESS: dict[str, Access] = {
     "api-docs": Access(PUBLIC),
     "webhooks:inbound": Access(SIGNED, "post", args=_obj("webhook_account", "account_id"), scoped=False),
     "webhooks:facebook": Access(SIGNED, "post"),
+    "responses:replies": Access(S),
+    "responses:reply-add": Access(S),
+    "responses:reply-edit": Access(S, args=_obj("saved_reply")),
+    "responses:reply-delete": Access(S, "post", args=_obj("saved_reply")),
+    "responses:rules": Access(S, args=lambda world, person: {"brand_id": world.brand.pk}),
+    "responses:offers": Access(S),
+    "responses:offer-add": Access(S),
+    "responses:offer-edit": Access(S, args=_obj("offer")),
+    "responses:approvals": Access(S),
+    "responses:approval-decide": Access(S, "post", args=_obj("approval", "approval_id")),
+    "responses:approval-status": Access(A, args=_obj("approval", "approval_id")),
+    "responses_api:saved-replies": Access(A),
+    "responses_api:saved-reply": Access(A, args=_obj("saved_reply")),
+    "responses_api:offers": Access(A),
+    "responses_api:redemptions": Access(S),
+    "responses_api:approvals": Access(S),
+    "responses_api:approve": Access(S, "post", args=_obj("approval", "approval_id")),
+    "responses_api:reject": Access(S, "post", args=_obj("approval", "approval_id")),
+    "crisis:list": Access(A),
+    "crisis:banner": Access(A),
+    "crisis:declare": Access(S, "post", data=lambda world, person: {"brand": world.brand.pk}),
+    "crisis:incident": Access(A, args=_obj("incident", "incident_id")),
+    "crisis:confirm": Access(S, "post", args=_obj("incident", "incident_id")),
+    "crisis:status": Access(S, "post", args=_obj("incident", "incident_id")),
+    "crisis:acknowledge": Access(A, "post", args=_obj("incident", "incident_id")),
+    "crisis:report": Access(A, args=_obj("incident", "incident_id")),
+    "crisis:report-csv": Access(A, args=_obj("incident", "incident_id")),
+    "crisis:playbook": Access(S, args=lambda world, person: {"slug": world.brand.slug}),
 }
 
 
@@ -236,6 +267,12 @@ def _make_world(brand: Brand) -> World:
     account = conversation.account
     webhook = AccountFactory(brand=brand, platform="webhook", external_id="reviews", handle="reviews")
     world.objects.update(
+        saved_reply=SavedReply.objects.create(brand=brand, title="Thanks", text="Thanks for telling us."),
+        offer=Offer.objects.create(brand=brand, name="Coffee on us", shared_code="SORRY20", message="{code}"),
+        approval=ReplyApproval.objects.create(
+            brand=brand, conversation=conversation, requested_by=target, text="Sorry!", idempotency_key=uuid4()
+        ),
+        incident=Incident.objects.create(brand=brand, title="Outage"),
         conversation=conversation,
         tag=Tag.objects.create(brand=brand, name="vip"),
         reply=MessageFactory(conversation=conversation, direction=Direction.OUTBOUND, external_id=None),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0005_brand_review_target'),
+        ('monitoring', '0006_alert_rule_crisis_spikes'),
     ]
 
     operations = [
