@@ -18,11 +18,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from accounts.roles import RANK, Role, role_of
 from accounts.services import set_role
+from accounts.tokens import revoke_tokens
 from inbox.models import Team
 from monitoring.models import Brand
 from monitoring.selectors import brands_for
@@ -203,7 +203,7 @@ def deactivate_person(*, actor: User, person: User) -> None:
     person.is_active = False
     person.set_unusable_password()
     person.save(update_fields=["is_active", "password"])
-    Token.objects.filter(user=person).delete()
+    revoke_tokens(user=person)
 
 
 @transaction.atomic

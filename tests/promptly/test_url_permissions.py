@@ -40,7 +40,8 @@ from tests.conftest import PASSWORD
 from tests.inbox.factories import AccountFactory, MessageFactory, conversation_with_message
 
 PUBLIC = "public"  # anyone, signed in or not
-SIGNED = "signed"  # nobody by session: a platform's signature (webhooks) is the authentication
+SIGNED_IN = "signed in"  # anyone signed in, with a role or without (their own things: tokens, the API's schema)
+SIGNED = "signed"  # nobody by session: a signature (webhooks), a password or an API token is the authentication
 SUPERUSER = "superuser"  # the Django admin
 PERSONAS = ("anonymous", "member without role", "agent", "supervisor", "admin", "admin of another brand")
 DENIED = (401, 403, 404, 405)
@@ -164,8 +165,11 @@ ACCESS: dict[str, Access] = {
     "inbox_api:status": Access(A, "post", args=_conversation),
     "inbox_api:tags": Access(A, "post", args=_conversation),
     "inbox_api:tag": Access(A, "delete", args=_tag),
-    "api-schema": Access(PUBLIC),
-    "api-docs": Access(PUBLIC),
+    "api-schema": Access(SIGNED_IN),
+    "api-docs": Access(SIGNED_IN),
+    "api-tokens": Access(SIGNED_IN),
+    "api-token": Access(SIGNED, "post"),  # username and password in the body
+    "api-logout": Access(SIGNED, "post"),  # the API token being signed out
     "webhooks:inbound": Access(SIGNED, "post", args=_obj("webhook_account", "account_id"), scoped=False),
     "webhooks:facebook": Access(SIGNED, "post"),
     "responses:replies": Access(S),
@@ -293,6 +297,8 @@ def _make_world(brand: Brand) -> World:
 def expected_allowed(access: Access, persona: str) -> bool:
     if access.role == PUBLIC:
         return True
+    if access.role == SIGNED_IN:
+        return persona != "anonymous"
     if access.role in (SIGNED, SUPERUSER) or persona in ("anonymous", "member without role"):
         return False
     role = {"agent": A, "supervisor": S, "admin": AD, "admin of another brand": AD}[persona]

@@ -7,11 +7,11 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from accounts.roles import Role, role_of
 from accounts.services import create_user
+from accounts.tokens import create_token
 from monitoring.services import add_brand, add_member
 from settings_pages.people import PeopleError, Profile, deactivate_person, invite_person, update_person
 from tests.conftest import PASSWORD
@@ -84,8 +84,8 @@ def test_removing_someone_from_ones_brand_keeps_their_other_brands(brand, admin_
 def test_deactivating_someone_ends_their_sessions_and_api_tokens_at_once(client, admin_user, agent):
     session = Client()
     session.force_login(agent)
-    token = Token.objects.create(user=agent)
-    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, token = create_token(user=agent)
+    api = Client(HTTP_AUTHORIZATION=f"Token {token}")
     assert session.get("/inbox/").status_code == 200
     assert api.get("/api/v1/conversations/").status_code == 200
 

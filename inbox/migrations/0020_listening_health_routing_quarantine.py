@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0018_one_conversation_per_customer'),
-        ('monitoring', '0007_listening_health_brand_language'),
+        ('inbox', '0019_bulk_job_failed'),
+        ('monitoring', '0008_listening_health_brand_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

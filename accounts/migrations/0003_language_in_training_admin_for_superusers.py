@@ -10,7 +10,7 @@ def superusers_only_in_the_admin(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0001_initial")]
+    dependencies = [("accounts", "0002_drop_plaintext_api_tokens")]
 
     operations = [
         migrations.AddField(

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0006_alert_rule_crisis_spikes'),
+        ('monitoring', '0007_channel_account_failing_reason'),
     ]
 
     operations = [
