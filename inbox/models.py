@@ -187,6 +187,10 @@ class Message(models.Model):
     delivery_status = models.CharField(max_length=8, choices=DeliveryStatus.choices, blank=True)
     delivery_error = models.TextField(blank=True)
     idempotency_key = models.UUIDField(null=True, blank=True)
+    # When delivery first went to the platform: reconciling takes nothing older for this reply.
+    first_attempted_at = models.DateTimeField(null=True, blank=True)
+    # Until when the worker delivering it (or waiting to retry) has it; past that the sweep redelivers it.
+    delivery_lease_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

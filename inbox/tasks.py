@@ -11,10 +11,11 @@ from inbox import bulk
 from inbox.services import delivery, workflow
 from promptly.celery import app
 
-# Replies whose delivery task was lost go back to the workers; beat checks every minute.
+# Replies whose delivery task was lost, or whose worker died, go back to the workers: beat checks twice a
+# minute, so a reply goes out again at most a lease (60 s) and 30 s after its worker died.
 app.conf.beat_schedule["inbox-redeliver-stalled-replies"] = {
     "task": "inbox.tasks.redeliver_stalled_replies",
-    "schedule": 60.0,
+    "schedule": 30.0,
 }
 # Snoozes run out on their own: beat wakes them every minute.
 app.conf.beat_schedule["inbox-wake-snoozed"] = {"task": "inbox.tasks.wake_snoozed", "schedule": 60.0}
@@ -45,12 +46,14 @@ def deliver_reply(self: Task, message_id: int) -> str:
     if self.request.retries >= MAX_DELIVERY_RETRIES:
         delivery.give_up(message_id=message_id, reason=outcome.reason)
         return "failed"
-    raise self.retry(countdown=backoff_seconds(self.request.retries, outcome.retry_after))
+    countdown = backoff_seconds(self.request.retries, outcome.retry_after)
+    delivery.hold_for_retry(message_id=message_id, seconds=countdown)
+    raise self.retry(countdown=countdown)
 
 
 @shared_task(acks_late=True)
 def redeliver_stalled_replies() -> int:
-    """Hand replies whose delivery task was lost back to the workers (beat runs it every minute)."""
+    """Hand replies whose delivery task was lost or whose worker died back to the workers (beat runs it)."""
     stalled = delivery.stalled_replies()
     for message_id in stalled:
         deliver_reply.delay(message_id)

@@ -190,6 +190,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": 10,
     "unacked_restore_throttle": 1,
 }
+# A worker that took a reply has it this long; past that (the worker died) the sweep gives it to another.
+PROMPTLY_DELIVERY_LEASE_SECONDS = env.int("PROMPTLY_DELIVERY_LEASE_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "sla-escalate": {"task": "inbox.sla.escalate", "schedule": 60.0},
     "sla-refresh-rollups": {"task": "inbox.sla.refresh_rollups", "schedule": 300.0},

@@ -127,6 +127,17 @@ def platforms(sandbox_url: str, settings: Any) -> Iterator[str]:
 
 
 @pytest.fixture
+def deliver_inline(platforms: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Replies delivered to the sandbox in this process when they commit (Celery's eager mode): the task, the
+    connector, the HTTP exchange and the platform are real, only the broker hop is left out."""
+    from promptly.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
+    return platforms
+
+
+@pytest.fixture
 def celery_workers(platforms: str, tmp_path: Path) -> Iterator[Callable[..., CeleryWorker]]:
     """Start real Celery worker processes on this test's database and the sandbox (environment overrides as
     keywords); every one is stopped at the end. The broker's queue is emptied first: tasks that earlier tests

@@ -4,12 +4,15 @@ The outbound message is an outbox row guarded by its status (HackSoft's emails/s
 
     queued --claim--> sending --connector.send()--> sent | failed
                          |  (PlatformUnavailable: stays sending, retried later)
+                         |  (DeliveryInDoubt: failed, "check on the platform before retrying")
 
-`sending` is committed *before* the platform is called. A worker that dies after the platform
-accepted the reply but before `sent` was committed leaves the row in `sending`; whoever picks it up
-next finds `sending` (or an earlier error) and first asks the platform with find_sent() whether the
-reply is already there, and posts only if it is not. While a worker talks to the platform it holds
-the row lock, so a second worker skips the row instead of posting beside it.
+`sending` is committed *before* the platform is called, with the time of the first attempt and a short
+lease. A worker that dies after the platform accepted the reply but before `sent` was committed leaves
+the row in `sending`; once its lease runs out the sweep hands it to another worker, which first asks the
+platform with find_sent() for copies of the reply posted since the first attempt in the same place, and
+posts only if there is none. One copy is this reply; more than one leaves doubt, and doubt is never
+recorded as sent. While a worker talks to the platform it holds the row lock, so a second worker skips
+the row instead of posting beside it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -25,7 +29,15 @@ from inbox.models import DeliveryStatus, Direction, Message, Visibility
 from inbox.services.replies import publish_reply_status
 from inbox.signals import reply_failed
 from inbox.sla.services import record_response
-from monitoring.connectors.base import DeliveryRefused, OutboundReply, PlatformUnavailable, SentReceipt
+from monitoring.connectors.base import (
+    Connector,
+    DeliveryInDoubt,
+    DeliveryRefused,
+    OutboundReply,
+    PlatformUnavailable,
+    PossiblyPosted,
+    SentReceipt,
+)
 from monitoring.connectors.facebook import comment_thread_root
 from monitoring.models import Platform
 
@@ -54,7 +66,7 @@ def outbound_reply(message: Message) -> OutboundReply:
         thread_key=conversation.thread_key,
         in_reply_to=_posted_under(message),
         recipient_id=recipient,
-        written_at=message.created_at,
+        first_attempted_at=message.first_attempted_at,
     )
 
 
@@ -86,10 +98,18 @@ def claim(*, message_id: int) -> bool | None:
         )
         if message is None or message.delivery_status not in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING):
             return None
-        attempted_before = message.delivery_status == DeliveryStatus.SENDING or bool(message.delivery_error)
-        if message.delivery_status == DeliveryStatus.QUEUED:
-            message.delivery_status = DeliveryStatus.SENDING
-            message.save(update_fields=["delivery_status"])
+        attempted_before = (
+            message.delivery_status == DeliveryStatus.SENDING
+            or message.first_attempted_at is not None
+            or bool(message.delivery_error)
+        )
+        now = timezone.now()
+        message.first_attempted_at = message.first_attempted_at or now
+        message.delivery_lease_until = now + delivery_lease()
+        queued = message.delivery_status == DeliveryStatus.QUEUED
+        message.delivery_status = DeliveryStatus.SENDING
+        message.save(update_fields=["delivery_status", "first_attempted_at", "delivery_lease_until"])
+        if queued:
             publish_reply_status(message)
     return attempted_before
 
@@ -113,9 +133,10 @@ def deliver(*, message_id: int) -> DeliveryOutcome:
         connector = connector_for(message.account)
         reply = outbound_reply(message)
         try:
-            receipt = _reconciled(message, connector.find_sent(reply)) if attempted_before else None
+            receipt = _reconciled(message, connector, reply) if attempted_before else None
             if receipt is None:
-                receipt = connector.send(reply)
+                receipt = _posted(message, connector, reply)
+            _adopt_echo(message, receipt, reply)
         except DeliveryRefused as refused:
             _mark_failed(message, refused.reason, link=refused.link)
             return DeliveryOutcome("failed", reason=refused.reason)
@@ -128,38 +149,75 @@ def deliver(*, message_id: int) -> DeliveryOutcome:
     return DeliveryOutcome("sent")
 
 
-def _reconciled(message: Message, receipt: SentReceipt | None) -> SentReceipt | None:
-    """The platform's copy of this reply, unless it is the copy of another reply of ours with the same text.
+def _posted(message: Message, connector: Connector, reply: OutboundReply) -> SentReceipt:
+    """Post the reply; a refusal that says the platform may already hold it is looked into, not believed."""
+    try:
+        return connector.send(reply)
+    except PossiblyPosted as refusal:
+        receipt = _reconciled(message, connector, reply)
+        if receipt is None:
+            raise
+        logger.info("reply %s refused as already posted, and found: %s", message.pk, refusal.reason)
+        return receipt
 
-    find_sent answers the newest post of the same text in the same place: when that one is already
-    recorded as an earlier click's reply, this reply never reached the platform.
+
+def _reconciled(message: Message, connector: Connector, reply: OutboundReply) -> SentReceipt | None:
+    """The platform's copy of this reply: None when there is none, DeliveryInDoubt when there is no telling.
+
+    find_sent answers the brand's posts of the same words in the same place since the first attempt;
+    those already recorded as another click's reply are not this one.
     """
-    if receipt is None:
-        return None
-    taken = (
-        Message.objects.filter(account_id=message.account_id, external_id=receipt.external_id)
+    copies = connector.find_sent(reply)
+    taken = set(
+        Message.objects.filter(account_id=message.account_id, external_id__in=[c.external_id for c in copies])
         .exclude(pk=message.pk)
         .filter(idempotency_key__isnull=False)
-        .exists()
+        .values_list("external_id", flat=True)
     )
-    return None if taken else receipt
+    candidates = [copy for copy in copies if copy.external_id not in taken]
+    if len(candidates) > 1:
+        raise DeliveryInDoubt(
+            f"The platform shows {len(candidates)} posts with this reply's words in this place since it was "
+            "first sent, so Promptly cannot tell which one is this reply.",
+            link=candidates[0].url,
+        )
+    return candidates[0] if candidates else None
+
+
+def _adopt_echo(message: Message, receipt: SentReceipt, reply: OutboundReply) -> None:
+    """Polling may already have stored this very post as the brand's own outbound message (no click's key):
+    that echo is dropped, ours carries who sent it and the click's key. Only a provable echo is dropped,
+    one stored from the platform since the first attempt; anything else under that id leaves doubt."""
+    others = Message.objects.filter(account_id=message.account_id, external_id=receipt.external_id).exclude(
+        pk=message.pk
+    )
+    echo = others.filter(
+        direction=Direction.OUTBOUND, idempotency_key__isnull=True, platform_time__gte=reply.reconcile_since
+    )
+    if others.exclude(pk__in=echo.values("pk")).exists():
+        raise DeliveryInDoubt(
+            "The platform's copy of this reply is already recorded as another message.", link=receipt.url
+        )
+    echo.delete()
 
 
 def _mark_sent(message: Message, receipt: SentReceipt) -> None:
-    # Polling may already have stored this very post as the brand's own outbound message; that copy
-    # is an echo of ours (no click's key), and ours carries who sent it and the click's key.
-    Message.objects.filter(
-        account_id=message.account_id,
-        external_id=receipt.external_id,
-        direction=Direction.OUTBOUND,
-        idempotency_key__isnull=True,
-    ).exclude(pk=message.pk).delete()
     message.delivery_status = DeliveryStatus.SENT
     message.external_id = receipt.external_id
     message.url = receipt.url
     message.delivery_error = ""
+    message.delivery_lease_until = None
     message.platform_time = timezone.now()
-    message.save(update_fields=["delivery_status", "external_id", "url", "delivery_error", "platform_time"])
+    message.save(
+        update_fields=[
+            "delivery_status",
+            "external_id",
+            "url",
+            "delivery_error",
+            "delivery_lease_until",
+            "platform_time",
+        ]
+    )
     # The first reply a person sent stops the conversation's SLA clock.
     record_response(message_id=message.pk, sent_at=message.platform_time)
     publish_reply_status(message)
@@ -169,9 +227,10 @@ def _mark_sent(message: Message, receipt: SentReceipt) -> None:
 def _mark_failed(message: Message, reason: str, *, link: str) -> None:
     message.delivery_status = DeliveryStatus.FAILED
     message.delivery_error = reason
+    message.delivery_lease_until = None
     # A refused reply keeps the platform's link to the post, where the agent can answer by hand.
     message.url = link
-    message.save(update_fields=["delivery_status", "delivery_error", "url"])
+    message.save(update_fields=["delivery_status", "delivery_error", "delivery_lease_until", "url"])
     reply_failed.send(sender=Message, message_id=message.pk)
     publish_reply_status(message)
     logger.info("reply %s refused: %s", message.pk, reason)
@@ -190,20 +249,35 @@ def give_up(*, message_id: int, reason: str) -> None:
         _mark_failed(message, f"The platform stayed unavailable: {reason}. Retry when it is back.", link="")
 
 
-# A reply still queued this long after it was written lost its task (the broker was down at commit);
-# one still sending this long after it was written outlived every retry (a worker crashed oddly).
-STALLED_QUEUED = timedelta(minutes=2)
-STALLED_SENDING = timedelta(hours=2)
+def delivery_lease() -> timedelta:
+    """How long a worker has a reply it took before the sweep gives it to another (PROMPTLY_DELIVERY_LEASE_SECONDS).
+
+    Longer than a send and its reconciliation normally take; a worker still at it when the lease runs
+    out holds the row lock, so the redelivered task skips the row (see docs/decisions/).
+    """
+    return timedelta(seconds=settings.PROMPTLY_DELIVERY_LEASE_SECONDS)
+
+
+def hold_for_retry(*, message_id: int, seconds: int) -> None:
+    """The platform is unavailable and the task retries in `seconds`: the sweep leaves the reply alone till then."""
+    until = timezone.now() + timedelta(seconds=seconds) + delivery_lease()
+    Message.objects.filter(pk=message_id, delivery_status=DeliveryStatus.SENDING).update(delivery_lease_until=until)
 
 
 def stalled_replies(*, now: datetime | None = None) -> list[int]:
-    """Replies whose delivery task is gone: deliver them again (delivery reconciles, so this is safe)."""
+    """Replies whose delivery task is gone: deliver them again (delivery reconciles, so this is safe).
+
+    Queued ones lost their task (the broker was down at commit, or a worker died before it claimed
+    them); sending ones outlived their lease (the worker died mid-delivery).
+    """
     now = now or timezone.now()
     return list(
-        Message.objects.filter(direction=Direction.OUTBOUND)
+        Message.objects.filter(
+            direction=Direction.OUTBOUND, delivery_status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]
+        )
         .filter(
-            models.Q(delivery_status=DeliveryStatus.QUEUED, created_at__lt=now - STALLED_QUEUED)
-            | models.Q(delivery_status=DeliveryStatus.SENDING, created_at__lt=now - STALLED_SENDING)
+            models.Q(delivery_lease_until__lt=now)
+            | models.Q(delivery_lease_until__isnull=True, created_at__lt=now - delivery_lease())
         )
         .order_by("id")
         .values_list("id", flat=True)[:500]

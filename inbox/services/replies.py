@@ -251,10 +251,13 @@ def retry_reply(*, user: User, message_id: int) -> Message:
         raise PermissionDenied("You can retry only replies in conversations of your brands.")
     if message.direction != Direction.OUTBOUND or message.delivery_status != DeliveryStatus.FAILED:
         raise ReplyRefused("Only a failed reply can be retried.")
+    from inbox.services.delivery import delivery_lease
+
     reply_retrying.send(sender=Message, message_id=message.pk)
-    # delivery_error stays: it tells delivery that an earlier attempt happened, so it reconciles first.
+    # first_attempted_at stays: delivery reconciles first, looking back to the first attempt.
     message.delivery_status = DeliveryStatus.QUEUED
-    message.save(update_fields=["delivery_status"])
+    message.delivery_lease_until = timezone.now() + delivery_lease()
+    message.save(update_fields=["delivery_status", "delivery_lease_until"])
     publish_reply_status(message)
     _deliver_on_commit(message.pk)
     return message

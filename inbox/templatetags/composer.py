@@ -6,8 +6,9 @@ from typing import Any
 
 from django import template
 
-from inbox.models import Conversation
+from inbox.models import Conversation, Message
 from inbox.views.replies import composer_context, reply_to_id
+from monitoring.connectors.base import CHECK_BEFORE_RETRYING
 
 register = template.Library()
 
@@ -28,3 +29,9 @@ def composer(context: template.Context, conversation: Conversation) -> dict[str,
 def web_link(url: str) -> str:
     """The URL when it is an http(s) link, else nothing: platform data never becomes a javascript: link."""
     return url if isinstance(url, str) and url.lower().startswith(("https://", "http://")) else ""
+
+
+@register.filter
+def delivery_in_doubt(message: Message) -> bool:
+    """A failed reply the platform may hold after all: the agent checks there before retrying."""
+    return message.delivery_error.endswith(CHECK_BEFORE_RETRYING)

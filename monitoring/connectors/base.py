@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
+
+from django.utils import timezone
+
+# Reconciling looks for copies of a reply posted since its first attempt, less this much: the platform's
+# clock and ours differ a little. Wider would take an earlier post of the same words for this reply.
+RECONCILE_CLOCK_SKEW = timedelta(seconds=30)
+CHECK_BEFORE_RETRYING = "Check on the platform before retrying."
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,12 @@ class OutboundReply:
     thread_key: str
     in_reply_to: str  # external id of the message answered (tweet, comment, DM)
     recipient_id: str = ""  # private messages: the customer's platform id
-    written_at: datetime | None = None  # when the agent sent it: reconciling looks back no further
+    first_attempted_at: datetime | None = None  # when delivery first went to the platform; None: not yet
+
+    @property
+    def reconcile_since(self) -> datetime:
+        """The earliest platform time a copy of this reply can have: nothing older is this reply."""
+        return (self.first_attempted_at or timezone.now()) - RECONCILE_CLOCK_SKEW
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,21 @@ class DeliveryRefused(Exception):
         super().__init__(reason)
         self.reason = reason
         self.link = link  # where the agent can answer by hand, e.g. the post on the platform
+
+
+class DeliveryInDoubt(DeliveryRefused):
+    """The platform's answer leaves doubt whether this reply is there: a person looks before it is retried.
+
+    Never recorded as sent: the reason ends with CHECK_BEFORE_RETRYING, the link shows where to look.
+    """
+
+    def __init__(self, reason: str, *, link: str = "") -> None:
+        super().__init__(f"{reason} {CHECK_BEFORE_RETRYING}", link=link)
+
+
+class PossiblyPosted(DeliveryInDoubt):
+    """The platform refused a post in a way that says it may already hold it (X's duplicate content):
+    delivery looks for it again before it gives up."""
 
 
 class PlatformUnavailable(Exception):
@@ -99,8 +126,13 @@ class Connector(Protocol):
 
     def send(self, reply: OutboundReply) -> SentReceipt: ...
 
-    def find_sent(self, reply: OutboundReply) -> SentReceipt | None:
-        """Reconcile before a retry: the platform's copy of this reply if it was already accepted."""
+    def find_sent(self, reply: OutboundReply) -> list[SentReceipt]:
+        """Reconcile before a retry: every post of the brand that can be this reply, newest first.
+
+        That is: in the same place (the same parent post or comment, the same recipient), posted since
+        reply.reconcile_since, with the same text as the platform serves it back. Raises DeliveryInDoubt
+        when it cannot read all of them.
+        """
         ...
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from monitoring.connectors.base import (
+    DeliveryInDoubt,
     DeliveryRefused,
     FetchResult,
     InboundAuthor,
@@ -25,7 +26,7 @@ from monitoring.connectors.base import (
     SentReceipt,
 )
 from monitoring.connectors.http import graph_session
-from monitoring.connectors.parsing import ItemError, bounded_text, item_id_of, parse_time
+from monitoring.connectors.parsing import ItemError, bounded_text, comparable_text, item_id_of, parse_time
 
 POST_FIELDS = "id,message,story,created_time,from,permalink_url"
 COMMENT_FIELDS = "id,message,created_time,from,parent{id},permalink_url"
@@ -369,36 +370,89 @@ class FacebookConnector:
         """Where the Page's team reads a Messenger conversation: the Page inbox in Meta Business Suite."""
         return f"https://business.facebook.com/latest/inbox/messenger?asset_id={self.page_id}&selected_item_id={customer_id}"
 
-    def find_sent(self, reply: OutboundReply) -> SentReceipt | None:
+    def find_sent(self, reply: OutboundReply) -> list[SentReceipt]:
         try:
             if reply.visibility == "private":
                 return self._find_sent_message(reply)
-            # Facebook threads one level deep: an answer to a reply sits under the top-level comment, so the
-            # whole post (filter=stream: comments and replies) is searched, not only the comment answered.
-            where = reply.thread_key or reply.in_reply_to
-            for comment in self._pages(
-                f"{where}/comments",
-                fields="id,message,from",
-                filter="stream",
-                order="reverse_chronological",
-                limit=100,
-            ):
-                if _is_ours(comment, self.page_id, reply.text):
-                    return SentReceipt(external_id=str(comment["id"]), url=f"https://www.facebook.com/{comment['id']}")
+            return self._find_sent_comment(reply)
         except GRAPH_FAULTS as error:
             raise _unavailable(error) from error
-        return None
 
-    def _find_sent_message(self, reply: OutboundReply) -> SentReceipt | None:
+    def _is_post(self, object_id: str) -> bool:
+        # A post on the Page, the Page's own or a visitor's, is "{page id}_{post}"; a comment is "{post}_{comment}".
+        return object_id.startswith(f"{self.page_id}_")
+
+    def _reply_place(self, reply: OutboundReply) -> str:
+        """Where Facebook puts a reply: under the post it answers, or under the top-level comment of the
+        comment it answers (Facebook threads one level deep, so an answer to a reply joins its parent)."""
+        answered = reply.in_reply_to or reply.thread_key
+        if self._is_post(answered):
+            return answered
+        parent = self._get(answered, fields="id,parent{id}").get("parent")
+        return str(parent["id"]) if isinstance(parent, dict) and parent.get("id") else answered
+
+    def _find_sent_comment(self, reply: OutboundReply) -> list[SentReceipt]:
+        """The Page's comments in the reply's place since its first attempt, with its parent and its words."""
+        place = self._reply_place(reply)
+        is_post = self._is_post(place)
+        found = []
+        for comment in self._since(
+            f"{place}/comments",
+            reply.reconcile_since,
+            link=f"https://www.facebook.com/{place}",
+            fields="id,message,from,created_time,parent{id}",
+            filter="toplevel",
+            order="reverse_chronological",
+        ):
+            parent = (comment.get("parent") or {}).get("id")
+            in_place = parent is None if is_post else str(parent) == place
+            if in_place and _is_ours(comment, self.page_id, reply.text):
+                found.append(
+                    SentReceipt(external_id=str(comment["id"]), url=f"https://www.facebook.com/{comment['id']}")
+                )
+        return found
+
+    def _since(self, path: str, since: datetime, *, link: str, **args: Any) -> Iterator[dict[str, Any]]:
+        """An edge's items newest first, down to `since`; DeliveryInDoubt when there are too many to read."""
+        args = {**args, "limit": 100}
+        for _ in range(MAX_PAGES):
+            body = self._get(path, **args)
+            for item in body.get("data") or []:
+                if not isinstance(item, dict):
+                    continue
+                try:
+                    if parse_time(item.get("created_time") or "invalid") < since:
+                        return
+                except ItemError:
+                    continue  # a copy whose time cannot be read cannot be placed after the first attempt
+                yield item
+            after = _after_cursor(body)
+            if after is None:
+                return
+            args["after"] = after
+        raise DeliveryInDoubt(
+            "Facebook showed too many messages since this reply was first sent to check them all.", link=link
+        )
+
+    def _find_sent_message(self, reply: OutboundReply) -> list[SentReceipt]:
         customer = _customer_of(reply)
+        link = self.inbox_url(customer)
         conversations = self._get(f"{self.page_id}/conversations", user_id=customer, fields="id,participants")
+        found = []
         for conversation in conversations.get("data") or []:
-            if self._customer(conversation) != customer:
+            if not isinstance(conversation, dict) or self._customer(conversation) != customer:
                 continue
-            for item in self._get(f"{conversation['id']}/messages", fields=MESSAGE_FIELDS, limit=50).get("data") or []:
-                if _is_ours(item, self.page_id, reply.text):
-                    return SentReceipt(external_id=str(item["id"]), url=self.inbox_url(customer))
-        return None
+            for item in self._since(
+                f"{conversation['id']}/messages", reply.reconcile_since, link=link, fields=MESSAGE_FIELDS
+            ):
+                recipients = {
+                    str(person.get("id"))
+                    for person in (item.get("to") or {}).get("data") or []
+                    if isinstance(person, dict)
+                }
+                if customer in recipients and _is_ours(item, self.page_id, reply.text):
+                    found.append(SentReceipt(external_id=str(item["id"]), url=link))
+        return found
 
     def parse_item(self, stream: str, raw: str) -> InboundMessage:
         payload = json.loads(raw)
@@ -415,15 +469,15 @@ class FacebookConnector:
         return parse_post(item, page_id=self.page_id)
 
 
-def _is_ours(item: Any, page_id: str, text: str) -> bool:
-    if not isinstance(item, dict):
-        return False
+def _is_ours(item: dict[str, Any], page_id: str, text: str) -> bool:
+    """Written by the Page, with the reply's words."""
     sender = item.get("from") or {}
     message = item.get("message")
     return (
-        str(sender.get("id")) == page_id
+        isinstance(sender, dict)
+        and str(sender.get("id")) == page_id
         and isinstance(message, str)
-        and " ".join(message.split()) == " ".join(text.split())
+        and comparable_text(message) == comparable_text(text)
     )
 
 

@@ -161,8 +161,8 @@ class FeedConnector:
     def send(self, reply: OutboundReply) -> SentReceipt:
         raise DeliveryRefused(NOT_SENDABLE, link=unwrap_link(reply.in_reply_to))
 
-    def find_sent(self, reply: OutboundReply) -> SentReceipt | None:
-        return None
+    def find_sent(self, reply: OutboundReply) -> list[SentReceipt]:
+        return []
 
     def parse_item(self, stream: str, raw: str) -> InboundMessage:
         payload = json.loads(raw)

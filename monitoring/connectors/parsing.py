@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +15,15 @@ from monitoring.connectors.base import QuarantinedPayload
 MAX_TEXT = 20_000
 MAX_RAW = 100_000
 MAX_ID = 500
+
+
+LINK_SCHEME = re.compile(r"\bhttps?://", re.IGNORECASE)
+
+
+def comparable_text(text: str) -> str:
+    """A text as two copies of one post compare: composed Unicode, collapsed whitespace, links without
+    their scheme (a platform may add "http://" to a bare link it turns into one)."""
+    return " ".join(LINK_SCHEME.sub("", unicodedata.normalize("NFC", text)).split())
 
 
 class ItemError(ValueError):

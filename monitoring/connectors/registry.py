@@ -64,8 +64,8 @@ class UnreadableCredentials:
     def send(self, reply: OutboundReply) -> SentReceipt:
         raise DeliveryRefused(self.reason)
 
-    def find_sent(self, reply: OutboundReply) -> SentReceipt | None:
-        return None
+    def find_sent(self, reply: OutboundReply) -> list[SentReceipt]:
+        return []
 
     def parse_item(self, stream: str, raw: str) -> InboundMessage:
         raise ValueError(self.reason)

@@ -138,8 +138,8 @@ class WebhookConnector:
             "Answer it where it was published, or add a note."
         )
 
-    def find_sent(self, reply: OutboundReply) -> SentReceipt | None:
-        return None
+    def find_sent(self, reply: OutboundReply) -> list[SentReceipt]:
+        return []
 
     def parse_item(self, stream: str, raw: str) -> InboundMessage:
         return parse_inbound_item(json.loads(raw).get("item"))

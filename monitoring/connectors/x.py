@@ -4,41 +4,43 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
 import tweepy
 
 from monitoring.connectors.base import (
+    DeliveryInDoubt,
     DeliveryRefused,
     FetchResult,
     InboundAuthor,
     InboundMessage,
     OutboundReply,
     PlatformUnavailable,
+    PossiblyPosted,
     SentReceipt,
 )
 from monitoring.connectors.http import x_session
-from monitoring.connectors.parsing import ItemError, bounded_text, parse_time, quarantine
+from monitoring.connectors.parsing import ItemError, bounded_text, comparable_text, parse_time, quarantine
 from monitoring.connectors.x_text import decode_x_text
 
 PAGE_SIZE = 100
-# Reconciling reads the account's posts back to when the reply was written (a little earlier: clocks
-# differ), at most this many pages; past that it cannot say, so it does not post.
-RECONCILE_CLOCK_SKEW = timedelta(minutes=5)
+# Reconciling reads the account's posts back to the reply's first attempt, at most this many pages; past
+# that it cannot say, so the reply waits for a person instead of being posted again.
 RECONCILE_MAX_PAGES = 30
 TWEET_FIELDS = [
     "id",
     "text",
-    "entities",
     "author_id",
     "created_at",
     "conversation_id",
     "lang",
     "referenced_tweets",
     "withheld",
+    "entities",
 ]
 USER_FIELDS = ["id", "username", "name", "public_metrics"]
 TWEET_EXPANSIONS = ["author_id", "referenced_tweets.id.author_id"]
@@ -47,6 +49,12 @@ DM_EXPANSIONS = ["sender_id", "participant_ids"]
 REPLY_REFUSED = (
     "X did not allow this reply. Self-serve X API tiers may only reply to posts that mention or quote "
     "the brand's account; answer this one by hand on X."
+)
+DUPLICATE_REFUSED = (
+    "X refused this reply as duplicate content: X does not let one account post the same words twice in a "
+    "short time, whoever the post answers. Either this reply already reached X while Promptly did not hear "
+    "back, or the account said exactly this recently; if it is not in the conversation, change the wording "
+    "and send it again."
 )
 
 
@@ -322,7 +330,7 @@ class XConnector:
         data = body["data"]
         return SentReceipt(external_id=str(data["dm_event_id"]), url=dm_url(str(data.get("dm_conversation_id") or "")))
 
-    def find_sent(self, reply: OutboundReply) -> SentReceipt | None:
+    def find_sent(self, reply: OutboundReply) -> list[SentReceipt]:
         try:
             if reply.visibility == "private":
                 return self._find_sent_dm(reply)
@@ -332,34 +340,54 @@ class XConnector:
         except tweepy.HTTPException as error:
             raise PlatformUnavailable(f"X did not show the account's posts ({error.response.status_code})") from error
 
-    def _find_sent_post(self, reply: OutboundReply) -> SentReceipt | None:
-        """The account's posts since the reply was written, newest first, page after page: a busy account
+    def _find_sent_post(self, reply: OutboundReply) -> list[SentReceipt]:
+        """The account's replies to the same post since the first attempt, page after page: a busy account
         may have posted hundreds of times before a retry comes."""
+        since = reply.reconcile_since
         params: dict[str, Any] = {
             "max_results": PAGE_SIZE,
             "tweet_fields": TWEET_FIELDS,
+            "start_time": since,
             "user_auth": self.read_user_auth,
         }
-        if reply.written_at is not None:
-            params["start_time"] = reply.written_at - RECONCILE_CLOCK_SKEW
+        found = []
         for _ in range(RECONCILE_MAX_PAGES):
             body = self.client.get_users_tweets(self.user_id, **params)
             for item in body.get("data") or []:
-                if _replied_to(item) == reply.in_reply_to and _same_text(_written(item), reply.text):
-                    return SentReceipt(external_id=str(item["id"]), url=post_url(str(item["id"]), self.handle))
+                if _replied_to(item) == reply.in_reply_to and _is_copy(item, reply.text, since):
+                    found.append(SentReceipt(external_id=str(item["id"]), url=post_url(str(item["id"]), self.handle)))
             params["pagination_token"] = (body.get("meta") or {}).get("next_token")
             if not params["pagination_token"]:
-                return None
-        raise PlatformUnavailable("X showed too many posts since the reply was written to check them all")
-
-    def _find_sent_dm(self, reply: OutboundReply) -> SentReceipt | None:
-        body = self.client.get_direct_message_events(
-            participant_id=_partner(reply), dm_event_fields=DM_FIELDS, max_results=PAGE_SIZE, user_auth=True
+                return found
+        raise DeliveryInDoubt(
+            "X showed too many posts of the account since this reply was first sent to check them all.",
+            link=post_url(reply.in_reply_to),
         )
-        for item in body.get("data") or []:
-            if str(item.get("sender_id")) == self.user_id and _same_text(item.get("text"), reply.text):
-                return SentReceipt(external_id=str(item["id"]), url=dm_url(str(item.get("dm_conversation_id") or "")))
-        return None
+
+    def _find_sent_dm(self, reply: OutboundReply) -> list[SentReceipt]:
+        """The account's messages to the same person since the first attempt (X serves them newest first)."""
+        since, partner = reply.reconcile_since, _partner(reply)
+        conversation = "-".join(sorted([self.user_id, partner], key=int))
+        params: dict[str, Any] = {"dm_event_fields": DM_FIELDS, "max_results": PAGE_SIZE, "user_auth": True}
+        found = []
+        for _ in range(RECONCILE_MAX_PAGES):
+            body = self.client.get_direct_message_events(participant_id=partner, **params)
+            items = [item for item in body.get("data") or [] if isinstance(item, dict)]
+            for item in items:
+                ours = str(item.get("sender_id")) == self.user_id
+                if (
+                    ours
+                    and item.get("dm_conversation_id", conversation) == conversation
+                    and _is_copy(item, reply.text, since)
+                ):
+                    found.append(SentReceipt(external_id=str(item["id"]), url=dm_url(conversation)))
+            params["pagination_token"] = (body.get("meta") or {}).get("next_token")
+            if not params["pagination_token"] or any(_older_than(item, since) for item in items):
+                return found
+        raise DeliveryInDoubt(
+            "X showed too many messages with this person since this reply was first sent to check them all.",
+            link=dm_url(conversation),
+        )
 
     def parse_item(self, stream: str, raw: str) -> InboundMessage:
         """Parse a quarantined item again (after a fix, or when the platform data was repaired)."""
@@ -387,25 +415,46 @@ def _partner(reply: OutboundReply) -> str:
     return partner
 
 
-def _written(item: dict[str, Any]) -> Any:
-    """A post's text as written, to compare with a reply: X serves it escaped and with t.co links."""
-    text = item.get("text")
-    return decode_x_text(text, item.get("entities")) if isinstance(text, str) else text
+# X may put the @handles of the people answered in front of a reply's text; the words after them are the reply.
+LEADING_MENTIONS = re.compile(r"^(?:\s*@\w{1,15})+\s+")
 
 
-def _same_text(platform_text: Any, text: str) -> bool:
-    return isinstance(platform_text, str) and " ".join(platform_text.split()) == " ".join(text.split())
+def served_as_written(item: dict[str, Any], text: str) -> bool:
+    """Whether X's copy (t.co links, &amp; &lt; &gt;, maybe leading @handles) is `text` as we sent it."""
+    served = item.get("text")
+    if not isinstance(served, str):
+        return False
+    ours, theirs = (
+        comparable_text(LEADING_MENTIONS.sub("", words))
+        for words in (text, decode_x_text(served, item.get("entities")))
+    )
+    return ours == theirs
+
+
+def _older_than(item: dict[str, Any], since: datetime) -> bool:
+    try:
+        return parse_time(item.get("created_at")) < since
+    except ItemError:
+        return False
+
+
+def _is_copy(item: dict[str, Any], text: str, since: datetime) -> bool:
+    """A post of ours is a copy of this reply only when it was posted since its first attempt, with its words;
+    a post whose time X left out or garbled cannot be placed, so it is not taken for this reply."""
+    try:
+        posted = parse_time(item["created_at"]) if item.get("created_at") else None
+    except ItemError:
+        posted = None
+    return posted is not None and posted >= since and served_as_written(item, text)
 
 
 def _refusal(error: tweepy.HTTPException, reply: OutboundReply) -> DeliveryRefused:
     link = post_url(reply.in_reply_to) if reply.visibility == "public" else ""
     message = "; ".join(str(m) for m in error.api_messages) or error.response.reason or ""
     status = error.response.status_code
-    if (
-        status == 403
-        and reply.visibility == "public"
-        and ("reply" in message.lower() or "not allowed" in message.lower())
-    ):
+    if status == 403 and "duplicate content" in message.lower():
+        return PossiblyPosted(DUPLICATE_REFUSED, link=link)
+    if status == 403 and reply.visibility == "public" and "reply" in message.lower():
         return DeliveryRefused(REPLY_REFUSED, link=link)
     if status == 401:
         return DeliveryRefused("X rejected the account's tokens; reconnect the account.", link=link)

@@ -39,6 +39,10 @@ class ReplyNotAllowed(Exception):
     """The brand may not reply: the post neither mentions it nor answers it (X's self-serve rule)."""
 
 
+class DuplicateContent(Exception):
+    """The account posted the very same text recently: X refuses it (403), whatever the post answers."""
+
+
 class UnknownObject(Exception):
     """The post, user or conversation named does not exist in the sandbox."""
 
@@ -165,6 +169,17 @@ def reply_as(*, author: XUser, text: str, in_reply_to: int) -> Tweet:
         raise UnknownObject("You attempted to reply to a Tweet that is deleted or not visible to you.")
     check_reply_allowed(author=author, parent=parent)
     return post_tweet(author=author, text=text, in_reply_to=in_reply_to)
+
+
+# X does not document how far back it looks; a day is within what it is seen to refuse.
+DUPLICATE_WINDOW = timedelta(hours=24)
+
+
+def check_not_duplicate(*, author: XUser, text: str) -> None:
+    """X refuses a post whose text the same account posted recently, wherever that one was posted."""
+    since = timezone.now() - DUPLICATE_WINDOW
+    if Tweet.objects.filter(author=author, text=text, created_at__gte=since).exists():
+        raise DuplicateContent("You are not allowed to create a Tweet with duplicate content.")
 
 
 @transaction.atomic

@@ -3,15 +3,22 @@ polling as in production, with what the sandbox then holds as the brand's answer
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from accounts.models import User
 from inbox.models import Conversation, Message
+from inbox.services.replies import do_reply
 from monitoring.channel_accounts import add_facebook_account, add_x_account
 from monitoring.models import ChannelAccount
 from monitoring.sandbox import services as sandbox
 from monitoring.sandbox.models import DirectMessage, FacebookComment, FacebookMessage, Tweet
 from monitoring.services import poll_account
+from promptly.celery import app as celery_app
 
 
 @dataclass(frozen=True)
@@ -98,3 +105,20 @@ def brand_answers(conversation: Conversation, *, private: bool | None = None) ->
         ]
     sent = FacebookMessage.objects.filter(conversation__page_id=int(account.external_id), from_page=True)
     return [SandboxAnswer(m.graph_id, f"dm:{m.conversation.user_id}") for m in sent.order_by("id")]
+
+
+def reply(agent: User, conversation: Conversation, text: str, **kwargs: Any) -> Message:
+    """The agent's reply, as the composer sends it (a fresh click), read back after delivery."""
+    result = do_reply(user=agent, conversation_id=conversation.pk, text=text, idempotency_key=uuid.uuid4(), **kwargs)
+    result.message.refresh_from_db()
+    return result.message
+
+
+@contextmanager
+def held_back() -> Iterator[None]:
+    """Replies written meanwhile go to the broker, where no worker takes them: they stay queued."""
+    celery_app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = True

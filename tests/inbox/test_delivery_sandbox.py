@@ -7,46 +7,21 @@ test_delivery_worker_killed.py run real worker processes.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from inbox.models import Conversation, DeliveryStatus, Direction, Message, Visibility
 from inbox.services.delivery import deliver
-from inbox.services.replies import do_reply, retry_reply
-from monitoring.connectors.x import REPLY_REFUSED
+from inbox.services.replies import retry_reply
+from monitoring.connectors.base import CHECK_BEFORE_RETRYING
+from monitoring.connectors.x import DUPLICATE_REFUSED, REPLY_REFUSED
 from monitoring.sandbox import services as sandbox
 from monitoring.sandbox.models import Tweet, XUser
 from promptly.celery import app as celery_app
 from tests.inbox import sandbox_channels as channels
-
-
-@pytest.fixture
-def deliver_inline(platforms, monkeypatch):
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
-    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", True)
-    return platforms
-
-
-@contextmanager
-def held_back() -> Iterator[None]:
-    """Replies written meanwhile go to the broker, where no worker takes them: they stay queued."""
-    celery_app.conf.task_always_eager = False
-    try:
-        yield
-    finally:
-        celery_app.conf.task_always_eager = True
-
-
-def reply(agent, conversation: Conversation, text: str, **kwargs) -> Message:
-    result = do_reply(user=agent, conversation_id=conversation.pk, text=text, idempotency_key=uuid.uuid4(), **kwargs)
-    result.message.refresh_from_db()
-    return result.message
+from tests.inbox.sandbox_channels import held_back, reply
 
 
 def assert_sent_as_the_one_answer(message: Message, conversation: Conversation, answered: str) -> None:
@@ -199,8 +174,9 @@ def test_reconciling_reads_back_through_every_post_since_the_reply_was_written(d
     assert [a.external_id for a in channels.brand_answers(conversation) if a.answers] == [str(already.id)]
 
 
-def test_a_retried_click_with_the_same_text_as_an_earlier_reply_is_posted_not_mistaken_for_it(deliver_inline, agent):
-    """Reconciling matches text in the same place: an earlier click's reply of the same words is not this one."""
+def test_a_retried_click_with_the_same_text_as_an_earlier_reply_is_not_mistaken_for_it(deliver_inline, agent, client):
+    """Reconciling matches text in the same place: an earlier click's reply of the same words is not this one.
+    X then refuses the same words a second time, and the agent is told what that refusal means."""
     conversation = channels.x_mention()
     first = reply(agent, conversation, "Thanks!")
     with held_back():
@@ -211,11 +187,14 @@ def test_a_retried_click_with_the_same_text_as_an_earlier_reply_is_posted_not_mi
 
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.delivery_status == second.delivery_status == DeliveryStatus.SENT
-    assert first.external_id != second.external_id
-    assert sorted(a.external_id for a in channels.brand_answers(conversation)) == sorted(
-        [first.external_id, second.external_id]
-    )
+    assert first.delivery_status == DeliveryStatus.SENT
+    assert (second.delivery_status, second.external_id) == (DeliveryStatus.FAILED, None)
+    assert second.delivery_error == f"{DUPLICATE_REFUSED} {CHECK_BEFORE_RETRYING}"
+    assert second.url == f"https://x.com/i/web/status/{second.in_reply_to}"
+    assert [a.external_id for a in channels.brand_answers(conversation)] == [first.external_id]
+    shown = delivery_fragment(client, agent, second)
+    assert "Not confirmed" in shown
+    assert f'href="{second.url}" target="_blank" rel="noopener noreferrer">Check on the platform</a>' in shown
 
 
 def test_an_answer_to_a_comment_reply_is_found_again_before_it_is_posted_twice(deliver_inline, agent):

@@ -23,6 +23,7 @@ from django.db.models.signals import post_save
 
 from inbox.models import Conversation, DeliveryStatus, Message
 from inbox.services.replies import do_reply
+from inbox.tasks import redeliver_stalled_replies
 from monitoring.sandbox.models import FacebookMessage, Tweet
 from tests.inbox import sandbox_channels as channels
 from tests.workers import CeleryWorker
@@ -53,6 +54,18 @@ def wait_until_sent(message: Message, worker: CeleryWorker, seconds: float = 90)
         time.sleep(0.2)
 
 
+def replied_and_killed(
+    agent: Any, conversation: Conversation, worker: CeleryWorker, model: type, is_ours: Callable[[Any], bool]
+) -> Message:
+    """The agent replies; the worker that takes the task is killed the moment the platform accepted the reply."""
+    with killed_when_the_platform_accepts(model, worker, is_ours):
+        # Committed: the delivery task goes to the broker, and the worker takes it.
+        text = "So sorry! It is on its way."
+        message = do_reply(user=agent, conversation_id=conversation.pk, text=text, idempotency_key=uuid.uuid4()).message
+        assert worker.wait_killed() == -signal.SIGKILL, worker.output()
+    return message
+
+
 def _brand_post(conversation: Conversation) -> Callable[[Any], bool]:
     brand_id = int(conversation.account.external_id)
     return lambda tweet: tweet.author_id == brand_id
@@ -75,11 +88,7 @@ def test_reply_is_posted_once_when_the_worker_dies_after_the_platform_accepted_i
     first = celery_workers()
     first.wait_ready()
 
-    with killed_when_the_platform_accepts(platform_model, first, ours(conversation)):
-        # Committed: the delivery task goes to the broker, and the first worker takes it.
-        text = "So sorry! It is on its way."
-        message = do_reply(user=agent, conversation_id=conversation.pk, text=text, idempotency_key=uuid.uuid4()).message
-        assert first.wait_killed() == -signal.SIGKILL, first.output()
+    message = replied_and_killed(agent, conversation, first, platform_model, ours(conversation))
 
     [posted] = channels.brand_answers(conversation)
     message.refresh_from_db()
@@ -91,4 +100,26 @@ def test_reply_is_posted_once_when_the_worker_dies_after_the_platform_accepted_i
     message.refresh_from_db()
     assert message.external_id == posted.external_id
     assert message.url.startswith("https://")
+    assert channels.brand_answers(conversation) == [posted]
+
+
+def test_a_reply_whose_worker_died_goes_out_again_by_the_sweep_not_after_the_brokers_hour(celery_workers, agent):
+    """The broker hands an unacknowledged task out again only after an hour; the sweep (beat runs it twice a
+    minute) gives the reply to another worker as soon as the dead worker's lease on it runs out."""
+    conversation = channels.x_mention()
+    first = celery_workers(PROMPTLY_DELIVERY_LEASE_SECONDS="2")
+    first.wait_ready()
+    message = replied_and_killed(agent, conversation, first, Tweet, _brand_post(conversation))
+    [posted] = channels.brand_answers(conversation)
+    second = celery_workers()  # the broker's redelivery time stays an hour
+    second.wait_ready()
+
+    deadline = time.monotonic() + 30
+    while Message.objects.get(pk=message.pk).delivery_status != DeliveryStatus.SENT:
+        assert time.monotonic() < deadline, f"the reply was not delivered again:\n{second.output()}"
+        redeliver_stalled_replies()  # what beat runs
+        time.sleep(0.5)
+
+    message.refresh_from_db()
+    assert message.external_id == posted.external_id
     assert channels.brand_answers(conversation) == [posted]

@@ -220,7 +220,7 @@ def test_acknowledge_refuses_another_brands_saved_reply(agent, brand):
         )
 
 
-def test_replies_whose_task_was_lost_are_found_for_redelivery(agent, brand):
+def test_replies_whose_task_was_lost_or_whose_worker_died_are_found_for_redelivery_after_their_lease(agent, brand):
     import datetime as dt
 
     from django.utils import timezone
@@ -230,11 +230,37 @@ def test_replies_whose_task_was_lost_are_found_for_redelivery(agent, brand):
     conv = conversation(account(brand))
     fresh = reply(agent, conv, text="fresh").message
     lost = reply(agent, conv, text="lost").message
-    stuck = reply(agent, conv, text="stuck", seen_answer_id=None).message
+    leased = reply(agent, conv, text="a worker is on it", seen_answer_id=None).message
+    dead = reply(agent, conv, text="its worker died", seen_answer_id=None).message
     sent = reply(agent, conv, text="sent", seen_answer_id=None).message
-    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
-    Message.objects.filter(pk__in=[lost.pk, sent.pk]).update(created_at=an_hour_ago)
+    now = timezone.now()
+    Message.objects.filter(pk__in=[lost.pk, sent.pk, leased.pk, dead.pk]).update(created_at=now - dt.timedelta(hours=1))
     Message.objects.filter(pk=sent.pk).update(delivery_status=DeliveryStatus.SENT)
-    Message.objects.filter(pk=stuck.pk).update(delivery_status=DeliveryStatus.SENDING, created_at=an_hour_ago)
-    assert stalled_replies() == [lost.pk]
-    assert stalled_replies(now=timezone.now() + dt.timedelta(hours=2)) == [fresh.pk, lost.pk, stuck.pk]
+    Message.objects.filter(pk=leased.pk).update(
+        delivery_status=DeliveryStatus.SENDING, delivery_lease_until=now + dt.timedelta(seconds=50)
+    )
+    Message.objects.filter(pk=dead.pk).update(
+        delivery_status=DeliveryStatus.SENDING, delivery_lease_until=now - dt.timedelta(seconds=1)
+    )
+
+    assert stalled_replies(now=now) == [lost.pk, dead.pk]
+    assert stalled_replies(now=now + dt.timedelta(minutes=2)) == [fresh.pk, lost.pk, leased.pk, dead.pk]
+
+
+def test_a_reply_waiting_for_its_retry_is_left_to_its_task_until_the_retry_is_due(agent, brand):
+    """While the platform is unavailable the task retries later; the sweep does not hurry it, and takes the reply
+    over only when the retry is overdue (the worker holding it died)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inbox.services.delivery import claim, delivery_lease, hold_for_retry, stalled_replies
+
+    waiting = reply(agent, conversation(account(brand)), text="the platform is down").message
+    claim(message_id=waiting.pk)
+
+    hold_for_retry(message_id=waiting.pk, seconds=600)
+
+    now = timezone.now()
+    assert stalled_replies(now=now + dt.timedelta(seconds=590)) == []
+    assert stalled_replies(now=now + dt.timedelta(seconds=601) + delivery_lease()) == [waiting.pk]

@@ -16,11 +16,10 @@ from inbox.models import Conversation, DeliveryStatus, Direction, Message
 from monitoring.connectors.facebook import comment_thread_root
 from monitoring.sandbox import services as sandbox
 from tests.inbox import sandbox_channels as channels
-from tests.inbox.test_delivery_sandbox import deliver_inline  # noqa: F401 - a fixture
 
 
 @pytest.fixture
-def x_thread(deliver_inline):  # noqa: F811 - the fixture imported above
+def x_thread(deliver_inline):
     """Maria's mention, her follow-up under it, then Ben's post under her first: the newest is Ben's."""
     account = channels.x_account()
     first = sandbox.post_mention(brand="acme", text="my beans never came", author="maria")
@@ -95,7 +94,7 @@ def test_a_message_of_another_conversation_cannot_be_chosen(client, agent, x_thr
     assert posted_under(conversation) == []
 
 
-def test_a_facebook_answer_goes_under_the_customers_top_level_comment(client, agent, deliver_inline):  # noqa: F811
+def test_a_facebook_answer_goes_under_the_customers_top_level_comment(client, agent, deliver_inline):
     account = channels.facebook_account()
     post = sandbox.publish_page_post(page_id=account.external_id, message="Our seasonal blend is out!")
     ona = sandbox.post_comment(on=post.graph_id, message="Mine arrived crushed", author="Ona")

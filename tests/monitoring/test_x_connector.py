@@ -129,9 +129,9 @@ def test_direct_messages_are_read_and_answered_privately(brand_x):
         in_reply_to=str(dm.id),
         recipient_id=str(dm.sender_id),
     )
-    assert connector.find_sent(reply) is None
+    assert connector.find_sent(reply) == []
     receipt = connector.send(reply)
-    assert connector.find_sent(reply) == receipt
+    assert connector.find_sent(reply) == [receipt]
     assert reports_by_stream(account)["dms"].stored == 1  # our own answer, recorded as outbound
     assert Message.objects.get(external_id=receipt.external_id).direction == Direction.OUTBOUND
 
@@ -147,11 +147,11 @@ def test_a_reply_is_posted_in_thread_and_found_again_before_a_retry(brand_x):
         in_reply_to=str(mention.id),
     )
 
-    assert connector.find_sent(reply) is None
+    assert connector.find_sent(reply) == []
     receipt = connector.send(reply)
 
     assert receipt.url == f"https://x.com/acme/status/{receipt.external_id}"
-    assert connector.find_sent(reply) == receipt
+    assert connector.find_sent(reply) == [receipt]
 
 
 def test_a_reply_x_does_not_allow_is_refused_with_a_plain_reason_and_the_post(brand_x):

@@ -78,4 +78,4 @@ def test_a_reply_with_an_ampersand_and_a_link_is_found_again_before_a_retry(plat
 
     receipt = connector.send(reply)
 
-    assert connector.find_sent(reply) == receipt
+    assert connector.find_sent(reply) == [receipt]

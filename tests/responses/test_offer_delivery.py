@@ -16,7 +16,6 @@ from responses.approvals import approve
 from responses.models import OfferCode, Redemption, RedemptionStatus
 from responses.offers import OfferRefused
 from tests.inbox import sandbox_channels as channels
-from tests.inbox.test_delivery_sandbox import deliver_inline  # noqa: F401  (fixture)
 from tests.responses.helpers import pooled_offer, send
 
 

@@ -244,11 +244,12 @@ def create_tweet(request: HttpRequest, *, faults: RequestFaults) -> HttpResponse
         return _answer(invalid_request("text", text, "Your Tweet text is too long."), caller, "create", 400)
     reply = body.get("reply") if body else None
     try:
+        services.check_not_duplicate(author=caller.account, text=text)
         if isinstance(reply, dict) and reply.get("in_reply_to_tweet_id"):
             tweet = services.reply_as(author=caller.account, text=text, in_reply_to=int(reply["in_reply_to_tweet_id"]))
         else:
             tweet = services.post_tweet(author=caller.account, text=text)
-    except (services.ReplyNotAllowed, services.UnknownObject) as refusal:
+    except (services.ReplyNotAllowed, services.UnknownObject, services.DuplicateContent) as refusal:
         return _answer(problem(403, "Forbidden", str(refusal)), caller, "create", 403)
     except ValueError:
         return _answer(
