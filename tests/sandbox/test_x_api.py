@@ -175,6 +175,37 @@ def test_reply_to_a_post_that_does_not_mention_the_brand_is_forbidden(sandbox_ur
     assert not Tweet.objects.filter(author_id=brand_x.user_id).exists()
 
 
+def test_the_same_words_twice_from_one_account_are_refused_as_duplicate_content(sandbox_url, brand_x):
+    first = services.post_mention(brand="acme", text="wrong order!", author="ana")
+    second = services.post_mention(brand="acme", text="mine too!", author="ben")
+    client = x_client(sandbox_url, brand_x)
+    client.create_tweet(text="Sorry, a new one is on its way", in_reply_to_tweet_id=first.id)
+
+    with pytest.raises(tweepy.Forbidden) as error:
+        client.create_tweet(text="Sorry, a new one is on its way", in_reply_to_tweet_id=second.id)
+
+    assert error.value.response.json() == {
+        "title": "Forbidden",
+        "detail": "You are not allowed to create a Tweet with duplicate content.",
+        "type": "about:blank",
+        "status": 403,
+    }
+    assert Tweet.objects.filter(author_id=brand_x.user_id).count() == 1
+
+
+def test_text_is_served_as_x_serves_it_links_as_t_co_and_html_escaped(sandbox_url, brand_x):
+    services.post_mention(brand="acme", text="Fish & chips <3 at https://example.com/a?b=1&c=2 ok", author="ana")
+    client = x_client(sandbox_url, brand_x, return_type=requests.Response)
+
+    [tweet] = client.get_users_mentions(brand_x.user_id, **FIELDS).json()["data"]
+
+    [link] = tweet["entities"]["urls"]
+    assert re.fullmatch(r"https://t\.co/\w{10}", link["url"])
+    assert link["expanded_url"] == "https://example.com/a?b=1&c=2"
+    assert tweet["text"] == f"@acme Fish &amp; chips &lt;3 at {link['url']} ok"
+    assert tweet["text"][link["start"] : link["end"]] == link["url"]
+
+
 def test_creating_a_post_needs_user_context(sandbox_url, brand_x):
     client = x_client(sandbox_url, brand_x)
 
