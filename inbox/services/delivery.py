@@ -84,10 +84,11 @@ def _posted_under(message: Message) -> str:
 
 
 def claim(*, message_id: int) -> bool | None:
-    """Move a queued reply to sending and commit; None when there is nothing to deliver.
+    """Move a queued reply to sending, note its first attempt, lease it, and commit; None when there is
+    nothing to deliver.
 
     Returns whether an earlier attempt may already have reached the platform (the row was already
-    sending, or carries an earlier error), in which case delivery must reconcile first.
+    sending, or was attempted before), in which case delivery must reconcile first.
     """
     with transaction.atomic():
         message = (
