@@ -265,6 +265,11 @@ def hold_for_retry(*, message_id: int, seconds: int) -> None:
     Message.objects.filter(pk=message_id, delivery_status=DeliveryStatus.SENDING).update(delivery_lease_until=until)
 
 
+# A reply still queued this long after it was written lost its task (the broker was down at commit); a
+# busy queue takes a while to reach the last of a bulk action's replies, so this is longer than a lease.
+STALLED_QUEUED = timedelta(minutes=2)
+
+
 def stalled_replies(*, now: datetime | None = None) -> list[int]:
     """Replies whose delivery task is gone: deliver them again (delivery reconciles, so this is safe).
 
@@ -278,7 +283,7 @@ def stalled_replies(*, now: datetime | None = None) -> list[int]:
         )
         .filter(
             models.Q(delivery_lease_until__lt=now)
-            | models.Q(delivery_lease_until__isnull=True, created_at__lt=now - delivery_lease())
+            | models.Q(delivery_lease_until__isnull=True, created_at__lt=now - STALLED_QUEUED)
         )
         .order_by("id")
         .values_list("id", flat=True)[:500]
