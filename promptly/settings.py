@@ -160,12 +160,22 @@ CACHES = {
     }
 }
 
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [{"address": REDIS_URL}]},
-    }
-}
+
+def channel_layers_for(redis_url: str) -> dict[str, Any]:
+    """The channel layer on the Redis of redis_url (a server, or the embedded one's unix socket).
+
+    A consumer waits for its next event in a blocking read of RedisChannelLayer.brpop_timeout (5 s);
+    with redis-py's default socket timeout, also 5 s, the read of a quiet socket timed out and took the
+    websocket down with it. Reads get a margin over the blocking read, so a dead server is still noticed;
+    a connection idle for a while is checked before use.
+    """
+    host: dict[str, Any] = {"address": redis_url, "socket_timeout": 20, "health_check_interval": 30}
+    if not redis_url.startswith("unix://"):
+        host |= {"socket_connect_timeout": 5, "socket_keepalive": True}
+    return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [host]}}}
+
+
+CHANNEL_LAYERS = channel_layers_for(REDIS_URL)
 
 
 def _celery_url(redis_url: str) -> str:
