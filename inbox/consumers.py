@@ -9,7 +9,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from accounts.models import User
 from accounts.roles import Role, has_role
-from inbox import presence
+from inbox import live_log, presence
 from inbox.events import ACCESS_CHANGED, brand_group, follow_brands, user_group
 from inbox.models import Conversation
 from inbox.services.workflow import do_set_availability
@@ -42,7 +42,11 @@ def _seen(user: User) -> None:
 
 
 class InboxConsumer(AsyncJsonWebsocketConsumer):
-    """Messages in: view / leave / typing / ping. Out: the brand group's inbox events, as JSON objects."""
+    """Messages in: view / leave / typing / ping / resume. Out: the brand group's inbox events, as JSON objects.
+
+    Brand events carry brand_id and event_id; a page sends {"type": "resume", "after": {brand_id: event_id}}
+    when its socket opens and hears what it missed, then where each brand stands ("live.positions").
+    """
 
     user: User
     brand_ids: list[int]
@@ -76,6 +80,8 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
                 await self._broadcast(*self.viewing)
         elif kind == "leave":
             await self._leave()
+        elif kind == "resume":
+            await self._resume(content.get("after"))
         elif kind == "ping":
             await _seen(self.user)
             if self.viewing:
@@ -100,6 +106,21 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
             self.viewing = None
         self.brand_ids = brand_ids
         self.groups_joined = [brand_group(brand_id) for brand_id in brand_ids] + [user_group(self.user.pk)]
+
+    async def _resume(self, after: Any) -> None:
+        seen = after if isinstance(after, dict) else {}
+        for brand_id in self.brand_ids:
+            position = seen.get(str(brand_id))
+            if not live_log.valid_id(position):
+                continue
+            missed = await live_log.since(brand_id, position)
+            if missed is None:
+                await self.send_json({"kind": "live.reload"})
+                return
+            for event in missed:
+                await self.send_json(event)
+        positions = {str(brand_id): await live_log.last_id(brand_id) for brand_id in self.brand_ids}
+        await self.send_json({"kind": "live.positions", "positions": positions})
 
     def _name(self) -> str:
         return (self.user.get_full_name() or self.user.get_username())[:80]

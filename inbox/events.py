@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections.abc import Coroutine
 from typing import Any
 
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from inbox import live_log
 
 # A send that Redis has not taken after this long fails loudly instead of holding a worker.
 SEND_TIMEOUT_SECONDS = 10
@@ -49,8 +52,21 @@ def group_send(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _sender.loop())
+    _run(layer.group_send(group, message))
+
+
+def _run(work: Coroutine[Any, Any, None]) -> None:
+    future = asyncio.run_coroutine_threadsafe(work, _sender.loop())
     future.result(timeout=SEND_TIMEOUT_SECONDS)
+
+
+async def _log_and_send(brand_id: int, message: dict[str, Any]) -> None:
+    """Keep the event in the brand's live log, then send it with the log's id (pages catch up from there)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    event_id = await live_log.append(brand_id, {key: value for key, value in message.items() if key != "type"})
+    await layer.group_send(brand_group(brand_id), {**message, "brand_id": brand_id, "event_id": event_id})
 
 
 def publish_on_commit(*, brand_id: int, kind: str, payload: dict[str, Any]) -> None:
@@ -59,7 +75,7 @@ def publish_on_commit(*, brand_id: int, kind: str, payload: dict[str, Any]) -> N
     A browser never sees what was rolled back (Zulip's send_event_on_commit).
     """
     message = {"type": "inbox.event", "kind": kind, **payload}
-    transaction.on_commit(lambda: group_send(brand_group(brand_id), message))
+    transaction.on_commit(lambda: _run(_log_and_send(brand_id, message)))
 
 
 # Sent to a person's own group when their role, brands or account changed: open sockets re-check access.

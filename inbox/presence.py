@@ -19,14 +19,15 @@ TYPING_THROTTLE_MS = 2000
 KEY_SECONDS = 120
 
 # One connection pool per event loop: an asyncio connection cannot move between loops.
-_clients: dict[int, aioredis.Redis] = {}
+_clients: dict[tuple[int, str], aioredis.Redis] = {}
 
 
-def _redis() -> aioredis.Redis:
-    loop = id(asyncio.get_running_loop())
-    if loop not in _clients:
-        _clients[loop] = aioredis.from_url(settings.REDIS_URL, decode_responses=True)
-    return _clients[loop]
+def redis_client() -> aioredis.Redis:
+    """A client for this event loop (decoding replies to str), on the configured Redis."""
+    key = (id(asyncio.get_running_loop()), settings.REDIS_URL)
+    if key not in _clients:
+        _clients[key] = aioredis.from_url(settings.REDIS_URL, decode_responses=True)
+    return _clients[key]
 
 
 def _member(user_id: int, name: str) -> str:
@@ -44,7 +45,7 @@ def _keys(conversation_id: int) -> tuple[str, str]:
 
 async def mark_viewing(conversation_id: int, user_id: int, name: str) -> None:
     viewing, _ = _keys(conversation_id)
-    async with _redis().pipeline(transaction=True) as pipe:
+    async with redis_client().pipeline(transaction=True) as pipe:
         pipe.zadd(viewing, {_member(user_id, name): time.time() + VIEW_SECONDS})
         pipe.expire(viewing, KEY_SECONDS)
         await pipe.execute()
@@ -52,7 +53,7 @@ async def mark_viewing(conversation_id: int, user_id: int, name: str) -> None:
 
 async def stop_viewing(conversation_id: int, user_id: int, name: str) -> None:
     viewing, typing = _keys(conversation_id)
-    async with _redis().pipeline(transaction=True) as pipe:
+    async with redis_client().pipeline(transaction=True) as pipe:
         pipe.zrem(viewing, _member(user_id, name))
         pipe.zrem(typing, _member(user_id, name))
         await pipe.execute()
@@ -61,12 +62,12 @@ async def stop_viewing(conversation_id: int, user_id: int, name: str) -> None:
 async def mark_typing(conversation_id: int, user_id: int, name: str) -> bool:
     """Note that the person types; False when they were noted less than the throttle ago (nothing to tell)."""
     _, typing = _keys(conversation_id)
-    fresh = await _redis().set(
+    fresh = await redis_client().set(
         f"presence:typing-throttle:{conversation_id}:{user_id}", "1", nx=True, px=TYPING_THROTTLE_MS
     )
     if not fresh:
         return False
-    async with _redis().pipeline(transaction=True) as pipe:
+    async with redis_client().pipeline(transaction=True) as pipe:
         pipe.zadd(typing, {_member(user_id, name): time.time() + TYPING_SECONDS})
         pipe.expire(typing, KEY_SECONDS)
         await pipe.execute()
@@ -77,7 +78,7 @@ async def who_is_here(conversation_id: int) -> dict[str, list[dict[str, Any]]]:
     """The people viewing and typing now (lapsed entries are dropped on the way)."""
     viewing, typing = _keys(conversation_id)
     now = time.time()
-    async with _redis().pipeline(transaction=True) as pipe:
+    async with redis_client().pipeline(transaction=True) as pipe:
         pipe.zremrangebyscore(viewing, "-inf", now)
         pipe.zremrangebyscore(typing, "-inf", now)
         pipe.zrange(viewing, 0, -1)

@@ -35,12 +35,16 @@
     socket = new WebSocket(scheme + location.host + root.dataset.liveUrl);
     socket.onopen = function () {
       retryDelay = 1000;
+      // What changed while the socket was down arrives first: the server replays each brand's events
+      // after the last one this page saw.
+      send({ type: "resume", after: lastSeen });
       setLiveState("live");
       if (conversationId) send({ type: "view", conversation_id: conversationId });
     };
     socket.onmessage = function (event) {
       var message;
       try { message = JSON.parse(event.data); } catch (error) { return; }
+      if (message.event_id) lastSeen[message.brand_id] = later(lastSeen[message.brand_id], message.event_id);
       handle(message);
     };
     socket.onclose = function () {
@@ -50,7 +54,22 @@
     };
   }
 
+  // ------------------------------------------------------------ catching up after a reconnect
+
+  var lastSeen = {};  // brand id -> id of the last event of that brand this page heard ("<ms>-<n>")
+
+  function later(a, b) {
+    if (!a) return b;
+    var x = a.split("-").map(Number), y = b.split("-").map(Number);
+    return (y[0] > x[0] || (y[0] === x[0] && y[1] > x[1])) ? b : a;
+  }
+
   function handle(message) {
+    if (message.kind === "live.positions") {
+      Object.keys(message.positions || {}).forEach(function (brand) { lastSeen[brand] = later(lastSeen[brand], message.positions[brand]); });
+      return;
+    }
+    if (message.kind === "live.reload") { location.reload(); return; }
     if (message.kind === "conversation.created" || message.kind === "conversation.updated") {
       var ids = (message.conversation_ids || []).map(Number);
       if (onQueue) refreshRows(ids, message.kind === "conversation.created");

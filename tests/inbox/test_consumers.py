@@ -177,10 +177,10 @@ def test_a_tab_that_vanished_without_goodbye_lapses(brand):
     async def scenario():
         # A viewer whose last heartbeat was long ago, as a crashed browser leaves it.
         key = f"presence:view:{987654}"
-        await presence._redis().zadd(key, {"7:ghost": time.time() - 1, "8:alive": time.time() + 30})
+        await presence.redis_client().zadd(key, {"7:ghost": time.time() - 1, "8:alive": time.time() + 30})
         here = await presence.who_is_here(987654)
         assert [p["name"] for p in here["viewers"]] == ["alive"]
-        await presence._redis().delete(key)
+        await presence.redis_client().delete(key)
 
     run_async(scenario)
 

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from websockets.sync.client import ClientConnection, connect
 
+from inbox import live_log
 from inbox.services.ingest import ingest_batch
 from monitoring.models import ChannelAccount
 from promptly import embedded
@@ -74,3 +75,35 @@ def test_a_socket_quiet_for_30_seconds_stays_open_and_then_hears_every_event(
         heard = [event["conversation_ids"][0] for event in events_of(socket, "conversation.created", 40)]
         assert heard == published
         socket.ping().wait(timeout=5)
+
+
+def test_a_page_that_reconnects_hears_what_it_missed_while_its_socket_was_down(
+    asgi_server: str, agent: Any, brand: Any
+) -> None:
+    account = make_account(brand)
+    with live_socket(asgi_server, agent) as socket:
+        new_mention(account, "before")
+        last_seen = events_of(socket, "conversation.created", 1)[0]["event_id"]
+    missed = [new_mention(account, f"missed-{number}") for number in range(3)]
+    with live_socket(asgi_server, agent) as socket:
+        socket.send(json.dumps({"type": "resume", "after": {str(brand.pk): last_seen}}))
+        caught_up = events_of(socket, "conversation.created", 3)
+        assert [event["conversation_ids"][0] for event in caught_up] == missed
+        assert events_of(socket, "live.positions", 1)[0]["positions"] == {str(brand.pk): caught_up[-1]["event_id"]}
+        later = new_mention(account, "after")
+        assert events_of(socket, "conversation.created", 1)[0]["conversation_ids"] == [later]
+
+
+def test_a_page_that_missed_more_than_is_kept_is_told_to_reload(
+    asgi_server: str, agent: Any, brand: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(live_log, "KEPT_EVENTS", 3)
+    account = make_account(brand)
+    with live_socket(asgi_server, agent) as socket:
+        new_mention(account, "seen")
+        last_seen = events_of(socket, "conversation.created", 1)[0]["event_id"]
+    for number in range(3):
+        new_mention(account, f"missed-{number}")
+    with live_socket(asgi_server, agent) as socket:
+        socket.send(json.dumps({"type": "resume", "after": {str(brand.pk): last_seen}}))
+        assert events_of(socket, "live.reload", 1)
