@@ -8,7 +8,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from monitoring.connectors.webhook import SIGNATURE_HEADER
-from monitoring.webhooks import WebhookRejected, facebook_challenge, receive_facebook, receive_inbound
+from monitoring.webhook_batches import store_facebook_delivery
+from monitoring.webhooks import WebhookRejected, facebook_challenge, receive_inbound, verified_facebook_delivery
 
 
 def _rejected(error: WebhookRejected) -> JsonResponse:
@@ -37,7 +38,8 @@ def inbound(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def facebook(request: HttpRequest) -> HttpResponse:
+async def facebook(request: HttpRequest) -> HttpResponse:
+    """Async, so a burst of deliveries waits on the next batch (webhook_batches) instead of on request threads."""
     try:
         if request.method == "GET":
             challenge = facebook_challenge(
@@ -46,7 +48,7 @@ def facebook(request: HttpRequest) -> HttpResponse:
                 challenge=request.GET.get("hub.challenge"),
             )
             return HttpResponse(challenge, content_type="text/plain")
-        stored = receive_facebook(body=_body(request), signature=request.headers.get("X-Hub-Signature-256"))
+        per_page = verified_facebook_delivery(body=_body(request), signature=request.headers.get("X-Hub-Signature-256"))
     except WebhookRejected as error:
         return _rejected(error)
-    return JsonResponse({"stored": stored})
+    return JsonResponse({"stored": await store_facebook_delivery(per_page)})

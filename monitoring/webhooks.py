@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hmac
-import logging
 
 from django.conf import settings
 
-from monitoring.connectors.facebook import WEBHOOK_STREAM, parse_facebook
+from monitoring.connectors.base import FetchResult
+from monitoring.connectors.facebook import parse_facebook
 from monitoring.connectors.webhook import BadPayload, load_json, parse_inbound, signature_valid
 from monitoring.crypto import CredentialsUnreadable, decrypt_credentials
 from monitoring.models import ChannelAccount, Platform
 
-logger = logging.getLogger(__name__)
 INBOUND_STREAM = "webhook"
 
 
@@ -63,21 +62,12 @@ def facebook_challenge(*, mode: str | None, token: str | None, challenge: str | 
     return challenge
 
 
-def receive_facebook(*, body: bytes, signature: str | None) -> int:
-    """Check X-Hub-Signature-256 against the app secret, then ingest each Page's events for its accounts."""
-    from inbox.services.ingest import ingest_batch
-
+def verified_facebook_delivery(*, body: bytes, signature: str | None) -> dict[str, FetchResult]:
+    """Check X-Hub-Signature-256 against the app secret; the delivery's messages by Page (stored by
+    monitoring.webhook_batches)."""
     if not signature_valid(settings.PROMPTLY_FACEBOOK_APP_SECRET, body, signature):
         raise WebhookRejected("missing or wrong X-Hub-Signature-256", status=403)
     try:
-        per_page = parse_facebook(load_json(body))
+        return parse_facebook(load_json(body))
     except (BadPayload, ValueError) as error:
         raise WebhookRejected(str(error), status=400) from error
-    stored = 0
-    for page_id, result in per_page.items():
-        accounts = ChannelAccount.objects.filter(platform=Platform.FACEBOOK, external_id=page_id, enabled=True)
-        if not accounts:
-            logger.warning("Facebook webhook for Page %s, which no brand has connected", page_id)
-        for account in accounts:
-            stored += ingest_batch(account=account, stream=WEBHOOK_STREAM, result=result).stored
-    return stored

@@ -37,6 +37,7 @@ from inbox.services.ingest_store import (
     insert_threads,
     known_ids_lookup,
     lock_threads,
+    note_stream_heard,
     quarantine_insert,
     update_conversations,
 )
@@ -57,10 +58,15 @@ class IngestReport:
     quarantined: int = 0
     conversation_ids: list[int] = field(default_factory=list)
     created_conversation_ids: list[int] = field(default_factory=list)
+    stored_external_ids: list[str] = field(default_factory=list)
 
 
-def ingest_batch(*, account: ChannelAccount, stream: str, result: FetchResult) -> IngestReport:
+def ingest_batch(*, account: ChannelAccount, stream: str, result: FetchResult, pushed: bool = False) -> IngestReport:
     """Store one fetched page of `stream` and move the stream's cursor, all or nothing.
+
+    A `pushed` batch (webhook deliveries) has no position to keep: its stream's cursor only notes that
+    the stream was heard, after commit and without waiting for the row, so the deliveries of one Page
+    are not stored one at a time behind the cursor's lock.
 
     Locks the batch's authors and conversations until commit; authors, new conversations and messages are
     written in key order and existing conversations locked in id order, so two batches touching the same
@@ -71,7 +77,7 @@ def ingest_batch(*, account: ChannelAccount, stream: str, result: FetchResult) -
     # per message.
     for _ in range(2 * len(result.messages) + 1):
         try:
-            return _ingest_once(account, stream, result)
+            return _ingest_once(account, stream, result, pushed)
         except _RaceLost:
             continue
     raise RuntimeError("ingest kept losing races to concurrent batches")  # unreachable, by the count above
@@ -86,7 +92,7 @@ class _RaceLost(Exception):
 
 
 @transaction.atomic
-def _ingest_once(account: ChannelAccount, stream: str, result: FetchResult) -> IngestReport:
+def _ingest_once(account: ChannelAccount, stream: str, result: FetchResult, pushed: bool) -> IngestReport:
     now = timezone.now()
     batch = prepare(result.messages)
     quarantine = [*result.quarantined, *batch.rejected]
@@ -104,10 +110,16 @@ def _ingest_once(account: ChannelAccount, stream: str, result: FetchResult) -> I
                 *lookup,
                 *answered_stored,
                 *quarantining,
-                cursor_upsert(account, stream, result.position, result.retry_after, now, result.has_more),
+                *(
+                    []
+                    if pushed
+                    else [cursor_upsert(account, stream, result.position, result.retry_after, now, result.has_more)]
+                ),
                 Statement(*brand_settings.version_query(account.brand_id)),
             ],
         )
+        if pushed:
+            transaction.on_commit(partial(note_stream_heard, account, stream, now))
         known = {external_id for (external_id,) in answers[0]} if lookup else set()
         rows = [row for row in batch.rows if row.external_id not in known]
         stored: dict[str, ConversationKey] = {
@@ -266,6 +278,7 @@ def _announce(
 ) -> None:
     """Other apps hear of new inbound messages inside the transaction; browsers only after commit."""
     report.stored = len(stored)
+    report.stored_external_ids = [row.external_id for row in stored]
     touched = {key_of(row) for row in stored}
     report.conversation_ids = sorted(threads[key].id for key in touched)
     report.created_conversation_ids = sorted(threads[key].id for key in touched if threads[key].created)

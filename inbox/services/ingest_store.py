@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from inbox.services.bulk_cursor import Statement, execute_together
@@ -454,3 +455,30 @@ def cursor_upsert(
         """,
         [account.pk, stream, json.dumps(position, default=str), paused_until, now, now, catching_up],
     )
+
+
+def note_stream_heard(account: ChannelAccount, stream: str, now: datetime) -> None:
+    """Note, outside any batch's transaction, that a pushed stream was heard; skipped when another batch
+    holds the row at this instant (it is noting the same)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO monitoring_streamcursor
+                (account_id, stream, position, consecutive_failures, last_error, updated_at)
+            VALUES (%s, %s, '{}'::jsonb, 0, '', %s)
+            ON CONFLICT (account_id, stream) DO NOTHING
+            """,
+            [account.pk, stream, now],
+        )
+        if cursor.rowcount:
+            return
+        cursor.execute(
+            """
+            UPDATE monitoring_streamcursor SET consecutive_failures = 0, last_error = '', updated_at = %s
+            WHERE id = (
+                SELECT id FROM monitoring_streamcursor WHERE account_id = %s AND stream = %s
+                FOR UPDATE SKIP LOCKED
+            ) AND updated_at < %s
+            """,
+            [now, account.pk, stream, now],
+        )

@@ -85,7 +85,13 @@ def test_one_event_per_batch_is_published_only_after_commit(brand, listener):
 
     report = in_worker_thread(ingest_and_commit)
     event = listener.receive(timeout=5)
-    assert event == {"type": "inbox.event", "kind": "conversation.created", "conversation_ids": report.conversation_ids}
+    assert event is not None
+    assert event.pop("event_id") and event == {
+        "type": "inbox.event",
+        "kind": "conversation.created",
+        "conversation_ids": report.conversation_ids,
+        "brand_id": brand.id,
+    }
     assert len(report.conversation_ids) == 2
     assert listener.receive(timeout=0.5) is None  # one event for the whole batch
 
