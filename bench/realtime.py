@@ -96,21 +96,29 @@ class Connections:
             self.idle.put_nowait(await asyncio.open_connection(self.host, self.port))
 
     async def post(self, body: bytes) -> int:
+        """The answer's status; 0 when none came. A connection the server closed while idle is reopened once."""
         reader, writer = await self.idle.get()
-        try:
-            writer.write(signed_request(self.host, self.port, body))
-            status = int((await reader.readline()).split()[1])
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                name, _, value = line.decode().partition(":")
-                if name.lower() == "content-length":
-                    length = int(value)
-            await reader.readexactly(length)
-        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
-            writer.close()
-            reader, writer = await asyncio.open_connection(self.host, self.port)
-            status = 0
+        status = 0
+        for _ in range(2):
+            try:
+                writer.write(signed_request(self.host, self.port, body))
+                status = await self._status(reader)
+                break
+            except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+                writer.close()
+                reader, writer = await asyncio.open_connection(self.host, self.port)
         self.idle.put_nowait((reader, writer))
+        return status
+
+    @staticmethod
+    async def _status(reader: asyncio.StreamReader) -> int:
+        status = int((await reader.readline()).split()[1])
+        length = 0
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        await reader.readexactly(length)
         return status
 
 

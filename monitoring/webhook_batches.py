@@ -67,6 +67,17 @@ async def store_facebook_delivery(per_page: dict[str, FetchResult]) -> int:
         _storing_tasks.add(task)
         task.add_done_callback(_storing_tasks.discard)
     await waiting.done
+    return _outcome(deliveries)
+
+
+def store_facebook_delivery_here(per_page: dict[str, FetchResult]) -> int:
+    """The same for synchronous code, stored in the calling thread without waiting for others."""
+    deliveries = [_Delivery(page_id, result) for page_id, result in per_page.items()]
+    store_batch(deliveries)
+    return _outcome(deliveries)
+
+
+def _outcome(deliveries: Sequence[_Delivery]) -> int:
     for delivery in deliveries:
         if delivery.error is not None:
             raise delivery.error

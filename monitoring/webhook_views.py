@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from monitoring.connectors.webhook import SIGNATURE_HEADER
-from monitoring.webhook_batches import store_facebook_delivery
-from monitoring.webhooks import WebhookRejected, facebook_challenge, receive_inbound, verified_facebook_delivery
+from monitoring.webhooks import WebhookRejected, facebook_challenge, receive_inbound
 
 
 def _rejected(error: WebhookRejected) -> JsonResponse:
@@ -36,19 +35,15 @@ def inbound(request: HttpRequest, account_id: int) -> HttpResponse:
     return JsonResponse({"stored": stored})
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-async def facebook(request: HttpRequest) -> HttpResponse:
-    """Async, so a burst of deliveries waits on the next batch (webhook_batches) instead of on request threads."""
+@require_GET
+def facebook(request: HttpRequest) -> HttpResponse:
+    """The subscription check; deliveries (POST) are answered before Django, by monitoring.webhook_asgi."""
     try:
-        if request.method == "GET":
-            challenge = facebook_challenge(
-                mode=request.GET.get("hub.mode"),
-                token=request.GET.get("hub.verify_token"),
-                challenge=request.GET.get("hub.challenge"),
-            )
-            return HttpResponse(challenge, content_type="text/plain")
-        per_page = verified_facebook_delivery(body=_body(request), signature=request.headers.get("X-Hub-Signature-256"))
+        challenge = facebook_challenge(
+            mode=request.GET.get("hub.mode"),
+            token=request.GET.get("hub.verify_token"),
+            challenge=request.GET.get("hub.challenge"),
+        )
     except WebhookRejected as error:
         return _rejected(error)
-    return JsonResponse({"stored": await store_facebook_delivery(per_page)})
+    return HttpResponse(challenge, content_type="text/plain")

@@ -11,12 +11,13 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the app regi
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from monitoring.webhook_asgi import with_facebook_deliveries  # noqa: E402
 from promptly.body_limit import BoundedBody  # noqa: E402
 from promptly.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": BoundedBody(django_asgi_app),
+        "http": BoundedBody(with_facebook_deliveries(django_asgi_app)),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from monitoring.channel_accounts import add_facebook_account, add_webhook_account
 from monitoring.connectors.webhook import MAX_DEPTH, sign
-from monitoring.webhooks import WebhookRejected, receive_facebook, receive_inbound
+from monitoring.webhook_batches import store_facebook_delivery_here
+from monitoring.webhooks import WebhookRejected, receive_inbound, verified_facebook_delivery
 
 APP_SECRET = "fb-app-secret-for-properties"
 SCALARS = st.one_of(
@@ -111,7 +112,8 @@ def test_any_signed_inbound_delivery_is_stored_quarantined_or_a_clear_4xx(webhoo
 @given(payload=st.one_of(FACEBOOK.map(lambda value: json.dumps(value).encode()), st.binary(max_size=100)))
 def test_any_signed_facebook_delivery_is_stored_quarantined_or_a_clear_4xx(facebook_page, payload):
     try:
-        stored = receive_facebook(body=payload, signature=sign(APP_SECRET, payload))
+        per_page = verified_facebook_delivery(body=payload, signature=sign(APP_SECRET, payload))
+        stored = store_facebook_delivery_here(per_page)
     except WebhookRejected as rejected:
         assert 400 <= rejected.status < 500
         return
