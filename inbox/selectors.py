@@ -222,6 +222,16 @@ def cursor_of(conversation: Conversation, sort: Sort) -> str:
     return f"{urgency}.{conversation.pk}"
 
 
+# Which parts of a sort's cursor run downwards (as _order sorts them).
+_DESCENDING = {Sort.NEWEST: (True, True), Sort.PRIORITY: (True, False, False), Sort.URGENT: (False, False)}
+
+
+def order_key(conversation: Conversation, sort: Sort) -> str:
+    """The row's place in the sort as integers that rise down the page: the page places live rows by it."""
+    parts = parse_cursor(cursor_of(conversation, sort), sort)
+    return ".".join(str(-part if down else part) for part, down in zip(parts, _DESCENDING[sort], strict=True))
+
+
 def parse_cursor(cursor: str, sort: Sort) -> tuple[int, ...]:
     """The integers of a cursor; ValueError when it is not one this sort produced."""
     parts = tuple(int(part) for part in cursor.split("."))
@@ -397,8 +407,18 @@ def queue_counts(user: AbstractBaseUser | AnonymousUser, filters: QueueFilters, 
 
 
 def thread(conversation: Conversation) -> QuerySet[Message]:
-    """Every message of the conversation in platform order, the brand's replies included."""
-    return conversation.messages.select_related("author", "sent_by").order_by("platform_time", "id")
+    """Every message of the conversation in platform order, the brand's replies included.
+
+    Polling can find a reply of ours on the platform before its delivery confirmed it: that copy (no
+    click's key) is not shown beside the reply still on its way; delivery removes it when it confirms.
+    """
+    on_its_way = conversation.messages.filter(
+        direction=Direction.OUTBOUND,
+        idempotency_key__isnull=False,
+        delivery_status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING],
+    )
+    echo = Q(direction=Direction.OUTBOUND, idempotency_key__isnull=True, text__in=on_its_way.values("text"))
+    return conversation.messages.exclude(echo).select_related("author", "sent_by").order_by("platform_time", "id")
 
 
 PLACE_CONTEXT_LIMIT = 50

@@ -55,7 +55,7 @@ def countdown(due: dt.datetime | None) -> str:
 # the endpoint's time; format_html escapes every value as the template did.
 _ROW = (
     '<li class="row sla-{sla} status-{status}" id="conv-{pk}" data-id="{pk}" data-url="{url}"'
-    ' data-status-url="{url}status/" data-assign-url="{url}assign/">\n'
+    ' data-status-url="{url}status/" data-assign-url="{url}assign/" data-order="{order}">\n'
     '  <input type="checkbox" class="pick" value="{pk}" aria-label="Select conversation {pk}">\n'
     '  <a class="who" href="{url}"><strong class="author-name">{author}</strong>{handle}</a>\n'
     '  <span class="channel badge">{channel}</span>\n'
@@ -93,6 +93,7 @@ def _row(row: Any) -> SafeString:
         status=row.status,
         pk=row.pk,
         url=shown["url"],
+        order=shown["order"],
         author=shown["author"],
         handle=_when(shown["handle"], ' <span class="muted handle">@{}</span>', shown["handle"]),
         channel=shown["channel"],

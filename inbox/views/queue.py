@@ -20,7 +20,7 @@ from accounts.permissions import RoleRequiredMixin
 from inbox import bulk
 from inbox.forms import BulkForm, QueueFilterForm
 from inbox.models import AgentAvailability, BulkJob, Conversation, Tag, Team, Visibility
-from inbox.selectors import PAGE_SIZE, QueueFilters, queue_counts, queue_page, queue_rows
+from inbox.selectors import PAGE_SIZE, QueueFilters, Sort, order_key, queue_counts, queue_page, queue_rows
 from inbox.services import workflow
 from inbox.templatetags.inbox_tags import countdown
 from monitoring.health import failing_accounts
@@ -41,7 +41,7 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _present(rows: list[Conversation]) -> list[Conversation]:
+def _present(rows: list[Conversation], sort: Sort) -> list[Conversation]:
     """Precompute what each row shows, so the row template only prints values (50 rows stay cheap)."""
     root = reverse("inbox:queue")
     platforms = dict(Platform.choices)
@@ -57,6 +57,7 @@ def _present(rows: list[Conversation]) -> list[Conversation]:
             "due_iso": due.astimezone(dt.UTC).isoformat() if due else "",
             "due_text": countdown(due),
             "owner": row.assignee_name or row.team_name or "",  # type: ignore[attr-defined]
+            "order": order_key(row, sort),
         }
     return rows
 
@@ -83,7 +84,7 @@ class QueueView(RoleRequiredMixin, TemplateView):
             page = queue_page(user, filters, now=timezone.now(), cursor=None)
         except ValueError:
             raise Http404("This page of the queue does not exist.") from None
-        _present(page.rows)
+        _present(page.rows, filters.sort)
         availability = AgentAvailability.objects.filter(user_id=cast(User, user).pk).first()
         context.update(
             form=form,
@@ -114,14 +115,14 @@ class QueueRowsView(RoleRequiredMixin, View):
                 ids = [int(part) for part in request.GET["ids"].split(",") if part][:MAX_LIVE_IDS]
             except ValueError:
                 return HttpResponseBadRequest("ids must be conversation numbers separated by commas.")
-            rows = _present(queue_rows(request.user, filters, ids=ids, now=now))
+            rows = _present(queue_rows(request.user, filters, ids=ids, now=now), filters.sort)
             # Partials skip the context processors: the rows need no role or CSRF token.
             return HttpResponse(render_to_string("inbox/_live_rows.html", {"rows": rows}))
         try:
             page = queue_page(request.user, filters, now=now, cursor=request.GET.get("cursor") or None)
         except ValueError as error:
             return HttpResponseBadRequest(str(error))
-        _present(page.rows)
+        _present(page.rows, filters.sort)
         context = {"page": page, "filter_query": _query_without(request, "cursor", "ids")}
         return HttpResponse(render_to_string("inbox/_rows.html", context))
 

@@ -72,8 +72,8 @@
     if (message.kind === "live.reload") { location.reload(); return; }
     if (message.kind === "conversation.created" || message.kind === "conversation.updated") {
       var ids = (message.conversation_ids || []).map(Number);
-      if (onQueue) refreshRows(ids, message.kind === "conversation.created");
-      else if (ids.indexOf(conversationId) !== -1) refreshConversation();
+      if (onQueue) refreshRows(ids);
+      else if (ids.indexOf(conversationId) !== -1) refreshConversation(message.reply);
     } else if (message.kind === "presence" && message.conversation_id === conversationId) {
       showPresence(message);
     } else if (message.kind === "bulk.progress") {
@@ -85,33 +85,54 @@
 
   var list = document.getElementById("queue-list");
 
-  function refreshRows(ids, created) {
+  // A row's place in the current sort: integers that rise down the page (data-order, from the server).
+  function orderOf(row) { return (row.dataset.order || "").split(".").map(Number); }
+
+  function sortsBefore(a, b) {
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+    return false;
+  }
+
+  // Put a row where the sort puts it among the loaded ones; false when it belongs to a page not loaded yet.
+  function place(row) {
+    var key = orderOf(row);
+    var loaded = list.querySelectorAll(".row");
+    for (var i = 0; i < loaded.length; i++) {
+      if (sortsBefore(key, orderOf(loaded[i]))) { list.insertBefore(row, loaded[i]); return true; }
+    }
+    var more = document.getElementById("load-more");
+    if (more) return false;
+    list.appendChild(row);
+    return true;
+  }
+
+  // The rows endpoint answers with the ids' rows that the page's filters still match: each is (re)placed by
+  // the sort, the others leave the page.
+  function refreshRows(ids) {
     if (!ids.length || !list) return;
     var url = root.dataset.rowsUrl + "?" + (root.dataset.filterQuery ? root.dataset.filterQuery + "&" : "") + "ids=" + ids.join(",");
     fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
-      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
+        if (html === null) return;
         var holder = document.createElement("template");
         holder.innerHTML = html;
         ids.forEach(function (id) {
           var fresh = holder.content.querySelector("#conv-" + id);
           var current = document.getElementById("conv-" + id);
-          if (fresh && current) {
-            var picked = current.querySelector(".pick").checked;
-            var wasCurrent = current.classList.contains("current");
-            current.replaceWith(fresh);
-            fresh.querySelector(".pick").checked = picked;
-            if (wasCurrent) fresh.classList.add("current");
-          } else if (fresh && created) {
+          if (current) current.remove();
+          if (!fresh) return;
+          if (current) {
+            fresh.querySelector(".pick").checked = current.querySelector(".pick").checked;
+            if (current.classList.contains("current")) fresh.classList.add("current");
+          } else {
             fresh.classList.add("fresh");
-            list.insertBefore(fresh, list.firstChild);
-          } else if (current && !fresh) {
-            current.remove();
           }
-          if (fresh && window.htmx) htmx.process(fresh);
+          if (place(fresh) && window.htmx) htmx.process(fresh);
         });
         var empty = document.getElementById("queue-empty");
         if (empty && list.querySelector(".row")) empty.remove();
+        updateSelection();
         document.body.dispatchEvent(new Event("refresh-counts"));
         tickCountdowns();
       });
@@ -196,14 +217,32 @@
     }
   }
 
-  function refreshConversation() {
+  // One request at a time per part; an event that comes while one is in flight asks for one more after it
+  // (htmx drops a request for an element that already waits for one: the thread stayed at "Queued").
+  var loading = {};
+
+  function reload(part, url, swap) {
+    if (loading[part]) { loading[part] = "again"; return; }
+    var target = document.querySelector(part);
+    if (!target) return;
+    loading[part] = "yes";
+    htmx.ajax("GET", url, { target: part, swap: swap }).finally(function () {
+      var again = loading[part] === "again";
+      loading[part] = null;
+      if (again) reload(part, url, swap);
+    });
+  }
+
+  function refreshConversation(reply) {
     if (!window.htmx) return;
-    htmx.ajax("GET", root.dataset.threadUrl, { target: "#thread", swap: "innerHTML" });
+    reload("#thread", root.dataset.threadUrl, "innerHTML");
+    // The composer shows the same reply's status: it moves with the thread, from the same event.
+    if (reply && document.getElementById("delivery-" + reply.message_id)) {
+      reload("#delivery-" + reply.message_id, root.dataset.deliveryUrl.replace(/\/0\/$/, "/" + reply.message_id + "/"), "outerHTML");
+    }
     var panel = document.getElementById("panel");
     // Do not pull the panel from under someone writing a note or a tag.
-    if (panel && !panel.contains(document.activeElement)) {
-      htmx.ajax("GET", root.dataset.panelUrl, { target: "#panel", swap: "innerHTML" });
-    }
+    if (panel && !panel.contains(document.activeElement)) reload("#panel", root.dataset.panelUrl, "innerHTML");
   }
 
   if (!onQueue) {

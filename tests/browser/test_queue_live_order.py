@@ -1,0 +1,82 @@
+"""In Chromium: live rows land where the page's sort and filters put them; reopened and reassigned ones appear."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from inbox.models import Conversation, Status
+from inbox.selectors import QueueFilters, Sort, queue_page
+from inbox.services import workflow
+from inbox.services.ingest import ingest_batch
+from monitoring.models import Platform
+from tests.browser.pages import WAIT_MS, logged_in, wait_live
+from tests.inbox.ingest_helpers import batch, make_account, post
+
+pytestmark = pytest.mark.browser
+
+
+def wait_for_rows(page, ids: list[int]) -> None:
+    """Until the queue shows exactly these rows, in this order."""
+    page.wait_for_function(
+        "expected => JSON.stringify(Array.from(document.querySelectorAll('#queue-list .row'))"
+        ".map(row => Number(row.dataset.id))) === JSON.stringify(expected)",
+        arg=ids,
+        timeout=WAIT_MS,
+    )
+
+
+def server_order(user, filters: QueueFilters) -> list[int]:
+    return [row.pk for row in queue_page(user, filters, now=timezone.now()).rows]
+
+
+def test_live_rows_take_their_place_in_the_sort_and_rows_the_filter_excludes_stay_away(
+    asgi_server, chromium, agent, brand
+):
+    x, facebook = make_account(brand), make_account(brand, Platform.FACEBOOK, external_id="2000")
+    ingest_batch(account=x, stream="mentions", result=batch(*(post(str(n), minutes=n * 10) for n in (1, 2, 3, 4))))
+    context, page = logged_in(chromium, asgi_server, "agent")
+    page.goto(f"{asgi_server}/inbox/?sort=newest&channel=x")
+    wait_live(page)
+    filters = QueueFilters(sort=Sort.NEWEST, channel=Platform.X)
+    wait_for_rows(page, server_order(agent, filters))
+
+    ingest_batch(account=x, stream="mentions", result=batch(post("25", minutes=25)))  # between 20 and 30
+    ingest_batch(account=facebook, stream="page_feed", result=batch(post("fb", minutes=50)))
+    ingest_batch(account=x, stream="mentions", result=batch(post("45", minutes=45)))  # the newest
+
+    expected = server_order(agent, filters)
+    assert len(expected) == 6 and Conversation.objects.count() == 7
+    wait_for_rows(page, expected)
+    context.close()
+
+
+def test_a_reopened_conversation_appears_in_place_and_a_reassigned_one_joins_my_queue(
+    asgi_server, chromium, agent, brand
+):
+    x = make_account(brand)
+    ingest_batch(account=x, stream="mentions", result=batch(*(post(str(n), minutes=n * 10) for n in range(1, 6))))
+    first, second, *_ = Conversation.objects.order_by("id")
+    workflow.do_change_status(actor=agent, conversation_id=second.pk, status=Status.RESOLVED)
+    context, page = logged_in(chromium, asgi_server, "agent")
+    wait_live(page)
+    wait_for_rows(page, server_order(agent, QueueFilters()))
+    mine_context, mine = logged_in(chromium, asgi_server, "agent")
+    mine.goto(f"{asgi_server}/inbox/?assignee=me&sort=newest")
+    wait_live(mine)
+    wait_for_rows(mine, [])
+
+    workflow.do_change_status(actor=agent, conversation_id=second.pk, status=Status.OPEN)
+    workflow.do_assign(actor=agent, conversation_id=first.pk, assignee=agent)
+
+    reopened = server_order(agent, QueueFilters())
+    assert second.pk in reopened
+    wait_for_rows(page, reopened)
+    wait_for_rows(mine, [first.pk])
+    page.wait_for_function(  # the counts agree with the rows
+        "total => document.querySelector('[data-count=status_open_work]').textContent.trim() === total",
+        arg=str(len(reopened)),
+        timeout=WAIT_MS,
+    )
+    context.close()
+    mine_context.close()
