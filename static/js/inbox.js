@@ -217,32 +217,48 @@
     }
   }
 
-  // One request at a time per part; an event that comes while one is in flight asks for one more after it
-  // (htmx drops a request for an element that already waits for one: the thread stayed at "Queued").
+  // One request at a time per part; an event that comes while one is in flight asks for one more after it.
+  // (With htmx.ajax, htmx dropped a request for an element that already waited for one: the thread stayed
+  // at "Queued" while the composer said "Sent".)
   var loading = {};
 
-  function reload(part, url, swap) {
+  function reload(part, url, outer) {
     if (loading[part]) { loading[part] = "again"; return; }
-    var target = document.querySelector(part);
-    if (!target) return;
+    if (!document.querySelector(part)) return;
     loading[part] = "yes";
-    htmx.ajax("GET", url, { target: part, swap: swap }).finally(function () {
-      var again = loading[part] === "again";
-      loading[part] = null;
-      if (again) reload(part, url, swap);
-    });
+    fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        var target = document.querySelector(part);
+        if (html === null || !target) return;
+        if (outer) {
+          var holder = document.createElement("template");
+          holder.innerHTML = html.trim();
+          var fresh = holder.content.firstElementChild;
+          if (!fresh) return;
+          target.replaceWith(fresh);
+          target = fresh;
+        } else {
+          target.innerHTML = html;
+        }
+        if (window.htmx) htmx.process(target);
+      })
+      .finally(function () {
+        var again = loading[part] === "again";
+        loading[part] = null;
+        if (again) reload(part, url, outer);
+      });
   }
 
   function refreshConversation(reply) {
-    if (!window.htmx) return;
-    reload("#thread", root.dataset.threadUrl, "innerHTML");
+    reload("#thread", root.dataset.threadUrl, false);
     // The composer shows the same reply's status: it moves with the thread, from the same event.
     if (reply && document.getElementById("delivery-" + reply.message_id)) {
-      reload("#delivery-" + reply.message_id, root.dataset.deliveryUrl.replace(/\/0\/$/, "/" + reply.message_id + "/"), "outerHTML");
+      reload("#delivery-" + reply.message_id, root.dataset.deliveryUrl.replace(/\/0\/$/, "/" + reply.message_id + "/"), true);
     }
     var panel = document.getElementById("panel");
     // Do not pull the panel from under someone writing a note or a tag.
-    if (panel && !panel.contains(document.activeElement)) reload("#panel", root.dataset.panelUrl, "innerHTML");
+    if (panel && !panel.contains(document.activeElement)) reload("#panel", root.dataset.panelUrl, false);
   }
 
   if (!onQueue) {
