@@ -127,16 +127,21 @@ async def listen(url: str, cookie: str, origin: str, socket: Socket, stop: async
     from websockets.asyncio.client import connect
     from websockets.exceptions import ConnectionClosed
 
+    seen: dict[str, str] = {}  # brand id -> last event id, as the page keeps it to catch up after a drop
     while not stop.is_set():
         try:
             async with connect(url, additional_headers={"Cookie": cookie, "Origin": origin}) as connection:
+                await connection.send(json.dumps({"type": "resume", "after": seen}))
                 while not stop.is_set():
                     try:
                         raw = await asyncio.wait_for(connection.recv(), timeout=0.5)
                     except TimeoutError:
                         continue
                     now = time.monotonic()
-                    for conversation_id in json.loads(raw).get("conversation_ids") or []:
+                    event = json.loads(raw)
+                    if event.get("event_id"):
+                        seen[str(event["brand_id"])] = event["event_id"]
+                    for conversation_id in event.get("conversation_ids") or []:
                         socket.frames.setdefault(conversation_id, now)
         except (ConnectionClosed, OSError):
             socket.drops += 1

@@ -166,10 +166,11 @@ def channel_layers_for(redis_url: str) -> dict[str, Any]:
 
     A consumer waits for its next event in a blocking read of RedisChannelLayer.brpop_timeout (5 s);
     with redis-py's default socket timeout, also 5 s, the read of a quiet socket timed out and took the
-    websocket down with it. Reads get a margin over the blocking read, so a dead server is still noticed;
-    a connection idle for a while is checked before use.
+    websocket down with it. Reads get a wide margin over the blocking read (the event loop of a busy
+    process comes back to a finished read late: a 20 s margin was once exceeded on a loaded machine),
+    and a dead server is still noticed; a connection idle for a while is checked before use.
     """
-    host: dict[str, Any] = {"address": redis_url, "socket_timeout": 20, "health_check_interval": 30}
+    host: dict[str, Any] = {"address": redis_url, "socket_timeout": 60, "health_check_interval": 30}
     if not redis_url.startswith("unix://"):
         host |= {"socket_connect_timeout": 5, "socket_keepalive": True}
     return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [host]}}}
