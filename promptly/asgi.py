@@ -11,9 +11,15 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the app regi
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from inbox.enrichment import language  # noqa: E402
 from monitoring.webhook_asgi import with_facebook_deliveries  # noqa: E402
 from promptly.body_limit import BoundedBody  # noqa: E402
 from promptly.routing import websocket_urlpatterns  # noqa: E402
+
+# lingua builds its models holding the interpreter lock for seconds (25 s once on a loaded machine). Built
+# on the first ingest, that stalled the event loop, and every websocket's reads, in the middle of serving.
+language.detector()
+language.fast_detector()
 
 application = ProtocolTypeRouter(
     {
