@@ -43,7 +43,7 @@ def test_a_replys_status_reaches_the_composer_and_the_thread_together_once(
 
     page.locator("#composer-slot .delivery[data-status=sent]").wait_for(timeout=DELIVERY_MS)
     page.wait_for_function(
-        "() => window.__threadStatuses[window.__threadStatuses.length - 1] === 'Sent'", timeout=5_000
+        "() => window.__threadStatuses[window.__threadStatuses.length - 1] === 'Sent'", timeout=10_000
     )
     composer = statuses_shown(page)
     assert [RANK[status] for status in composer] == sorted({RANK[status] for status in composer}), composer
