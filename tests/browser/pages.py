@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.conftest import PASSWORD
 
 WAIT_MS = 15_000
@@ -22,4 +24,5 @@ def logged_in(chromium: Any, base_url: str, username: str, **context_options: An
 
 
 def wait_live(page: Any) -> None:
-    page.wait_for_function("document.getElementById('live-state').textContent === 'live'", timeout=WAIT_MS)
+    # A locator, not wait_for_function: the Content-Security-Policy forbids the eval that one runs.
+    expect(page.locator("#live-state")).to_have_text("live", timeout=WAIT_MS)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 
 from inbox.models import Direction, Message
@@ -13,7 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REPLY = "So sorry about that! A new one ships today."
 
 # Every status the thread shows for the copies of the reply, in order (one entry per change).
-RECORD_THREAD = """text => {
+RECORD_THREAD = """() => {
+    const text = %s;
     window.__threadStatuses = [];
     const record = () => {
         const badges = Array.from(document.querySelectorAll('#thread li.out'))
@@ -37,17 +41,18 @@ def test_a_replys_status_reaches_the_composer_and_the_thread_together_once(
     conversation = make_conversation()
     celery_workers().wait_ready()
     context, page = open_conversation(chromium, asgi_server, conversation)
-    page.evaluate(RECORD_THREAD, REPLY)
+    page.evaluate(RECORD_THREAD % json.dumps(REPLY))
 
     send(page, REPLY)
 
     page.locator("#composer-slot .delivery[data-status=sent]").wait_for(timeout=DELIVERY_MS)
-    page.wait_for_function(
-        "() => window.__threadStatuses[window.__threadStatuses.length - 1] === 'Sent'", timeout=10_000
-    )
+    deadline = time.monotonic() + 10  # the thread follows the composer (polled from here, as wait_for_rows does)
+    while page.evaluate("window.__threadStatuses")[-1:] != ["Sent"] and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
     composer = statuses_shown(page)
     assert [RANK[status] for status in composer] == sorted({RANK[status] for status in composer}), composer
     thread = page.evaluate("window.__threadStatuses")
+    assert thread[-1:] == ["Sent"], thread
     assert all("," not in shown for shown in thread), thread  # never two copies of the reply
     assert [RANK[shown.lower()] for shown in thread] == sorted({RANK[shown.lower()] for shown in thread}), thread
     assert Message.objects.filter(conversation=conversation, direction=Direction.OUTBOUND, text=REPLY).count() == 1
