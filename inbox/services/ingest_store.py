@@ -464,21 +464,23 @@ def note_stream_heard(account: ChannelAccount, stream: str, now: datetime) -> No
         cursor.execute(
             """
             INSERT INTO monitoring_streamcursor
-                (account_id, stream, position, consecutive_failures, last_error, updated_at)
-            VALUES (%s, %s, '{}'::jsonb, 0, '', %s)
+                (account_id, stream, position, consecutive_failures, last_error, updated_at,
+                 last_success_at, failing_since, catching_up)
+            VALUES (%s, %s, '{}'::jsonb, 0, '', %s, %s, NULL, false)
             ON CONFLICT (account_id, stream) DO NOTHING
             """,
-            [account.pk, stream, now],
+            [account.pk, stream, now, now],
         )
         if cursor.rowcount:
             return
         cursor.execute(
             """
-            UPDATE monitoring_streamcursor SET consecutive_failures = 0, last_error = '', updated_at = %s
+            UPDATE monitoring_streamcursor SET consecutive_failures = 0, last_error = '', updated_at = %s,
+                last_success_at = %s, failing_since = NULL
             WHERE id = (
                 SELECT id FROM monitoring_streamcursor WHERE account_id = %s AND stream = %s
                 FOR UPDATE SKIP LOCKED
             ) AND updated_at < %s
             """,
-            [now, account.pk, stream, now],
+            [now, now, account.pk, stream, now],
         )
