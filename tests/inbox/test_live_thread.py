@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from inbox.models import DeliveryStatus
 from inbox.selectors import QueueFilters, Sort, order_key, queue_page, thread
-from inbox.services.delivery import _mark_sent
+from inbox.services.delivery import _adopt_echo, _mark_sent, outbound_reply
 from inbox.services.ingest import ingest_batch
 from inbox.services.replies import do_reply
 from monitoring.connectors.base import FetchResult, InboundMessage, SentReceipt
@@ -40,7 +40,10 @@ def test_a_polled_echo_of_a_reply_on_its_way_is_not_shown_as_a_second_message(ag
     shown = list(thread(conv))
     assert [message.pk for message in shown if message.text == REPLY] == [reply.pk]
 
-    _mark_sent(reply, SentReceipt(external_id="echo-1", url=""))
+    # Delivery adopts the provable echo, then records the reply as sent under the platform's id.
+    receipt = SentReceipt(external_id="echo-1", url="")
+    _adopt_echo(reply, receipt, outbound_reply(reply))
+    _mark_sent(reply, receipt)
     assert [(m.pk, m.delivery_status) for m in thread(conv) if m.text == REPLY] == [(reply.pk, DeliveryStatus.SENT)]
 
 
