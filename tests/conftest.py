@@ -85,6 +85,11 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    # The channel layer keeps receive state per event loop: a socket of this server still closing must not
+    # share it with the next test's server, which runs on a new loop.
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 def test_the_pages_raise_no_content_security_policy_violation(asgi_server, chromium, admin_user, brand):
     conversation = conversation_with_message(brand)
-    context, page = logged_in(chromium, asgi_server, "admin")
+    context, page = logged_in(chromium, asgi_server, "admin", bypass_csp=False)
     violations: list[str] = []
     page.on("console", lambda message: violations.append(message.text) if "Security Policy" in message.text else None)
     try:
