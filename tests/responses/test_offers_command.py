@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.parse
 from io import StringIO
 
 import pytest
@@ -75,8 +76,10 @@ def test_generating_without_a_prefix_is_refused(brand):
 
 
 def test_the_command_exits_non_zero_on_bad_input(db):
-    test_database = connection.settings_dict
-    url = f"postgres://{test_database['USER']}@{test_database['HOST']}:{test_database['PORT']}/{test_database['NAME']}"
+    # The test database, whether the server listens on a port or (embedded) on a socket folder.
+    url = (
+        urllib.parse.urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + connection.settings_dict["NAME"]).geturl()
+    )
     done = subprocess.run(
         [sys.executable, "manage.py", "offers", "add", "--brand", "nope", "--name", "X", "--shared-code", "Y"],
         capture_output=True,
