@@ -383,8 +383,8 @@ def queue_counts(user: AbstractBaseUser | AnonymousUser, filters: QueueFilters, 
         with connection.cursor() as cursor:
             # The planner cannot tell that the SLA state takes four values: it expects a group per row, so it
             # sorts every row (and spills to disk) where hashing a few dozen groups is twice as fast, and it
-            # prices the clock lookup per row, high enough to compile this short scan with JIT (about 80 ms,
-            # more than the scan itself). Measured at 200,000 conversations: 90 ms with both off, 160-340 ms.
+            # prices the clock lookup per row, high enough to compile this short scan with JIT (which costs
+            # more than the scan itself). With both off the counts take about half as long.
             cursor.execute("SET LOCAL jit = off; SET LOCAL enable_sort = off")
         groups = list(grouped.order_by())
 

@@ -71,12 +71,12 @@ class _CursorDebugWrapper(CursorDebugWrapper):
 # PostgreSQL makes a statement's generic plan for the table sizes of the moment and keeps it until the
 # tables' statistics change, which autovacuum's ANALYZE does after a tenth of a table has changed, up to a
 # minute later: at thousands of mentions a second, a table can grow many times over under a plan made for
-# it small (seen: the settled clocks' update kept a plan that read the whole clock table, 1.45 ms a call
-# against 0.5 ms for the index probes planned at its size). So a connection compares, every
+# it small (the settled clocks' update, for one, kept a plan that read the whole clock table instead of the
+# index probes planned at its size). So a connection compares, every
 # _SIZE_CHECK_EVERY bulk cursors, the size of each table with its size when the connection's statements
 # were planned, and drops them all (they are prepared and planned again) once one has doubled: a plan
 # then serves a table at most twice as large as the one it was chosen for, plus what is written between
-# two checks (about a dozen pages of ingest: the bench's 200 pages ran 17 checks).
+# two checks (about a dozen pages of ingest).
 _SIZE_CHECK_EVERY = 50
 _SMALLEST_SIZE = 64 * 1024  # below this, growth is no reason to plan again
 _TABLE_SIZES = """

@@ -25,9 +25,9 @@ from monitoring.models import ChannelAccount
 # random read (4, a spinning disk's), prefers reading a whole table of up to tens of thousands of rows
 # (the conversations to update, the clocks to settle) over a hundred index probes; a page then costs more
 # the longer the inbox, until the table is large enough to change the planner's mind. Our data is cached
-# or on SSD, where a random read costs about a sequential one. Measured with bench/ingest.py (README);
-# set for ingest's transaction only (set_config's true is SET LOCAL, which cannot be prepared), since the
-# other queries' plans are measured by their own benches.
+# or on SSD, where a random read costs about a sequential one. Set for ingest's transaction only
+# (set_config's true is SET LOCAL, which cannot be prepared), since the other queries' plans are checked
+# by their own benches.
 PLAN_FOR_A_BATCH = Statement("SELECT set_config('random_page_cost', '1.1', true)", [])
 
 
@@ -123,8 +123,8 @@ def _state_columns(states: list[ThreadState]) -> dict[str, list[Any]]:
 
 
 # One index probe per key, whatever the statistics say: as a plain condition, statistics taken while the
-# account had few conversations make the planner read all of them and filter (measured: 3 ms a page once
-# the account held a few thousand). The LIMIT keeps the planner from flattening the probe into a join;
+# account had few conversations make the planner read all of them and filter (a page then costs more
+# the more conversations the account holds). The LIMIT keeps the planner from flattening the probe into a join;
 # the ids it finds are then locked in id order.
 _LOCK_THREADS = f"""
     SELECT thread_key, customer_key, id, visibility, {_STATE_COLUMNS} FROM inbox_conversation

@@ -292,7 +292,7 @@ def _settle_stale_clocks(
     loaded = [ResponseClock.from_db(connection.alias, _CLOCK_FIELDS, row) for row in clock_rows]
     for clock in loaded:
         # What settling reads of the clock's conversation, brand and policy, start_clocks has read and locked
-        # already: given, not joined again (140 pages of the bench's 200 meet such a clock).
+        # already: given, not joined again (most pages of a busy inbox meet such a clock).
         wait = wait_of[clock.pk]
         clock.conversation = Conversation(
             id=wait.conversation_id, brand=brands[wait.brand_id], awaiting_reply_since=wait.awaiting_reply_since

@@ -194,5 +194,5 @@ def test_the_evaluation_command_prints_measured_accuracy_per_language():
     for language in ("en", "es", "ru", "lt"):
         cells = [cell.strip() for cell in rows[language].split("|")[1:-1]]
         language_accuracy, sentiment_accuracy = (float(cell.rstrip("%")) / 100 for cell in cells[2:4])
-        # A regression guard, not the result: the measured figures are in the README.
+        # A regression guard, not the result: the measured figures are in docs/enrichment.md.
         assert language_accuracy >= 0.9 and sentiment_accuracy >= 0.7

@@ -41,8 +41,8 @@ class Lexicon:
     negation_prefix: str = ""  # Lithuanian and Russian glue "ne"/"не" to verbs: nepatiko, неудобно
 
 
-# Combining marks (all below U+20000), removed by one C-level str.translate pass: 1.7 us a post of the ingest
-# bench, where a regular expression of the same characters took 10.7 us.
+# Combining marks (all below U+20000), removed by one C-level str.translate pass, several times faster than a
+# regular expression of the same characters.
 _COMBINING = dict.fromkeys(code for code in range(0x20000) if unicodedata.combining(chr(code)))
 
 
