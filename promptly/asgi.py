@@ -16,8 +16,8 @@ from monitoring.webhook_asgi import with_facebook_deliveries  # noqa: E402
 from promptly.body_limit import BoundedBody  # noqa: E402
 from promptly.routing import websocket_urlpatterns  # noqa: E402
 
-# lingua builds its models holding the interpreter lock for seconds (25 s once on a loaded machine). Built
-# on the first ingest, that stalled the event loop, and every websocket's reads, in the middle of serving.
+# lingua builds its models holding the interpreter lock for seconds (tens of them on a loaded machine). Built
+# on the first ingest, that would stall the event loop, and every websocket's reads, in the middle of serving.
 language.detector()
 language.fast_detector()
 

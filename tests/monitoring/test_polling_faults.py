@@ -1,4 +1,4 @@
-"""The issue's load test: 5,000 mentions through 500s, 429s and malformed items, and a worker killed mid-batch."""
+"""Polling under load: 5,000 mentions through 500s, 429s and malformed items, and a worker killed mid-batch."""
 
 import os
 import signal
