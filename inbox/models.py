@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 
+from accounts.roles import Role
 from inbox.search import urgency_key
 from monitoring.models import Brand, ChannelAccount, Platform
 
@@ -191,6 +192,10 @@ class Message(models.Model):
     first_attempted_at = models.DateTimeField(null=True, blank=True)
     # Until when the worker delivering it (or waiting to retry) has it; past that the sweep redelivers it.
     delivery_lease_until = models.DateTimeField(null=True, blank=True)
+    # What the brand did to this post on its platform from Promptly (inbox.services.moderation).
+    hidden_on_platform = models.BooleanField(default=False, db_default=False)
+    liked_on_platform = models.BooleanField(default=False, db_default=False)
+    deleted_on_platform_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -300,6 +305,7 @@ class EventKind(models.TextChoices):
     TAGGED = "tagged", "Tag added"
     UNTAGGED = "untagged", "Tag removed"
     NOTE = "note", "Note added"
+    MODERATED = "moderated", "Moderated on the platform"
 
 
 class ConversationEvent(models.Model):
@@ -327,6 +333,8 @@ class InboxSettings(models.Model):
     max_open_per_agent = models.PositiveSmallIntegerField(default=20)
     # Who round-robin may pick; nobody listed means every member not in training.
     eligible = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # The least role that may hide, delete or like customers' posts on the platforms.
+    moderation_role = models.CharField(max_length=10, choices=Role.choices, default=Role.AGENT, db_default=Role.AGENT)
 
     def __str__(self) -> str:
         return f"inbox settings of brand {self.brand_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inbox.views import conversation, dashboard, queue, replies
+from inbox.views import conversation, dashboard, moderation, queue, replies
 
 app_name = "inbox"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("conversations/<int:conversation_id>/reply/count/", replies.CountView.as_view(), name="reply-count"),
     path("replies/<int:message_id>/", replies.DeliveryView.as_view(), name="reply-delivery"),
     path("replies/<int:message_id>/retry/", replies.RetryView.as_view(), name="reply-retry"),
+    path("messages/<int:message_id>/moderate/", moderation.ModerateView.as_view(), name="moderate"),
 ]

@@ -152,6 +152,12 @@ class RoutingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Who round-robin may pick; none ticked: every member not in training.",
     )
+    moderation_role = forms.ChoiceField(
+        choices=Role.choices,
+        initial=Role.AGENT,
+        label="Who may moderate",
+        help_text="The least role that may hide, delete or like customers' posts on the platforms.",
+    )
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""Round-robin settings of a brand, and discarding quarantined items."""
+"""A brand's inbox settings (round-robin, who may moderate), and discarding quarantined items."""
 
 from __future__ import annotations
 
@@ -8,16 +8,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import Role
 from inbox.models import InboxSettings, QuarantinedItem
 from monitoring.models import Brand
 
 
 @transaction.atomic
-def set_routing(*, brand: Brand, round_robin: bool, max_open_per_agent: int, eligible: Iterable[User]) -> None:
+def set_routing(
+    *,
+    brand: Brand,
+    round_robin: bool,
+    max_open_per_agent: int,
+    eligible: Iterable[User],
+    moderation_role: str = Role.AGENT,
+) -> None:
     options, _ = InboxSettings.objects.get_or_create(brand=brand)
     options.round_robin = round_robin
     options.max_open_per_agent = max_open_per_agent
-    options.save(update_fields=["round_robin", "max_open_per_agent"])
+    options.moderation_role = Role(moderation_role)
+    options.save(update_fields=["round_robin", "max_open_per_agent", "moderation_role"])
     options.eligible.set([person for person in eligible if brand.members.filter(pk=person.pk).exists()])
 
 

@@ -1,9 +1,10 @@
-"""Template helpers of the inbox: safe outbound links, SLA countdowns and the queue's rows."""
+"""Template helpers of the inbox: safe outbound links, SLA countdowns, the queue's rows, moderation buttons."""
 
 from __future__ import annotations
 
 import datetime as dt
 import urllib.parse
+from dataclasses import dataclass
 from typing import Any
 
 from django import template
@@ -12,6 +13,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from inbox.models import CLOSED
+from inbox.services.moderation import offered
+from monitoring.connectors.base import Moderation
+from monitoring.models import Platform
 
 register = template.Library()
 
@@ -112,3 +116,24 @@ def _row(row: Any) -> SafeString:
 def queue_rows(rows: list[Any]) -> SafeString:
     """The <li> of each queue row (rows prepared by inbox.views.queue._present)."""
     return SafeString("".join(_row(row) for row in rows))
+
+
+@dataclass(frozen=True)
+class ModerationButton:
+    action: str
+    label: str
+    confirm: str = ""  # asked before an action the platform cannot undo
+
+
+@register.simple_tag
+def moderation_buttons(message: Any, account: Any) -> list[ModerationButton]:
+    """The moderation buttons of one message of the thread (none for the brand's own or private ones)."""
+    labels = {
+        Moderation.HIDE: "Hide reply" if account.platform == Platform.X else "Hide",
+        Moderation.UNHIDE: "Unhide reply" if account.platform == Platform.X else "Unhide",
+        Moderation.LIKE: "Like",
+        Moderation.UNLIKE: "Unlike",
+        Moderation.DELETE: "Delete",
+    }
+    confirm = {Moderation.DELETE: "Delete this comment on Facebook? It cannot be undone."}
+    return [ModerationButton(action, labels[action], confirm.get(action, "")) for action in offered(message, account)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, Protocol
 
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils import timezone
 # clock and ours differ a little. Wider would take an earlier post of the same words for this reply.
 RECONCILE_CLOCK_SKEW = timedelta(seconds=30)
 CHECK_BEFORE_RETRYING = "Check on the platform before retrying."
+NOT_MODERATED = "Promptly cannot moderate posts of this source: do it where it was published."
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,24 @@ class PlatformUnavailable(Exception):
         self.retry_after = retry_after
 
 
+class Moderation(StrEnum):
+    """What a brand may do to a customer's public post on its platform, besides answering it."""
+
+    HIDE = "hide"
+    UNHIDE = "unhide"
+    DELETE = "delete"
+    LIKE = "like"
+    UNLIKE = "unlike"
+
+
+class ModerationRefused(Exception):
+    """The platform refused a moderation for a reason a person must see (not retried automatically)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class Connector(Protocol):
     """What every platform connector offers; built by monitoring.connectors.registry.connector_for()."""
 
@@ -133,6 +153,11 @@ class Connector(Protocol):
         reply.reconcile_since, with the same text as the platform serves it back. Raises DeliveryInDoubt
         when it cannot read all of them.
         """
+        ...
+
+    def moderate(self, action: Moderation, external_id: str) -> None:
+        """Do `action` to the post with this platform id. Repeating it leaves the same state (deleting what is
+        gone is done); raises ModerationRefused, or PlatformUnavailable for a passing fault."""
         ...
 
 

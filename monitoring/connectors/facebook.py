@@ -20,6 +20,8 @@ from monitoring.connectors.base import (
     FetchResult,
     InboundAuthor,
     InboundMessage,
+    Moderation,
+    ModerationRefused,
     OutboundReply,
     PlatformUnavailable,
     QuarantinedPayload,
@@ -45,6 +47,8 @@ OUTSIDE_WINDOW_SUBCODES = {2018278, 2534022}
 WEBHOOK_STREAM = "page_webhook"
 MAX_WEBHOOK_ENTRIES = 1000
 FEED_ITEMS = {"comment", "post", "status", "photo", "video", "share"}
+# Graph's answer for an object that does not exist (or that the token may not see): code 100, subcode 33.
+NO_SUCH_OBJECT = (100, 33)
 
 
 def _after_cursor(body: dict[str, Any]) -> str | None:
@@ -454,6 +458,28 @@ class FacebookConnector:
                     found.append(SentReceipt(external_id=str(item["id"]), url=link))
         return found
 
+    def moderate(self, action: Moderation, external_id: str) -> None:
+        """A comment on the Page: POST /{id} is_hidden, DELETE /{id}, POST or DELETE /{id}/likes."""
+        path = f"{self.version}/{external_id}"
+        try:
+            if action in (Moderation.HIDE, Moderation.UNHIDE):
+                self._post(external_id, {"is_hidden": "true" if action == Moderation.HIDE else "false"})
+            elif action == Moderation.DELETE:
+                self.graph.request(path, method="DELETE")
+            elif action == Moderation.LIKE:
+                self._post(f"{external_id}/likes", {})
+            else:
+                self.graph.request(f"{path}/likes", method="DELETE")
+        except facebook.GraphAPIError as error:
+            details = (error.result.get("error") or {}) if isinstance(error.result, dict) else {}
+            if action == Moderation.DELETE and (error.code, details.get("error_subcode")) == NO_SUCH_OBJECT:
+                return  # already gone: what a delete wants
+            if isinstance(error.result, dict) and error.code not in TRANSIENT_CODES:
+                raise _moderation_refused(error) from error
+            raise _unavailable(error, usage_header=self.usage_header) from error
+        except GRAPH_FAULTS as error:
+            raise _unavailable(error) from error
+
     def parse_item(self, stream: str, raw: str) -> InboundMessage:
         payload = json.loads(raw)
         item = payload.get("item")
@@ -509,6 +535,15 @@ def _refusal(error: facebook.GraphAPIError, reply: OutboundReply) -> DeliveryRef
     if error.code == 190:
         return DeliveryRefused("Facebook rejected the Page token; reconnect the Page.", link=link)
     return DeliveryRefused(f"Facebook refused the reply: {str(error.message)[:300]}", link=link)
+
+
+def _moderation_refused(error: facebook.GraphAPIError) -> ModerationRefused:
+    details = error.result.get("error") or {}
+    if (error.code, details.get("error_subcode")) == NO_SUCH_OBJECT:
+        return ModerationRefused("This comment no longer exists on Facebook, or the Page may not see it.")
+    if error.code == 190:
+        return ModerationRefused("Facebook rejected the Page token; reconnect the Page.")
+    return ModerationRefused(f"Facebook refused: {str(error.message)[:300]}")
 
 
 def _feed_change(value: Any, page_id: str) -> InboundMessage | None:

@@ -18,10 +18,13 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from monitoring.connectors.base import (
+    NOT_MODERATED,
     DeliveryRefused,
     FetchResult,
     InboundAuthor,
     InboundMessage,
+    Moderation,
+    ModerationRefused,
     OutboundReply,
     PlatformUnavailable,
     QuarantinedPayload,
@@ -163,6 +166,9 @@ class FeedConnector:
 
     def find_sent(self, reply: OutboundReply) -> list[SentReceipt]:
         return []
+
+    def moderate(self, action: Moderation, external_id: str) -> None:
+        raise ModerationRefused(NOT_MODERATED)
 
     def parse_item(self, stream: str, raw: str) -> InboundMessage:
         payload = json.loads(raw)

@@ -10,6 +10,8 @@ from monitoring.connectors.base import (
     FetchResult,
     InboundMessage,
     ItemReparser,
+    Moderation,
+    ModerationRefused,
     OutboundReply,
     PlatformUnavailable,
     SentReceipt,
@@ -66,6 +68,9 @@ class UnreadableCredentials:
 
     def find_sent(self, reply: OutboundReply) -> list[SentReceipt]:
         return []
+
+    def moderate(self, action: Moderation, external_id: str) -> None:
+        raise ModerationRefused(self.reason)
 
     def parse_item(self, stream: str, raw: str) -> InboundMessage:
         raise ValueError(self.reason)

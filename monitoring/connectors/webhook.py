@@ -8,10 +8,13 @@ import json
 from typing import Any
 
 from monitoring.connectors.base import (
+    NOT_MODERATED,
     DeliveryRefused,
     FetchResult,
     InboundAuthor,
     InboundMessage,
+    Moderation,
+    ModerationRefused,
     OutboundReply,
     QuarantinedPayload,
     SentReceipt,
@@ -140,6 +143,9 @@ class WebhookConnector:
 
     def find_sent(self, reply: OutboundReply) -> list[SentReceipt]:
         return []
+
+    def moderate(self, action: Moderation, external_id: str) -> None:
+        raise ModerationRefused(NOT_MODERATED)
 
     def parse_item(self, stream: str, raw: str) -> InboundMessage:
         return parse_inbound_item(json.loads(raw).get("item"))

@@ -18,6 +18,8 @@ from monitoring.connectors.base import (
     FetchResult,
     InboundAuthor,
     InboundMessage,
+    Moderation,
+    ModerationRefused,
     OutboundReply,
     PlatformUnavailable,
     PossiblyPosted,
@@ -389,6 +391,25 @@ class XConnector:
             link=dm_url(conversation),
         )
 
+    def moderate(self, action: Moderation, external_id: str) -> None:
+        """Hide or unhide a reply in a conversation the account started (X offers no other moderation)."""
+        if action not in (Moderation.HIDE, Moderation.UNHIDE):
+            raise ModerationRefused(f"X offers no way to {action} a reply from Promptly; only to hide it.")
+        if not self.credentials.user_context:
+            raise ModerationRefused(
+                "This X account has no user-context tokens (consumer key/secret, access token/secret), "
+                "and X hides replies only on the account's own behalf. Add them to the account."
+            )
+        try:
+            if action == Moderation.HIDE:
+                self.client.hide_reply(external_id, user_auth=True)
+            else:
+                self.client.unhide_reply(external_id, user_auth=True)
+        except TRANSIENT as error:
+            raise _unavailable(error) from error
+        except tweepy.HTTPException as error:
+            raise _moderation_refused(error) from error
+
     def parse_item(self, stream: str, raw: str) -> InboundMessage:
         """Parse a quarantined item again (after a fix, or when the platform data was repaired)."""
         payload = json.loads(raw)
@@ -446,6 +467,18 @@ def _is_copy(item: dict[str, Any], text: str, since: datetime) -> bool:
     except ItemError:
         posted = None
     return posted is not None and posted >= since and served_as_written(item, text)
+
+
+def _moderation_refused(error: tweepy.HTTPException) -> ModerationRefused:
+    status = error.response.status_code
+    if status == 401:
+        return ModerationRefused("X rejected the account's tokens; reconnect the account.")
+    if status == 403:
+        return ModerationRefused("X lets an account hide only replies in conversations it started.")
+    if status == 404:
+        return ModerationRefused("The post no longer exists on X.")
+    message = "; ".join(str(m) for m in error.api_messages) or error.response.reason or ""
+    return ModerationRefused(f"X refused ({status}): {message[:300]}")
 
 
 def _refusal(error: tweepy.HTTPException, reply: OutboundReply) -> DeliveryRefused:

@@ -47,6 +47,8 @@ class Tweet(models.Model):
     in_reply_to_user = models.ForeignKey(XUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     retweet_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     mentioned_user_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    # Hidden by the author of the conversation's first post (PUT /2/tweets/:id/hidden).
+    reply_hidden = models.BooleanField(default=False)
 
     class Meta:
         indexes = [GinIndex(fields=["mentioned_user_ids"], name="sandbox_tweet_mentions")]
@@ -126,6 +128,9 @@ class FacebookComment(models.Model):
     created_time = models.DateTimeField(default=timezone.now)
     # The Graph API leaves `from` out of many comments (privacy); the sandbox does so for these.
     hide_author = models.BooleanField(default=False)
+    # Moderation by the Page: hidden from everyone but its author and their friends; liked by the Page.
+    is_hidden = models.BooleanField(default=False)
+    liked_by_page = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.graph_id
@@ -169,6 +174,18 @@ class FacebookMessage(models.Model):
     @property
     def graph_id(self) -> str:
         return f"m_{self.id}"
+
+
+class ModerationCall(models.Model):
+    """Every moderation request the sandbox carried out, so tests and people can see what reached it."""
+
+    platform = models.CharField(max_length=16)
+    action = models.CharField(max_length=16)
+    object_id = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.action} {self.object_id}"
 
 
 class AlertFeed(models.Model):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("x/2/users/<int:user_id>/tweets", x.user_tweets, name="x-user-tweets"),
     path("x/2/tweets/search/recent", x.search_recent, name="x-search"),
     path("x/2/tweets/<int:tweet_id>", x.tweet_detail, name="x-tweet"),
+    path("x/2/tweets/<int:tweet_id>/hidden", x.hide_reply, name="x-hide-reply"),
     path("x/2/tweets", x.create_tweet, name="x-create-tweet"),
     path("x/2/dm_events", x.dm_events, name="x-dm-events"),
     path("x/2/dm_conversations/with/<int:participant_id>/dm_events", x.dm_events_with, name="x-dm-events-with"),

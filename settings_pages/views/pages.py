@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from accounts.roles import Role
 from inbox.models import InboxSettings, QuarantinedItem
 from monitoring.checkins.models import Shift
 from monitoring.services import reprocess_quarantined
@@ -94,6 +95,7 @@ class RoutingView(SettingsView):
                 "round_robin": row.round_robin if row else False,
                 "max_open_per_agent": row.max_open_per_agent if row else 20,
                 "eligible": list(row.eligible.all()) if row else [],
+                "moderation_role": row.moderation_role if row else Role.AGENT,
             }
             form = (errors or {}).get(brand.pk) or RoutingForm(initial=initial, brand=brand)
             sections.append((brand, form))

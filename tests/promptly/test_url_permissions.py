@@ -128,6 +128,7 @@ ACCESS: dict[str, Access] = {
     "inbox:reply-count": Access(A, "post", args=_conversation),
     "inbox:reply-delivery": Access(A, args=_obj("reply", "message_id")),
     "inbox:reply-retry": Access(A, "post", args=_obj("reply", "message_id")),
+    "inbox:moderate": Access(A, "post", args=_obj("reply", "message_id")),
     "monitoring:setup": Access(AD),
     "monitoring:queries": Access(AD),
     "monitoring:query-add": Access(AD),

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from monitoring.sandbox import services
+from monitoring.sandbox import moderation, services
 from monitoring.sandbox.api.common import json_answer, platform_endpoint
 from monitoring.sandbox.api.graph_fields import FieldSpec, FieldSyntaxError, parse_fields
 from monitoring.sandbox.api.graph_format import (
@@ -168,6 +168,9 @@ def _post_edge(ctx: Context, owner: GraphObject, edge: str, params: dict[str, st
             raise GraphError("(#100) Missing message or attachment", code=100)
         comment = services.post_comment(on=owner.graph_id, message=message)
         return {"id": comment.graph_id}
+    if isinstance(owner, FacebookComment) and edge == "likes":
+        moderation.like_comment(owner, liked=True)
+        return {"success": True}
     if isinstance(owner, FacebookPage) and edge == "messages":
         return _send_api(ctx, params)
     if isinstance(owner, FacebookPage) and edge == "feed":
@@ -176,6 +179,28 @@ def _post_edge(ctx: Context, owner: GraphObject, edge: str, params: dict[str, st
             raise GraphError("(#100) Missing message or attachment", code=100)
         return {"id": services.publish_page_post(page_id=owner.id, message=message).graph_id}
     raise GraphError(f"(#100) Unsupported post request on ({edge})", code=100, kind="GraphMethodException", subcode=33)
+
+
+def _post_object(owner: GraphObject, params: dict[str, str]) -> dict[str, Any]:
+    """POST /{comment-id} is_hidden=true|false: hide or unhide a comment on the Page's posts."""
+    if not isinstance(owner, FacebookComment) or params.get("is_hidden") not in {"true", "false"}:
+        raise GraphError("(#100) Unsupported post request", code=100, kind="GraphMethodException", subcode=33)
+    try:
+        moderation.hide_comment(owner, hidden=params["is_hidden"] == "true")
+    except moderation.NotAllowed as refusal:
+        raise GraphError(str(refusal), code=100) from None
+    return {"success": True}
+
+
+def _delete(owner: GraphObject, parts: list[str]) -> dict[str, Any]:
+    """DELETE /{comment-id} and DELETE /{comment-id}/likes (the Page's like)."""
+    if isinstance(owner, FacebookComment) and len(parts) == 1:
+        moderation.delete_comment(owner)
+        return {"success": True}
+    if isinstance(owner, FacebookComment) and parts[1] == "likes":
+        moderation.like_comment(owner, liked=False)
+        return {"success": True}
+    raise GraphError("(#100) Unsupported delete request", code=100, kind="GraphMethodException", subcode=33)
 
 
 def _send_api(ctx: Context, params: dict[str, str]) -> dict[str, Any]:
@@ -212,7 +237,7 @@ def _send_api(ctx: Context, params: dict[str, str]) -> dict[str, Any]:
 
 @graph_endpoint
 def graph_api(request: HttpRequest, rest: str, *, faults: RequestFaults) -> HttpResponse:
-    """Every Graph path: GET /{id}, GET /{id}/{edge}, POST /{id}/{edge}."""
+    """Every Graph path: GET /{id}, GET /{id}/{edge}, POST /{id}, POST /{id}/{edge}, DELETE /{id}[/likes]."""
     parts = [part for part in rest.split("/") if part]
     prefix = request.path[: len(request.path) - len(rest)].rstrip("/")
     version = parts.pop(0) if parts and VERSION.match(parts[0]) else ""
@@ -245,9 +270,11 @@ def _dispatch(request: HttpRequest, ctx: Context, parts: list[str], params: dict
     if not parts or len(parts) > 2:
         raise GraphError("Unknown path components: /" + "/".join(parts[2:]), code=2500)
     owner = _resolve(ctx.page, parts[0])
+    if request.method == "DELETE":
+        return _delete(owner, parts)
     if request.method == "POST":
-        if len(parts) != 2:
-            raise GraphError("(#100) Unsupported post request", code=100, kind="GraphMethodException", subcode=33)
+        if len(parts) == 1:
+            return _post_object(owner, params)
         return _post_edge(ctx, owner, parts[1], params)
     if len(parts) == 2:
         return _get_edge(ctx, owner, parts[1], params)

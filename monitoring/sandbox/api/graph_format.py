@@ -267,7 +267,7 @@ def comment_json(comment: FacebookComment, specs: list[FieldSpec], ctx: Context)
         elif name == "like_count":
             body["like_count"] = 0
         elif name == "is_hidden":
-            body["is_hidden"] = False
+            body["is_hidden"] = comment.is_hidden
         elif name == "can_reply_privately":
             body["can_reply_privately"] = comment.author_id is not None
         elif name == "comments" and comment.parent_id is None:

@@ -11,7 +11,7 @@ from asgiref.sync import sync_to_async
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from monitoring.sandbox import services
+from monitoring.sandbox import moderation, services
 from monitoring.sandbox.api.common import json_answer, platform_endpoint, request_json
 from monitoring.sandbox.api.x_auth import XCaller, add_rate_limit_headers, authenticate, rate_key
 from monitoring.sandbox.api.x_format import (
@@ -31,7 +31,16 @@ from monitoring.sandbox.models import DirectMessage, Tweet, XUser
 from monitoring.sandbox.search_query import QuerySyntaxError, SearchablePost, compile_query
 
 # Requests per 15-minute window X documents for each endpoint (app-only where it applies).
-LIMITS = {"mentions": 450, "search": 450, "user_tweets": 1500, "tweet": 450, "create": 200, "dm_read": 300, "dm": 200}
+LIMITS = {
+    "mentions": 450,
+    "search": 450,
+    "user_tweets": 1500,
+    "tweet": 450,
+    "create": 200,
+    "hide": 50,
+    "dm_read": 300,
+    "dm": 200,
+}
 
 
 def failure(faults: RequestFaults) -> HttpResponse:
@@ -257,6 +266,30 @@ def create_tweet(request: HttpRequest, *, faults: RequestFaults) -> HttpResponse
         )
     data = {"id": str(tweet.id), "text": served_text(tweet.text)[0], "edit_history_tweet_ids": [str(tweet.id)]}
     return _answer({"data": data}, caller, "create", 201)
+
+
+@x_endpoint("hide")
+def hide_reply(request: HttpRequest, tweet_id: int, *, faults: RequestFaults) -> HttpResponse:
+    """PUT /2/tweets/:id/hidden {"hidden": true|false}: user context, replies to the caller's conversations."""
+    caller = authenticate(request)
+    if caller is None:
+        return _unauthorized()
+    if not caller.user_context:
+        return _user_context_required()
+    if request.method != "PUT":
+        return _answer(problem(405, "Method Not Allowed", "Use PUT."), caller, "hide", 405)
+    body = request_json(request)
+    hidden = body.get("hidden") if body else None
+    if not isinstance(hidden, bool):
+        return _answer(invalid_request("hidden", str(hidden), "The `hidden` field is required"), caller, "hide", 400)
+    tweet = _visible_tweets().filter(pk=tweet_id).first()
+    if tweet is None:
+        return _answer({"errors": [not_found_error("tweet", str(tweet_id), "id")]}, caller, "hide", 404)
+    try:
+        moderation.hide_reply(account=caller.account, tweet=tweet, hidden=hidden)
+    except moderation.NotAllowed as refusal:
+        return _answer(problem(403, "Forbidden", str(refusal)), caller, "hide", 403)
+    return _answer({"data": {"hidden": hidden}}, caller, "hide")
 
 
 def _dm_list(request: HttpRequest, faults: RequestFaults, participant_id: int | None) -> HttpResponse:
