@@ -89,6 +89,18 @@ class InboxConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self.send_json({"kind": "error", "detail": "Unknown message."})
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Brand events straight to inbox_event; the rest as Channels dispatches them.
+
+        Channels closes stale database connections before every message it dispatches, a hop to a worker
+        thread; relaying an event touches no database (what does goes through database_sync_to_async,
+        which cleans up around itself), and events are the messages that come per event and per socket.
+        """
+        if message.get("type") == "inbox.event":
+            await self.inbox_event(message)
+        else:
+            await super().dispatch(message)
+
     async def inbox_event(self, event: dict[str, Any]) -> None:
         if event.get("kind") == ACCESS_CHANGED:
             await self._recheck_access()

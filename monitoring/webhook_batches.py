@@ -57,7 +57,7 @@ _storing_tasks: set[asyncio.Task[None]] = set()  # a task nobody holds may be co
 async def store_facebook_delivery(per_page: dict[str, FetchResult]) -> int:
     """Store the delivery's messages with whatever else is waiting; how many were new. Raises what failed."""
     loop = asyncio.get_running_loop()
-    batches = _batches.setdefault(id(loop), _Batches())
+    batches = _batches.get(id(loop)) or _batches.setdefault(id(loop), _Batches())
     deliveries = [_Delivery(page_id, result) for page_id, result in per_page.items()]
     waiting = _Waiting(deliveries, loop.create_future())
     batches.waiting.append(waiting)
@@ -131,7 +131,9 @@ def store_batch(deliveries: Sequence[_Delivery]) -> None:
 
 def _accounts_of(page_ids: set[str]) -> dict[str, list[ChannelAccount]]:
     accounts: dict[str, list[ChannelAccount]] = defaultdict(list)
-    for account in ChannelAccount.objects.filter(platform=Platform.FACEBOOK, external_id__in=page_ids, enabled=True):
+    # Ingest reads the account's brand: in the same query.
+    found = ChannelAccount.objects.select_related("brand")
+    for account in found.filter(platform=Platform.FACEBOOK, external_id__in=page_ids, enabled=True):
         accounts[account.external_id].append(account)
     return accounts
 

@@ -118,8 +118,6 @@ def _ingest_once(account: ChannelAccount, stream: str, result: FetchResult, push
                 Statement(*brand_settings.version_query(account.brand_id)),
             ],
         )
-        if pushed:
-            transaction.on_commit(partial(note_stream_heard, account, stream, now))
         known = {external_id for (external_id,) in answers[0]} if lookup else set()
         rows = [row for row in batch.rows if row.external_id not in known]
         stored: dict[str, ConversationKey] = {
@@ -134,6 +132,9 @@ def _ingest_once(account: ChannelAccount, stream: str, result: FetchResult, push
             version = answers[-1][0][0] if answers[-1] else None
             with brand_settings.batch(account.brand_id, version):
                 _store(cursor, account, rows, now, report)
+        if pushed:
+            # After the batch's live event (registered by _store): browsers hear of it first.
+            transaction.on_commit(partial(note_stream_heard, account, stream, now))
         report.duplicates = report.fetched - report.quarantined - report.stored
     return report
 

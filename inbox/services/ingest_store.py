@@ -459,20 +459,9 @@ def cursor_upsert(
 
 def note_stream_heard(account: ChannelAccount, stream: str, now: datetime) -> None:
     """Note, outside any batch's transaction, that a pushed stream was heard; skipped when another batch
-    holds the row at this instant (it is noting the same)."""
+    holds the row at this instant (it is noting the same). The row exists after a stream's first batch:
+    updated in one round trip, created only when the update found none."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO monitoring_streamcursor
-                (account_id, stream, position, consecutive_failures, last_error, updated_at,
-                 last_success_at, failing_since, catching_up)
-            VALUES (%s, %s, '{}'::jsonb, 0, '', %s, %s, NULL, false)
-            ON CONFLICT (account_id, stream) DO NOTHING
-            """,
-            [account.pk, stream, now, now],
-        )
-        if cursor.rowcount:
-            return
         cursor.execute(
             """
             UPDATE monitoring_streamcursor SET consecutive_failures = 0, last_error = '', updated_at = %s,
@@ -483,4 +472,16 @@ def note_stream_heard(account: ChannelAccount, stream: str, now: datetime) -> No
             ) AND updated_at < %s
             """,
             [now, now, account.pk, stream, now],
+        )
+        if cursor.rowcount:
+            return
+        cursor.execute(
+            """
+            INSERT INTO monitoring_streamcursor
+                (account_id, stream, position, consecutive_failures, last_error, updated_at,
+                 last_success_at, failing_since, catching_up)
+            VALUES (%s, %s, '{}'::jsonb, 0, '', %s, %s, NULL, false)
+            ON CONFLICT (account_id, stream) DO NOTHING
+            """,
+            [account.pk, stream, now, now],
         )

@@ -57,14 +57,15 @@ def load_json(body: bytes) -> Any:
 
 def _depth(value: Any) -> int:
     """How deeply lists and objects nest in value (iterative: the check itself must not recurse)."""
+    if not isinstance(value, dict | list):
+        return 0
     deepest, pending = 0, [(value, 1)]
     while pending:
         node, level = pending.pop()
-        if isinstance(node, dict | list):
-            deepest = max(deepest, level)
-            if level <= MAX_DEPTH:
-                children = node.values() if isinstance(node, dict) else node
-                pending.extend((child, level + 1) for child in children)
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH:
+            children = node.values() if isinstance(node, dict) else node
+            pending.extend((child, level + 1) for child in children if isinstance(child, dict | list))
     return deepest
 
 

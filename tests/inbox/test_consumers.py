@@ -68,6 +68,38 @@ async def hears_nothing(socket: WebsocketCommunicator, wait: float = 0.7) -> boo
     return await socket.receive_nothing(timeout=wait)
 
 
+def test_relaying_brand_events_makes_no_hop_to_a_database_thread(agent, brand, monkeypatch):
+    """Every socket relays every event of its brands: Channels' stale-connection cleanup before each message,
+    a hop to a worker thread, is left to the handlers that use the database."""
+    import channels.consumer
+
+    cleanups = []
+
+    async def counted_cleanup():
+        cleanups.append(1)
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted_cleanup)
+    conversations = ConversationFactory.create_batch(3, brand=brand)
+
+    async def scenario():
+        socket = socket_for(agent)
+        assert (await socket.connect())[0]
+        before = len(cleanups)
+        for conversation in conversations:
+            await database_sync_to_async(workflow.do_change_status)(
+                actor=agent, conversation_id=conversation.pk, status=Status.OPEN
+            )
+            assert (await next_of_kind(socket, "conversation.updated"))["conversation_ids"] == [conversation.pk]
+        assert len(cleanups) == before
+        await socket.send_json_to({"type": "ping"})
+        await socket.send_json_to({"type": "nonsense"})
+        assert (await next_of_kind(socket, "error"))["detail"] == "Unknown message."
+        assert len(cleanups) == before + 2  # the page's own messages are dispatched as Channels does
+        await socket.disconnect()
+
+    run_async(scenario)
+
+
 @pytest.fixture
 def colleague(brand):
     user = create_user(username="colleague", password=PASSWORD, role=Role.AGENT)
