@@ -14,6 +14,7 @@ from accounts.models import User
 from inbox.models import QuarantinedItem
 from monitoring.connectors.base import Connector, FetchResult, PlatformUnavailable
 from monitoring.connectors.registry import connector_for
+from monitoring.connectors.retry import Retrying
 from monitoring.models import DEFAULT_FIRST_RESPONSE_MINUTES, Brand, ChannelAccount, StreamCursor
 
 logger = logging.getLogger(__name__)
@@ -59,15 +60,16 @@ class StreamReport:
     error: str = ""
 
 
-def poll_account(account_id: int) -> list[StreamReport]:
+def poll_account(account_id: int, *, retrying: Retrying | None = None) -> list[StreamReport]:
     """Poll every stream of an enabled account once; pages commit with the cursor, those ready together combined.
 
-    A fault pauses only its stream (StreamCursor.paused_until); nothing here sleeps.
+    A passing fault is retried within the poll (`retrying`, by default from the settings); one that
+    outlasts the retries pauses only its stream (StreamCursor.paused_until), keeping what was fetched.
     """
     account = ChannelAccount.objects.select_related("brand").get(pk=account_id)
     if not account.enabled:
         return []
-    connector = connector_for(account)
+    connector = connector_for(account, retrying=retrying)
     return [_poll_stream(account, connector, stream) for stream in connector.streams()]
 
 
@@ -89,6 +91,10 @@ def _poll_stream(account: ChannelAccount, connector: Connector, stream: str) -> 
             break
         report.pages += 1
         pending.add(result)
+        if result.fault is not None:
+            _store_pages(account, stream, pending, report, cursor)
+            report.paused_until, report.error = _record_fault(cursor, result.fault), result.fault.reason
+            break
         # An empty position keeps the one before, as the stored cursor does.
         position = result.position or position
         if result.has_more and not result.retry_after and not pending.full():

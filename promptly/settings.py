@@ -334,6 +334,10 @@ PROMPTLY_FACEBOOK_APP_SECRET = env.str("PROMPTLY_FACEBOOK_APP_SECRET", default="
 PROMPTLY_FACEBOOK_VERIFY_TOKEN = env.str("PROMPTLY_FACEBOOK_VERIFY_TOKEN", default="")
 # Every platform request gives up after this many seconds (then backs off and retries later).
 PROMPTLY_HTTP_TIMEOUT_SECONDS = env.float("PROMPTLY_HTTP_TIMEOUT_SECONDS", default=15.0)
+# A platform read that meets a passing fault (5xx, a dropped connection) is tried this many times in all
+# within one poll, the waits doubling from the first (monitoring.connectors.retry).
+PROMPTLY_READ_ATTEMPTS = env.int("PROMPTLY_READ_ATTEMPTS", default=4)
+PROMPTLY_READ_RETRY_WAIT_SECONDS = env.float("PROMPTLY_READ_RETRY_WAIT_SECONDS", default=0.5)
 # The sandbox platform is served under /sandbox/ in demo and test mode only.
 PROMPTLY_SANDBOX = env.bool("PROMPTLY_SANDBOX", default=False)
 # The largest request body accepted (webhook deliveries included); larger ones are answered 413 unread.

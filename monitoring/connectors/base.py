@@ -60,6 +60,9 @@ class FetchResult:
     position: dict[str, Any] = field(default_factory=dict)
     retry_after: datetime | None = None  # the platform asked us to wait (429) until then
     has_more: bool = False  # another page is ready now: poll again from position without waiting
+    # The read stopped at this fault after its retries: the items here were fetched before it and are kept,
+    # the position is where the next poll starts, and the stream pauses as for any fault.
+    fault: PlatformUnavailable | None = None
 
 
 @dataclass(frozen=True)

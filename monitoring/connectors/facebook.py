@@ -29,6 +29,7 @@ from monitoring.connectors.base import (
 )
 from monitoring.connectors.http import graph_session
 from monitoring.connectors.parsing import ItemError, bounded_text, comparable_text, item_id_of, parse_time
+from monitoring.connectors.retry import Retrying
 
 POST_FIELDS = "id,message,story,created_time,from,permalink_url"
 COMMENT_FIELDS = "id,message,created_time,from,parent{id},permalink_url"
@@ -223,9 +224,28 @@ def _unavailable(error: Exception, *, usage_header: str = "") -> PlatformUnavail
 GRAPH_FAULTS = (facebook.GraphAPIError, requests.RequestException, KeyError, ValueError)
 
 
+def is_passing(error: Exception) -> bool:
+    """A Graph fault worth trying again at once: a 5xx-style error (codes 1 and 2, or Graph's own is_transient),
+    a body that is not Graph's JSON (an HTML error page), a dropped connection. Not a rate limit (the Page
+    waits until access is regained), a refused token or permission, or a timeout (it held the poll already).
+
+    facebook-sdk never looks at the HTTP status: Graph's error body raises GraphAPIError whether it came
+    with a 500 or a 200.
+    """
+    if isinstance(error, facebook.GraphAPIError):
+        details = error.result.get("error") if isinstance(error.result, dict) else None
+        if not isinstance(details, dict):
+            return True  # not Graph's error shape: an error page or garbage in front of Graph
+        return error.code not in RATE_LIMIT_CODES and (error.code in {1, 2} or details.get("is_transient") is True)
+    if isinstance(error, requests.Timeout):
+        return False
+    return isinstance(error, requests.RequestException | KeyError | ValueError)
+
+
 class FacebookConnector:
-    def __init__(self, *, page_id: str, page_token: str) -> None:
+    def __init__(self, *, page_id: str, page_token: str, retrying: Retrying | None = None) -> None:
         self.page_id = page_id
+        self.retrying = retrying or Retrying.from_settings()
         self.version = settings.PROMPTLY_GRAPH_VERSION
         # facebook-sdk's own version check stops at 3.1; the version goes into every path instead.
         session = graph_session()
@@ -241,10 +261,16 @@ class FacebookConnector:
         return ["posts", "visitor_posts", "conversations"]
 
     def _get(self, path: str, **args: Any) -> dict[str, Any]:
-        result = self.graph.request(f"{self.version}/{path}", args={k: str(v) for k, v in args.items()})
-        if not isinstance(result, dict):
-            raise ValueError("Graph answered something that is not an object")
-        return result
+        """One read, tried again after a passing fault (see is_passing)."""
+        query = {k: str(v) for k, v in args.items()}
+
+        def read() -> dict[str, Any]:
+            result = self.graph.request(f"{self.version}/{path}", args=dict(query))
+            if not isinstance(result, dict):
+                raise ValueError("Graph answered something that is not an object")
+            return result
+
+        return self.retrying.call(read, errors=GRAPH_FAULTS, transient=is_passing)
 
     def _pages(self, path: str, **args: Any) -> Iterator[Any]:
         """Every item of an edge, following the `after` cursor (bounded)."""
@@ -257,27 +283,34 @@ class FacebookConnector:
             args["after"] = after
 
     def fetch(self, stream: str, position: dict[str, Any]) -> FetchResult:
+        """A poll of one stream. A fault that outlasts the retries ends it, keeping what it had read: those
+        items come back with an empty position (the stream starts again from its stored one; reading them
+        twice is free) and the fault, which pauses the stream once they are stored."""
+        if stream not in ("posts", "visitor_posts", "conversations"):
+            raise ValueError(f"Facebook has no stream {stream!r}")
         started = timezone.now()
+        result = FetchResult()
         try:
             if stream == "conversations":
-                result = self._fetch_conversations(position)
-            elif stream in ("posts", "visitor_posts"):
-                result = self._fetch_posts(stream, position)
+                self._fetch_conversations(result, position)
             else:
-                raise ValueError(f"Facebook has no stream {stream!r}")
+                self._fetch_posts(result, stream, position)
         except GRAPH_FAULTS as error:
-            raise _unavailable(error, usage_header=self.usage_header) from error
+            fault = _unavailable(error, usage_header=self.usage_header)
+            if not result.messages and not result.quarantined:
+                raise fault from error
+            result.position, result.fault = {}, fault
+            return result
         result.position = {**result.position, "since": int((started - OVERLAP).timestamp())}
         return result
 
-    def _fetch_posts(self, stream: str, position: dict[str, Any]) -> FetchResult:
+    def _fetch_posts(self, result: FetchResult, stream: str, position: dict[str, Any]) -> None:
         """The newest posts with every comment or reply since the last poll, and a page of older posts.
 
         People comment on old posts too: each poll also reads the next page of a walk through the older
         posts (OLDER_POST_PAGES_PER_POLL, its cursor in the position), with their comments since the
         previous walk began, so no comment is missed however far down its post has slipped.
         """
-        result = FetchResult()
         newest = self._get(f"{self.page_id}/{stream}", fields=POST_FIELDS, limit=RECENT_POSTS)
         self._read_posts(result, newest.get("data") or [], comments_since=position.get("since"))
         walk = OlderPostsWalk.resume(position.get(OLDER_POSTS), first_after=_after_cursor(newest))
@@ -288,7 +321,6 @@ class FacebookConnector:
             self._read_posts(result, older.get("data") or [], comments_since=walk.comments_since, older=True)
             walk = walk.moved_to(_after_cursor(older))
         result.position = {OLDER_POSTS: walk.as_position()}
-        return result
 
     def _read_posts(
         self, result: FetchResult, posts: list[Any], *, comments_since: int | None, older: bool = False
@@ -314,8 +346,7 @@ class FacebookConnector:
                 except ItemError as error:
                     result.quarantined.append(_quarantined(comment, str(error), post_id=message.external_id))
 
-    def _fetch_conversations(self, position: dict[str, Any]) -> FetchResult:
-        result = FetchResult()
+    def _fetch_conversations(self, result: FetchResult, position: dict[str, Any]) -> None:
         since = parse_time(position["since"]) if position.get("since") else None
         body = self._get(f"{self.page_id}/conversations", fields="id,updated_time,participants", limit=RECENT_POSTS)
         for conversation in body.get("data") or []:
@@ -330,7 +361,6 @@ class FacebookConnector:
                     result.messages.append(parse_message(item, customer_id=customer, page_id=self.page_id))
                 except ItemError as error:
                     result.quarantined.append(_quarantined(item, str(error), customer_id=customer))
-        return result
 
     def _customer(self, conversation: dict[str, Any]) -> str:
         participants = (conversation.get("participants") or {}).get("data") or []

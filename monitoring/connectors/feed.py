@@ -33,6 +33,7 @@ from monitoring.connectors.base import (
 from monitoring.connectors.http import read_limited
 from monitoring.connectors.parsing import ItemError, bounded_text, item_id_of
 from monitoring.connectors.public_urls import URLRefused, public_session
+from monitoring.connectors.retry import Retrying
 
 MAX_ID = 500
 REDIRECTORS = {"www.google.com", "google.com", "news.google.com"}
@@ -113,10 +114,15 @@ def parse_entry(entry: Any, *, feed_title: str) -> InboundMessage:
     )
 
 
+class FeedServerError(PlatformUnavailable):
+    """The feed's server failed (5xx)."""
+
+
 class FeedConnector:
-    def __init__(self, *, url: str) -> None:
+    def __init__(self, *, url: str, retrying: Retrying | None = None) -> None:
         self.url = url
         self.session = public_session()
+        self.retrying = retrying or Retrying.from_settings()
 
     def streams(self) -> list[str]:
         return ["feed"]
@@ -128,15 +134,21 @@ class FeedConnector:
         if position.get("modified"):
             headers["If-Modified-Since"] = str(position["modified"])
         response = self.session.get(self.url, headers=headers, stream=True)
-        if response.status_code == 429 or response.status_code >= 500:
-            raise PlatformUnavailable(f"the feed answered {response.status_code}", retry_after=_retry_after(response))
+        if response.status_code == 429:
+            raise PlatformUnavailable("the feed answered 429", retry_after=_retry_after(response))
+        if response.status_code >= 500:
+            raise FeedServerError(f"the feed answered {response.status_code}", retry_after=_retry_after(response))
         if response.status_code >= 400:
             raise PlatformUnavailable(f"the feed answered {response.status_code}; check its URL")
         return response
 
     def fetch(self, stream: str, position: dict[str, Any]) -> FetchResult:
         try:
-            response = self._download(position)
+            response = self.retrying.call(
+                lambda: self._download(position),
+                errors=(PlatformUnavailable, requests.RequestException),
+                transient=is_passing,
+            )
             if response.status_code == 304:
                 return FetchResult(position=position)
             body = read_limited(response)
@@ -173,6 +185,13 @@ class FeedConnector:
     def parse_item(self, stream: str, raw: str) -> InboundMessage:
         payload = json.loads(raw)
         return parse_entry(payload.get("item"), feed_title=payload.get("feed_title") or "")
+
+
+def is_passing(error: Exception) -> bool:
+    """Worth trying again at once: a 5xx without Retry-After, a dropped connection; not a timeout."""
+    if isinstance(error, PlatformUnavailable):
+        return isinstance(error, FeedServerError) and error.retry_after is None
+    return isinstance(error, requests.RequestException) and not isinstance(error, requests.Timeout)
 
 
 def _retry_after(response: requests.Response) -> datetime | None:

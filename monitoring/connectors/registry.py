@@ -18,6 +18,7 @@ from monitoring.connectors.base import (
 )
 from monitoring.connectors.facebook import FacebookConnector
 from monitoring.connectors.feed import FeedConnector
+from monitoring.connectors.retry import Retrying
 from monitoring.connectors.webhook import WebhookConnector
 from monitoring.connectors.x import XConnector, XCredentials
 from monitoring.crypto import CredentialsUnreadable, decrypt_credentials
@@ -76,8 +77,11 @@ class UnreadableCredentials:
         raise ValueError(self.reason)
 
 
-def connector_for(account: ChannelAccount) -> AccountConnector:
-    """The account's connector; one whose tokens cannot be decrypted is marked failing (no retries, no 500)."""
+def connector_for(account: ChannelAccount, *, retrying: Retrying | None = None) -> AccountConnector:
+    """The account's connector; one whose tokens cannot be decrypted is marked failing (no retries, no 500).
+
+    `retrying`: how its reads retry passing faults (by default from the settings); one per poll.
+    """
     from monitoring.channel_accounts import clear_failing, mark_failing
 
     try:
@@ -93,9 +97,12 @@ def connector_for(account: ChannelAccount) -> AccountConnector:
             handle=account.handle.lstrip("@"),
             credentials=XCredentials(**{k: v for k, v in credentials.items() if k in fields}),
             search_queries=x_search_queries(account),
+            retrying=retrying,
         )
     if account.platform == Platform.FACEBOOK:
-        return FacebookConnector(page_id=account.external_id, page_token=credentials.get("page_token", ""))
+        return FacebookConnector(
+            page_id=account.external_id, page_token=credentials.get("page_token", ""), retrying=retrying
+        )
     if account.platform == Platform.FEED:
-        return FeedConnector(url=account.feed_url)
+        return FeedConnector(url=account.feed_url, retrying=retrying)
     return WebhookConnector()

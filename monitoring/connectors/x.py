@@ -27,6 +27,7 @@ from monitoring.connectors.base import (
 )
 from monitoring.connectors.http import x_session
 from monitoring.connectors.parsing import ItemError, bounded_text, comparable_text, parse_time, quarantine
+from monitoring.connectors.retry import Retrying
 from monitoring.connectors.x_text import decode_x_text
 
 PAGE_SIZE = 100
@@ -195,11 +196,28 @@ def _unavailable(error: Exception) -> PlatformUnavailable:
 TRANSIENT = (tweepy.TooManyRequests, tweepy.TwitterServerError, requests.RequestException)
 
 
+def is_passing(error: Exception) -> bool:
+    """Worth trying again at once: X's 5xx problem answers, a dropped connection, a body that is not JSON.
+    Not a 429 (the stream waits for x-rate-limit-reset) or a timeout (it held the poll already)."""
+    if isinstance(error, tweepy.TwitterServerError | requests.JSONDecodeError):
+        return True
+    return isinstance(error, requests.RequestException) and not isinstance(error, requests.Timeout)
+
+
 class XConnector:
     """One X account: its id and handle, its tokens, and the search query of its brand."""
 
-    def __init__(self, *, user_id: str, handle: str, credentials: XCredentials, search_queries: list[str]) -> None:
+    def __init__(
+        self,
+        *,
+        user_id: str,
+        handle: str,
+        credentials: XCredentials,
+        search_queries: list[str],
+        retrying: Retrying | None = None,
+    ) -> None:
         self.user_id = user_id
+        self.retrying = retrying or Retrying.from_settings()
         self.handle = handle
         self.credentials = credentials
         # One stream per search, named after its text: a changed query starts from a fresh cursor.
@@ -244,14 +262,21 @@ class XConnector:
             "user_auth": self.read_user_auth,
         }
         if stream == "mentions":
-            body: dict[str, Any] = self.client.get_users_mentions(self.user_id, **common, **params)
-        elif stream in self.searches:
+            return self._read(self.client.get_users_mentions, self.user_id, **common, **params)
+        if stream in self.searches:
             token = params.pop("pagination_token", None)
             if token:
                 params["next_token"] = token
-            body = self.client.search_recent_tweets(self.searches[stream], **common, **params)
-        else:
-            raise ValueError(f"X has no stream {stream!r}")
+            return self._read(self.client.search_recent_tweets, self.searches[stream], **common, **params)
+        raise ValueError(f"X has no stream {stream!r}")
+
+    def _read(self, call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """One read through tweepy, tried again after a passing fault (see is_passing)."""
+        body: dict[str, Any] = self.retrying.call(
+            lambda: call(*args, **kwargs),
+            errors=(tweepy.TweepyException, requests.RequestException),
+            transient=is_passing,
+        )
         return body
 
     def _fetch_tweets(self, stream: str, position: dict[str, Any]) -> FetchResult:
@@ -284,8 +309,13 @@ class XConnector:
         params: dict[str, Any] = {"max_results": PAGE_SIZE, "event_types": "MessageCreate"}
         if position.get("next_token"):
             params["pagination_token"] = position["next_token"]
-        body: dict[str, Any] = self.client.get_direct_message_events(
-            dm_event_fields=DM_FIELDS, expansions=DM_EXPANSIONS, user_fields=USER_FIELDS, user_auth=True, **params
+        body = self._read(
+            self.client.get_direct_message_events,
+            dm_event_fields=DM_FIELDS,
+            expansions=DM_EXPANSIONS,
+            user_fields=USER_FIELDS,
+            user_auth=True,
+            **params,
         )
         users = _users(body)
         seen = int(position.get("since_id") or 0)

@@ -59,15 +59,28 @@ def failure(faults: RequestFaults) -> HttpResponse:
         usage["estimated_time_to_regain_access"] = math.ceil(faults.reset_seconds / 60)
         response["X-Business-Use-Case-Usage"] = json.dumps({"sandbox": [usage]})
         return response
-    if faults.number % 2:
-        # The real Graph API sometimes fails with a bare HTML page instead of JSON.
+    return server_error(faults.number)
+
+
+def server_error(number: int) -> HttpResponse:
+    """Graph's passing failures as they come: its JSON error (code 1 or 2, with fbtrace_id) with a 500, a 503
+    or even a 200, or a bare HTML page from in front of Graph. facebook-sdk reads only the body."""
+    variant = number % 4
+    if variant == 1:
         return HttpResponse(
             "<html><body><h1>500 Internal Server Error</h1></body></html>", status=500, content_type="text/html"
         )
-    error = GraphError("An unexpected error has occurred. Please retry your request later.", code=2, status=500)
-    body = error.body()
+    if variant == 2:
+        # Graph's "unknown error" arrives with HTTP 200 as often as not; only its body says it failed.
+        return json_answer(GraphError("An unknown error occurred", code=1, subcode=99).body(), status=200)
+    message, status = (
+        ("Service temporarily unavailable", 503)
+        if variant == 3
+        else ("An unexpected error has occurred. Please retry your request later.", 500)
+    )
+    body = GraphError(message, code=2, status=status).body()
     body["error"]["is_transient"] = True
-    return json_answer(body, status=500)
+    return json_answer(body, status=status)
 
 
 graph_endpoint = platform_endpoint(failure)
