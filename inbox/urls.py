@@ -12,6 +12,7 @@ urlpatterns = [
     path("bulk/", queue.BulkStartView.as_view(), name="bulk"),
     path("bulk/<int:job_id>/", queue.BulkJobView.as_view(), name="bulk_job"),
     path("c/<int:conversation_id>/", conversation.ConversationView.as_view(), name="conversation"),
+    path("c/<int:conversation_id>/pane/", conversation.ConversationPaneView.as_view(), name="pane"),
     path("c/<int:conversation_id>/thread/", conversation.ThreadPartialView.as_view(), name="thread"),
     path("c/<int:conversation_id>/panel/", conversation.SidebarPartialView.as_view(), name="panel"),
     path("c/<int:conversation_id>/status/", conversation.StatusView.as_view(), name="status"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -62,24 +63,43 @@ def sidebar_context(conversation: Conversation) -> dict[str, Any]:
     }
 
 
+def conversation_context(conversation: Conversation) -> dict[str, Any]:
+    """Everything the open conversation shows: thread, composer data, details panel."""
+    seen = last_outbound(conversation)
+    return {
+        **sidebar_context(conversation),
+        "messages_": list(thread(conversation)),
+        "place": place_context(conversation),
+        # The composer sends these back so a reply posted meanwhile by someone else is noticed.
+        "last_outbound_id": seen.pk if seen else "",
+        "last_outbound_at": seen.created_at.isoformat() if seen else "",
+    }
+
+
+def render_pane(request: HttpRequest, conversation: Conversation, *, close_url: str) -> str:
+    """The open conversation as the split view's right-hand side (the queue stays beside it)."""
+    context = {**conversation_context(conversation), "in_pane": True, "close_url": close_url}
+    return render_to_string("inbox/_conversation_pane.html", context, request=request)
+
+
 class ConversationView(RoleRequiredMixin, TemplateView):
-    """/inbox/c/<id>/"""
+    """/inbox/c/<id>/: the conversation on a page of its own (narrow screens, links from elsewhere)."""
 
     template_name = "inbox/conversation.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         conversation = _conversation_or_404(self.request, kwargs["conversation_id"])
-        seen = last_outbound(conversation)
-        context.update(sidebar_context(conversation))
-        context.update(
-            messages_=list(thread(conversation)),
-            place=place_context(conversation),
-            # The composer sends these back so a reply posted meanwhile by someone else is noticed.
-            last_outbound_id=seen.pk if seen else "",
-            last_outbound_at=seen.created_at.isoformat() if seen else "",
-        )
+        context.update(conversation_context(conversation))
         return context
+
+
+class ConversationPaneView(RoleRequiredMixin, View):
+    """The split view's right-hand side, loaded when a row is opened (the page's script handles "close")."""
+
+    def get(self, request: HttpRequest, conversation_id: int) -> HttpResponse:
+        conversation = _conversation_or_404(request, conversation_id)
+        return HttpResponse(render_pane(request, conversation, close_url=reverse("inbox:queue")))
 
 
 class ThreadPartialView(RoleRequiredMixin, View):

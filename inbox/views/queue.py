@@ -20,9 +20,19 @@ from accounts.permissions import RoleRequiredMixin
 from inbox import bulk
 from inbox.forms import BulkForm, QueueFilterForm
 from inbox.models import AgentAvailability, BulkJob, Conversation, Tag, Team, Visibility
-from inbox.selectors import PAGE_SIZE, QueueFilters, Sort, order_key, queue_counts, queue_page, queue_rows
+from inbox.selectors import (
+    PAGE_SIZE,
+    QueueFilters,
+    Sort,
+    conversation_for,
+    order_key,
+    queue_counts,
+    queue_page,
+    queue_rows,
+)
 from inbox.services import workflow
 from inbox.templatetags.inbox_tags import countdown
+from inbox.views.conversation import render_pane
 from monitoring.health import failing_accounts
 from monitoring.models import MonitoredQuery, Platform
 from monitoring.selectors import brands_for
@@ -86,6 +96,7 @@ class QueueView(RoleRequiredMixin, TemplateView):
             raise Http404("This page of the queue does not exist.") from None
         _present(page.rows, filters.sort)
         availability = AgentAvailability.objects.filter(user_id=cast(User, user).pk).first()
+        filter_query = _query_without(self.request, "cursor", "ids", "c")
         context.update(
             form=form,
             filters=filters,
@@ -95,13 +106,38 @@ class QueueView(RoleRequiredMixin, TemplateView):
             queries=MonitoredQuery.objects.filter(brand_id__in=brand_ids).order_by("name"),
             teams=Team.objects.filter(brand_id__in=brand_ids),
             people=User.objects.filter(brands__pk__in=brand_ids).distinct().order_by("username"),
-            filter_query=_query_without(self.request, "cursor", "ids"),
+            filter_query=filter_query,
+            active_filters=_active_filters(form),
+            open_pane=self._open_pane(filter_query),
             bulk_actions=list(bulk.REGISTRY.values()),
             saved_replies=saved_replies_of_brands(brand_ids),
             on_shift=bool(availability and availability.on_shift),
             failing_accounts=failing_accounts(brand_ids),
         )
         return context
+
+    def _open_pane(self, filter_query: str) -> str:
+        """?c=<id> opens that conversation beside the queue (a deep link of the split view)."""
+        try:
+            conversation_id = int(self.request.GET.get("c", ""))
+        except ValueError:
+            return ""
+        conversation = conversation_for(self.request.user, conversation_id)
+        if conversation is None:
+            return render_to_string("inbox/_pane_missing.html")
+        close_url = reverse("inbox:queue") + (f"?{filter_query}" if filter_query else "")
+        return render_pane(self.request, conversation, close_url=close_url)
+
+
+FILTER_FIELDS = ("status", "assignee", "brand", "channel", "sla", "sentiment", "tag", "query", "team", "language")
+
+
+def _active_filters(form: QueueFilterForm) -> int:
+    """How many filters behind the "Filters" button narrow the queue (the button says so)."""
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    defaults = {"status": "open_work", "assignee": "anyone"}
+    active = sum(1 for name in FILTER_FIELDS if data.get(name) not in (None, "", defaults.get(name)))
+    return active + (data.get("min_priority") is not None)
 
 
 class QueueRowsView(RoleRequiredMixin, View):

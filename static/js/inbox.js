@@ -1,13 +1,42 @@
-// Promptly inbox: the live socket (with reconnect), live queue rows, presence and typing, keyboard shortcuts.
+// Promptly inbox: the live socket (with reconnect), live queue rows, the split view (the open conversation
+// beside the queue, its URL in the history), presence and typing, keyboard shortcuts.
 // No framework: plain DOM plus htmx, which the base template loads.
 (function () {
   "use strict";
 
+  // Every string this script shows, in one place (the interface's translations replace them).
+  var TEXT = {
+    live: "live",
+    reconnecting: "reconnecting…",
+    selected: " selected",
+    alsoViewing: "Also viewing: ",
+    isTyping: " is typing a reply…",
+    areTyping: " are typing a reply…",
+    dueIn: "due in ",
+    overdueBy: "overdue by ",
+    minutes: " min",
+    hours: " h ",
+    days: " days",
+    paneFailed: "This conversation could not be opened here. Open it on its own page instead.",
+  };
+  if (window.promptlyText) Object.assign(TEXT, window.promptlyText.inbox || {});
+
   var root = document.getElementById("inbox") || document.getElementById("conversation");
   if (!root) return;
   var onQueue = root.id === "inbox";
-  var conversationId = onQueue ? null : Number(root.dataset.conversationId);
   var me = Number(root.dataset.me || 0);
+  // The split view's right-hand side (the queue page only); the open conversation is #conversation, in it
+  // or on a page of its own.
+  var pane = document.getElementById("open-pane");
+  var workspace = document.getElementById("workspace");
+  var wide = window.matchMedia("(min-width: 1024px)");
+
+  function openConversation() { return document.getElementById("conversation"); }
+
+  function conversationId() {
+    var open = openConversation();
+    return open ? Number(open.dataset.conversationId) : null;
+  }
   var liveState = document.getElementById("live-state");
   var socket = null;
   var retryDelay = 1000;
@@ -38,8 +67,8 @@
       // What changed while the socket was down arrives first: the server replays each brand's events
       // after the last one this page saw.
       send({ type: "resume", after: lastSeen });
-      setLiveState("live");
-      if (conversationId) send({ type: "view", conversation_id: conversationId });
+      setLiveState(TEXT.live);
+      if (conversationId()) send({ type: "view", conversation_id: conversationId() });
     };
     socket.onmessage = function (event) {
       var message;
@@ -48,7 +77,7 @@
       handle(message);
     };
     socket.onclose = function () {
-      setLiveState("reconnecting…");
+      setLiveState(TEXT.reconnecting);
       setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 30000);
     };
@@ -73,8 +102,8 @@
     if (message.kind === "conversation.created" || message.kind === "conversation.updated") {
       var ids = (message.conversation_ids || []).map(Number);
       if (onQueue) refreshRows(ids);
-      else if (ids.indexOf(conversationId) !== -1) refreshConversation(message.reply);
-    } else if (message.kind === "presence" && message.conversation_id === conversationId) {
+      if (ids.indexOf(conversationId()) !== -1) refreshConversation(message.reply);
+    } else if (message.kind === "presence" && message.conversation_id === conversationId()) {
       showPresence(message);
     } else if (message.kind === "bulk.progress") {
       refreshBulkJob(message.job_id);
@@ -147,7 +176,10 @@
     var field = document.getElementById("bulk-ids");
     var count = document.getElementById("bulk-count");
     if (field) field.value = ids.join(",");
-    if (count) count.textContent = ids.length + " selected";
+    if (count) count.textContent = ids.length + TEXT.selected;
+    // The bulk actions show once something is selected: until then the rows start higher on the screen.
+    var bulkBar = document.getElementById("bulk");
+    if (bulkBar) bulkBar.hidden = ids.length === 0;
   }
 
   function refreshBulkJob(jobId) {
@@ -206,13 +238,13 @@
     if (lastViewers.length) {
       var viewing = document.createElement("span");
       viewing.className = "viewing";
-      viewing.textContent = "Also viewing: " + nameList(lastViewers) + ". ";
+      viewing.textContent = TEXT.alsoViewing + nameList(lastViewers) + ". ";
       box.appendChild(viewing);
     }
     if (typing.length) {
       var typingLine = document.createElement("span");
       typingLine.className = "typing";
-      typingLine.textContent = nameList(typing) + (typing.length === 1 ? " is" : " are") + " typing a reply…";
+      typingLine.textContent = nameList(typing) + (typing.length === 1 ? TEXT.isTyping : TEXT.areTyping);
       box.appendChild(typingLine);
     }
   }
@@ -251,37 +283,137 @@
   }
 
   function refreshConversation(reply) {
-    reload("#thread", root.dataset.threadUrl, false);
+    var open = openConversation();
+    if (!open) return;
+    reload("#thread", open.dataset.threadUrl, false);
     // The composer shows the same reply's status: it moves with the thread, from the same event.
     if (reply && document.getElementById("delivery-" + reply.message_id)) {
-      reload("#delivery-" + reply.message_id, root.dataset.deliveryUrl.replace(/\/0\/$/, "/" + reply.message_id + "/"), true);
+      reload("#delivery-" + reply.message_id, open.dataset.deliveryUrl.replace(/\/0\/$/, "/" + reply.message_id + "/"), true);
     }
     var panel = document.getElementById("panel");
     // Do not pull the panel from under someone writing a note or a tag.
-    if (panel && !panel.contains(document.activeElement)) reload("#panel", root.dataset.panelUrl, false);
+    if (panel && !panel.contains(document.activeElement)) reload("#panel", open.dataset.panelUrl, false);
   }
 
-  if (!onQueue) {
-    var lastTypingSent = 0;
-    document.addEventListener("input", function (event) {
-      if (!event.target.closest || !event.target.closest("[data-composer], #composer-slot")) return;
-      var now = Date.now();
-      if (now - lastTypingSent < TYPING_EVERY_MS) return;
-      lastTypingSent = now;
-      send({ type: "typing", conversation_id: conversationId });
+  var lastTypingSent = 0;
+  document.addEventListener("input", function (event) {
+    if (!conversationId() || !event.target.closest || !event.target.closest("[data-composer], #composer-slot")) return;
+    var now = Date.now();
+    if (now - lastTypingSent < TYPING_EVERY_MS) return;
+    lastTypingSent = now;
+    send({ type: "typing", conversation_id: conversationId() });
+  });
+  setInterval(renderPresence, 1000);
+  window.addEventListener("pagehide", function () { send({ type: "leave" }); });
+
+  // ------------------------------------------------------------ split view: the open conversation beside the queue
+
+  function splitView() { return !!pane && wide.matches; }
+
+  // The queue page's URL with ?c=<id> (or without it): the address of what is on screen.
+  function queueUrl(id) {
+    var params = new URLSearchParams(location.search);
+    if (id) params.set("c", id); else params.delete("c");
+    var query = params.toString();
+    return location.pathname + (query ? "?" + query : "");
+  }
+
+  function markCurrent(id) {
+    rows().forEach(function (row) { row.classList.toggle("current", Number(row.dataset.id) === id); });
+    var row = document.getElementById("conv-" + id);
+    if (row) row.scrollIntoView({ block: "nearest" });
+  }
+
+  var opening = 0;  // only the last conversation asked for is shown, however the answers arrive
+
+  // Show conversation `id` in the pane; `push` adds it to the history (not when going back or forward).
+  function openInPane(id, push, extra) {
+    var ticket = ++opening;
+    if (push) history.pushState({ c: id }, "", queueUrl(id));
+    markCurrent(id);
+    var url = root.dataset.paneUrl.replace(/\/0\/pane\/$/, "/" + id + "/pane/") + (extra || "");
+    return fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (ticket !== opening) return;
+        if (conversationId() && conversationId() !== id) send({ type: "leave" });
+        typingSeen = {};
+        lastViewers = [];
+        if (html === null) {
+          pane.textContent = "";
+          var failed = document.createElement("p");
+          failed.className = "empty";
+          failed.textContent = TEXT.paneFailed;
+          pane.appendChild(failed);
+        } else {
+          pane.innerHTML = html;
+          if (window.htmx) htmx.process(pane);
+          send({ type: "view", conversation_id: id });
+          var heading = pane.querySelector("h1");
+          if (heading) document.title = heading.textContent + " · Promptly";
+        }
+        workspace.classList.add("has-open");
+        tickCountdowns();
+        if (extra) focusComposer();
+      });
+  }
+
+  // What the pane says when nothing is open (kept in a <template>: the page may have opened with a conversation).
+  var emptyPane = document.getElementById("pane-empty");
+
+  function closePane(push) {
+    opening++;
+    if (conversationId()) send({ type: "leave" });
+    if (push) history.pushState({ c: null }, "", queueUrl(null));
+    pane.textContent = "";
+    if (emptyPane) pane.appendChild(emptyPane.content.cloneNode(true));
+    workspace.classList.remove("has-open");
+  }
+
+  // A link to a conversation (a row, an earlier conversation, "Reply to this") opens it beside the queue.
+  function conversationLink(link) {
+    var match = /^\/inbox\/c\/(\d+)\/(\?reply_to=\d+)?$/.exec(link.getAttribute("href") || "");
+    return match ? { id: Number(match[1]), extra: match[2] || "" } : null;
+  }
+
+  if (pane) {
+    document.addEventListener("click", function (event) {
+      if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      if (!event.target.closest) return;
+      if (event.target.closest("[data-close-pane]")) { event.preventDefault(); closePane(true); return; }
+      if (!splitView()) return;
+      var row = event.target.closest("#queue-list .row");
+      if (row && !event.target.closest(".pick")) {
+        event.preventDefault();
+        openInPane(Number(row.dataset.id), true);
+        return;
+      }
+      var link = event.target.closest("#open-pane a[href]");
+      var target = link && !link.target && conversationLink(link);
+      if (target) {
+        event.preventDefault();
+        openInPane(target.id, target.id !== conversationId(), target.extra);
+      }
     });
-    setInterval(renderPresence, 1000);
-    window.addEventListener("pagehide", function () { send({ type: "leave" }); });
+    window.addEventListener("popstate", function () {
+      var id = Number(new URLSearchParams(location.search).get("c")) || null;
+      if (id === conversationId()) return;
+      if (id) openInPane(id, false); else closePane(false);
+    });
+    if (conversationId()) {
+      history.replaceState({ c: conversationId() }, "", location.href);
+      markCurrent(conversationId());
+    }
   }
 
   // ------------------------------------------------------------ countdowns
 
   function span(seconds) {
     var minutes = Math.floor(Math.abs(seconds) / 60);
-    if (minutes < 60) return minutes + " min";
+    if (minutes < 60) return minutes + TEXT.minutes;
     var hours = Math.floor(minutes / 60);
-    if (hours < 48) return hours + " h " + String(minutes % 60).padStart(2, "0") + " min";
-    return Math.floor(hours / 24) + " days";
+    if (hours < 48) return hours + TEXT.hours + String(minutes % 60).padStart(2, "0") + TEXT.minutes;
+    return Math.floor(hours / 24) + TEXT.days;
   }
 
   function tickCountdowns() {
@@ -289,7 +421,7 @@
       var due = Date.parse(element.getAttribute("datetime"));
       if (isNaN(due)) return;
       var seconds = (due - Date.now()) / 1000;
-      element.textContent = seconds > 0 ? "due in " + span(seconds) : "overdue by " + span(seconds);
+      element.textContent = seconds > 0 ? TEXT.dueIn + span(seconds) : TEXT.overdueBy + span(seconds);
     });
   }
   setInterval(tickCountdowns, 30000);
@@ -305,6 +437,7 @@
 
   function currentRow() { return document.querySelector("#queue-list .row.current"); }
 
+  // Moves the cursor; with a conversation open beside the queue, the next one opens in its place.
   function move(step) {
     var all = rows();
     if (!all.length) return;
@@ -313,6 +446,13 @@
     all.forEach(function (row) { row.classList.remove("current"); });
     next.classList.add("current");
     next.scrollIntoView({ block: "nearest" });
+    var id = Number(next.dataset.id);
+    if (splitView() && conversationId() && id !== conversationId()) openInPane(id, true);
+  }
+
+  function openRow(row, extra) {
+    if (splitView()) openInPane(Number(row.dataset.id), Number(row.dataset.id) !== conversationId(), extra);
+    else location.href = row.dataset.url + (extra ? "#reply" : "");
   }
 
   function post(url, fields) {
@@ -339,20 +479,23 @@
     } else if (onQueue && (event.key === "j" || event.key === "k")) {
       move(event.key === "j" ? 1 : -1);
     } else if (onQueue && (event.key === "Enter" || event.key === "o") && row) {
-      location.href = row.dataset.url;
+      openRow(row);
+    } else if (pane && event.key === "Escape" && conversationId()) {
+      closePane(true);
     } else if (onQueue && event.key === "x" && row) {
       var box = row.querySelector(".pick");
       box.checked = !box.checked;
       updateSelection();
     } else if (event.key === "r") {
       event.preventDefault();
-      if (onQueue && row) location.href = row.dataset.url + "#reply"; else focusComposer();
-    } else if (event.key === "e") {
-      if (onQueue && row) post(row.dataset.statusUrl, { status: "resolved" });
-      else if (!onQueue) document.getElementById("resolve-button").click();
-    } else if (event.key === "a") {
-      if (onQueue && row) post(row.dataset.assignUrl, { assignee: "me" });
-      else if (!onQueue) document.getElementById("claim-button").click();
+      if (conversationId() && (!row || Number(row.dataset.id) === conversationId())) focusComposer();
+      else if (onQueue && row) openRow(row, "?reply");
+    } else if (event.key === "e" || event.key === "a") {
+      // The open conversation's own buttons, so its details panel shows the change; else the current row.
+      var button = document.getElementById(event.key === "e" ? "resolve-button" : "claim-button");
+      if (button && (!row || Number(row.dataset.id) === conversationId())) button.click();
+      else if (onQueue && row && event.key === "e") post(row.dataset.statusUrl, { status: "resolved" });
+      else if (onQueue && row) post(row.dataset.assignUrl, { assignee: "me" });
     }
   });
 

@@ -16,7 +16,7 @@ from accounts.services import create_user
 from inbox import presence
 from inbox.models import Status
 from inbox.services import workflow
-from monitoring.services import add_brand, add_member
+from monitoring.services import add_member
 from promptly.asgi import application
 from tests.conftest import PASSWORD
 from tests.inbox.factories import ConversationFactory
@@ -104,13 +104,6 @@ def test_relaying_brand_events_makes_no_hop_to_a_database_thread(agent, brand, m
 def colleague(brand):
     user = create_user(username="colleague", password=PASSWORD, role=Role.AGENT)
     add_member(brand=brand, user=user)
-    return user
-
-
-@pytest.fixture
-def stranger(db):
-    user = create_user(username="stranger", password=PASSWORD, role=Role.AGENT)
-    add_member(brand=add_brand(slug="globex", name="Globex"), user=user)
     return user
 
 

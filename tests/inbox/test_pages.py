@@ -6,23 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.models import User
-from accounts.roles import Role
-from accounts.services import create_user
 from inbox.models import ConversationEvent, Status
 from inbox.services import workflow
-from monitoring.services import add_brand, add_member
-from tests.conftest import PASSWORD
 from tests.inbox.factories import AuthorFactory, ConversationFactory, MessageFactory, conversation_with_message
-
-
-@pytest.fixture
-def stranger(db) -> User:
-    """An agent of another brand."""
-    other = add_brand(slug="globex", name="Globex")
-    user = create_user(username="stranger", password=PASSWORD, role=Role.AGENT)
-    add_member(brand=other, user=user)
-    return user
 
 
 def test_queue_lists_conversations_with_author_channel_snippet_and_sla(client, agent, brand):

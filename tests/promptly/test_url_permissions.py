@@ -116,6 +116,7 @@ ACCESS: dict[str, Access] = {
     "inbox:bulk": Access(A, "post"),
     "inbox:bulk_job": Access(A, args=_own_bulk_job, scoped=False),
     "inbox:conversation": Access(A, args=_conversation),
+    "inbox:pane": Access(A, args=_conversation),
     "inbox:thread": Access(A, args=_conversation),
     "inbox:panel": Access(A, args=_conversation),
     "inbox:status": Access(A, "post", args=_conversation),
