@@ -109,6 +109,7 @@ class QueueView(RoleRequiredMixin, TemplateView):
             filter_query=filter_query,
             active_filters=_active_filters(form),
             open_pane=self._open_pane(filter_query),
+            live_ids_max=MAX_LIVE_IDS,
             bulk_actions=list(bulk.REGISTRY.values()),
             saved_replies=saved_replies_of_brands(brand_ids),
             on_shift=bool(availability and availability.on_shift),

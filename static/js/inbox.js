@@ -135,12 +135,27 @@
     return true;
   }
 
+  // Conversations heard of while a refresh was on its way: fetched together once it is done. In a storm a
+  // page asks for the rows of many events at a time, one request after another, not one request an event.
+  var stale = [];
+  var refreshing = false;
+
+  function refreshRows(ids) {
+    if (!list) return;
+    ids.forEach(function (id) { if (stale.indexOf(id) === -1) stale.push(id); });
+    if (refreshing || !stale.length) return;
+    refreshing = true;
+    fetchRows(stale.splice(0, Number(root.dataset.rowsMax))).finally(function () {
+      refreshing = false;
+      refreshRows([]);
+    });
+  }
+
   // The rows endpoint answers with the ids' rows that the page's filters still match: each is (re)placed by
   // the sort, the others leave the page.
-  function refreshRows(ids) {
-    if (!ids.length || !list) return;
+  function fetchRows(ids) {
     var url = root.dataset.rowsUrl + "?" + (root.dataset.filterQuery ? root.dataset.filterQuery + "&" : "") + "ids=" + ids.join(",");
-    fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+    return fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         if (html === null) return;

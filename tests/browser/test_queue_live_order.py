@@ -81,3 +81,40 @@ def test_a_reopened_conversation_appears_in_place_and_a_reassigned_one_joins_my_
     expect(page.locator("[data-count=status_open_work]")).to_have_text(str(len(reopened)), timeout=WAIT_MS)
     context.close()
     mine_context.close()
+
+
+def test_events_heard_while_rows_load_are_fetched_together_in_one_request_after(asgi_server, chromium, agent, brand):
+    """In a storm a page asks for rows once per request it waits on, not once per event."""
+    account = make_account(brand)
+    context, page = logged_in(chromium, asgi_server, "agent")
+    created: list[str] = []
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: created.append(frame)))
+    page.reload()
+    wait_live(page)
+    held, asked = [], []
+
+    def hold_the_first(route) -> None:
+        asked.append(route.request.url)
+        if len(asked) == 1:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(lambda url: "/inbox/rows/" in url and "ids=" in url, hold_the_first)
+    ids = [ingest_batch(account=account, stream="mentions", result=batch(post("0"))).conversation_ids[0]]
+    until(page, lambda: len(asked) == 1)
+    for number in range(1, 5):
+        ids += ingest_batch(account=account, stream="mentions", result=batch(post(str(number)))).conversation_ids
+    until(page, lambda: sum('"conversation.created"' in str(frame) for frame in created) == 5)
+    held[0].continue_()
+    wait_for_rows(page, server_order(agent, QueueFilters()))
+    assert len(asked) == 2
+    assert sorted(int(part) for part in asked[1].split("ids=")[1].split(",")) == sorted(ids[1:])
+    context.close()
+
+
+def until(page, condition) -> None:
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while not condition() and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert condition()
