@@ -120,7 +120,7 @@ MIDDLEWARE = [
 # and the API's token endpoint; past the limit, both wait out the cool-off.
 AUTHENTICATION_BACKENDS = [
     "accounts.login_throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.RoleLoadingBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("PROMPTLY_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("PROMPTLY_LOGIN_COOLOFF_MINUTES", default=15))

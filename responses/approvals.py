@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from inbox.models import Conversation
-from inbox.services.replies import ReplyRefused
+from inbox.services.replies import ReplyRefused, ReplyRequest
 from monitoring.selectors import brands_for
 from responses.models import ApprovalStatus, ReplyApproval
 from responses.rendering import UnknownVariable, check_variables
-from responses.sending import Draft, check_can_decide, publish_approval, send_now
+from responses.sending import check_can_decide, publish_approval, send_now
 
 
 def pending_approvals_for(user: User) -> QuerySet[ReplyApproval]:
@@ -56,8 +56,8 @@ def approve(*, supervisor: User, approval_id: int, text: str | None = None) -> R
     reply = send_now(
         agent=approval.requested_by,
         conversation=approval.conversation,
-        draft=Draft(text=final, private=approval.private, offer=approval.offer),
-        idempotency_key=approval.idempotency_key,
+        request=ReplyRequest(text=final, idempotency_key=approval.idempotency_key, private=approval.private),
+        offer=approval.offer,
         approved=True,
     )
     approval.text = final

@@ -3,9 +3,10 @@
     send_reply ──check── needs approval? ──yes──> ReplyApproval(pending)   (no message: the SLA clock runs)
                               │ no                     │ approve (responses.approvals)
                               ▼                        ▼
-                          send_now ───────────> do_reply (the outbox) + give_offer + the code's private message
+                          send_now ───────────> queue_reply (the outbox) + give_offer + the code's private message
 
 Locking: the conversation row is locked first (as do_reply does), then the offer's row in give_offer.
+What the agent asked is one inbox.services.replies.ReplyRequest, kept by a held reply and sent on approval.
 Everything a send writes (reply, code, redemption, code message) commits together or not at all, so a
 refused reply never keeps a code.
 """
@@ -13,7 +14,7 @@ refused reply never keeps a code.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -26,8 +27,10 @@ from inbox.services.replies import (
     SENDABLE_PLATFORMS,
     ReplyNeedsConfirmation,
     ReplyRefused,
+    ReplyRequest,
     check_reply,
-    do_reply,
+    existing_reply,
+    queue_reply,
 )
 from responses.approval_rules import approval_reasons
 from responses.channel_push import channel_push_warning, channel_pushes
@@ -44,15 +47,6 @@ class SendOutcome:
     reply: Message | None  # None while the reply waits for approval
     approval: ReplyApproval | None
     created: bool  # False: the same click arrived again
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What the agent asked to send, as the approval keeps it and send_now takes it."""
-
-    text: str
-    private: bool | None
-    offer: Offer | None
 
 
 def code_message_key(idempotency_key: uuid.UUID) -> uuid.UUID:
@@ -74,15 +68,15 @@ def fill(text: str, conversation: Conversation, *, agent: User, offer: Offer | N
         raise ReplyRefused(str(error.message), code=error.code or "variable") from error
 
 
-def _goes_private(draft: Draft, conversation: Conversation) -> bool:
-    return draft.private if draft.private is not None else conversation.visibility == Visibility.PRIVATE
+def _goes_private(request: ReplyRequest, conversation: Conversation) -> bool:
+    return request.private if request.private is not None else conversation.visibility == Visibility.PRIVATE
 
 
-def _code_in_reply_allowed(draft: Draft, conversation: Conversation) -> None:
-    if draft.offer is None and "offer_code" in variables_in(draft.text):
+def _code_in_reply_allowed(request: ReplyRequest, offer: Offer | None, conversation: Conversation) -> None:
+    if offer is None and "offer_code" in variables_in(request.text):
         raise ReplyRefused("{offer_code} needs an offer: attach one, or remove it.", code="unfillable_variable")
-    private = _goes_private(draft, conversation)
-    if draft.offer is not None and draft.offer.single_use and not private and "offer_code" in variables_in(draft.text):
+    private = _goes_private(request, conversation)
+    if offer is not None and offer.single_use and not private and "offer_code" in variables_in(request.text):
         raise OfferRefused(
             "A single-use code is never posted in public: remove {offer_code} from the reply; "
             "the code goes to the customer in a private message.",
@@ -104,83 +98,63 @@ def send_reply(
     *,
     user: User,
     conversation_id: int,
-    text: str,
-    idempotency_key: uuid.UUID,
-    private: bool | None = None,
-    confirm_private: bool = False,
-    seen_answer_id: int | None = None,
-    confirm_replied_meanwhile: bool = False,
+    request: ReplyRequest,
     confirm_channel_push: bool = False,
     offer_id: int | None = None,
     saved_reply_id: int | None = None,
-    reply_to: int | None = None,
 ) -> SendOutcome:
     """The composer's send: refuse, ask, hold for approval, or queue the reply (and its offer's code).
 
-    reply_to: the inbound message the agent chose to answer; a held reply answers the customer's latest
-    message once approved."""
+    A held reply answers the customer's latest message once approved, whatever request.reply_to chose."""
     conversation = (
         Conversation.objects.select_for_update(of=("self",))
         .select_related("account", "author", "brand")
         .get(pk=conversation_id)
     )
-    held = ReplyApproval.objects.filter(idempotency_key=idempotency_key).first()
+    held = ReplyApproval.objects.filter(idempotency_key=request.idempotency_key).first()
     if held is not None:
         if held.requested_by_id != user.pk or held.conversation_id != conversation.pk:
             raise ReplyRefused("This reply form was already used elsewhere; reload the conversation.")
         return SendOutcome(reply=held.reply, approval=held, created=False)
-    if Message.objects.filter(idempotency_key=idempotency_key).exists():
-        again = do_reply(user=user, conversation_id=conversation.pk, text=text, idempotency_key=idempotency_key)
-        return SendOutcome(reply=again.message, approval=None, created=False)
+    again = existing_reply(user=user, conversation=conversation, idempotency_key=request.idempotency_key)
+    if again is not None:
+        return SendOutcome(reply=again, approval=None, created=False)
     offer = _offer_of(offer_id, conversation)
-    draft = Draft(text=text.strip(), private=private, offer=offer)
-    _code_in_reply_allowed(draft, conversation)
-    filled = fill(draft.text, conversation, agent=user, offer=offer, code=_preview_code(offer))
-    reasons = _reasons_to_hold(user, conversation, draft, filled, confirm_channel_push=confirm_channel_push)
+    request = replace(request, text=request.text.strip())
+    _code_in_reply_allowed(request, offer, conversation)
+    filled = fill(request.text, conversation, agent=user, offer=offer, code=_preview_code(offer))
+    reasons = _reasons_to_hold(user, conversation, request, offer, filled, confirm_channel_push=confirm_channel_push)
     if reasons:
         # Held only if it could go as it is: what would refuse it is said now, not to the supervisor.
-        check_reply(
-            user=user,
-            conversation=conversation,
-            text=filled,
-            private=private,
-            confirm_private=confirm_private,
-            seen_answer_id=seen_answer_id,
-            confirm_replied_meanwhile=confirm_replied_meanwhile,
-            reply_to=reply_to,
-        )
+        check_reply(user=user, conversation=conversation, request=replace(request, text=filled))
     if saved_reply_id is not None:
         count_use(saved_reply_id)
     if reasons:
-        approval = _hold(user=user, conversation=conversation, draft=draft, key=idempotency_key, reasons=reasons)
+        approval = _hold(user=user, conversation=conversation, request=request, offer=offer, reasons=reasons)
         return SendOutcome(reply=None, approval=approval, created=True)
-    reply = send_now(
-        agent=user,
-        conversation=conversation,
-        draft=draft,
-        idempotency_key=idempotency_key,
-        approved=False,
-        confirm_private=confirm_private,
-        seen_answer_id=seen_answer_id,
-        confirm_replied_meanwhile=confirm_replied_meanwhile,
-        reply_to=reply_to,
-    )
+    reply = send_now(agent=user, conversation=conversation, request=request, offer=offer, approved=False)
     return SendOutcome(reply=reply, approval=None, created=True)
 
 
 def _reasons_to_hold(
-    user: User, conversation: Conversation, draft: Draft, filled: str, *, confirm_channel_push: bool
+    user: User,
+    conversation: Conversation,
+    request: ReplyRequest,
+    offer: Offer | None,
+    filled: str,
+    *,
+    confirm_channel_push: bool,
 ) -> list[str]:
     """Asks first when a public reply pushes to another channel; then why the reply must wait, if it must."""
-    publicly = conversation.account.platform in SENDABLE_PLATFORMS and not _goes_private(draft, conversation)
+    publicly = conversation.account.platform in SENDABLE_PLATFORMS and not _goes_private(request, conversation)
     pushes = channel_pushes(filled) if publicly else []
     if pushes and not confirm_channel_push:
         raise ReplyNeedsConfirmation(channel_push_warning(pushes), code="confirm_channel_push")
     now = timezone.now()
     reasons = approval_reasons(agent=user, conversation=conversation, text=filled)
-    if draft.offer is not None:
-        check_offer(draft.offer, conversation=conversation, now=now)
-        beyond = limits_exceeded(draft.offer, agent=user, conversation=conversation, now=now)
+    if offer is not None:
+        check_offer(offer, conversation=conversation, now=now)
+        beyond = limits_exceeded(offer, agent=user, conversation=conversation, now=now)
         reasons += [f"the offer is beyond its limits: {reason}" for reason in beyond]
     return reasons
 
@@ -194,16 +168,18 @@ def _offer_of(offer_id: int | None, conversation: Conversation) -> Offer | None:
     return offer
 
 
-def _hold(*, user: User, conversation: Conversation, draft: Draft, key: uuid.UUID, reasons: list[str]) -> ReplyApproval:
+def _hold(
+    *, user: User, conversation: Conversation, request: ReplyRequest, offer: Offer | None, reasons: list[str]
+) -> ReplyApproval:
     approval = ReplyApproval.objects.create(
         brand_id=conversation.brand_id,
         conversation=conversation,
         requested_by=user,
-        text=draft.text,
-        private=draft.private,
-        offer=draft.offer,
+        text=request.text,
+        private=request.private,
+        offer=offer,
         reasons=reasons,
-        idempotency_key=key,
+        idempotency_key=request.idempotency_key,
     )
     publish_approval(approval)
     return approval
@@ -222,42 +198,28 @@ def publish_approval(approval: ReplyApproval) -> None:
 
 
 def send_now(
-    *,
-    agent: User,
-    conversation: Conversation,
-    draft: Draft,
-    idempotency_key: uuid.UUID,
-    approved: bool,
-    confirm_private: bool = False,
-    seen_answer_id: int | None = None,
-    confirm_replied_meanwhile: bool = False,
-    reply_to: int | None = None,
+    *, agent: User, conversation: Conversation, request: ReplyRequest, offer: Offer | None, approved: bool
 ) -> Message:
     """Queue the reply through the outbox and, with an offer, take a code and queue its private message.
 
-    Runs inside the caller's transaction, after the conversation's row is locked.
+    Runs inside the caller's transaction, after the conversation's row is locked. An approved reply was
+    confirmed by its supervisor: it goes in the visibility the agent chose.
     """
-    offer = draft.offer
     redemption = None
     if offer is not None:
         redemption = give_offer(
             offer_id=offer.pk, agent=agent, conversation=conversation, reply=None, approved=approved
         )
     code = redemption.code_text if redemption is not None else ""
-    result = do_reply(
+    filled = fill(request.text, conversation, agent=agent, offer=offer, code=code)
+    reply = queue_reply(
         user=agent,
-        conversation_id=conversation.pk,
-        text=fill(draft.text, conversation, agent=agent, offer=offer, code=code),
-        idempotency_key=idempotency_key,
-        private=draft.private,
-        confirm_private=confirm_private or approved,
-        seen_answer_id=seen_answer_id,
-        confirm_replied_meanwhile=confirm_replied_meanwhile,
-        reply_to=reply_to,
+        conversation=conversation,
+        request=replace(request, text=filled, confirm_private=request.confirm_private or approved),
     )
     if offer is None or redemption is None:
-        return result.message
-    code_message = result.message if "offer_code" in variables_in(draft.text) else None
+        return reply
+    code_message = reply if "offer_code" in variables_in(request.text) else None
     if code_message is None:
         if private_route_missing(conversation):
             raise OfferRefused(
@@ -265,18 +227,20 @@ def send_now(
                 "the shared code in public, or send no offer.",
                 code="no_private_route",
             )
-        code_message = do_reply(
+        code_message = queue_reply(
             user=agent,
-            conversation_id=conversation.pk,
-            text=fill(offer.message, conversation, agent=agent, offer=offer, code=code),
-            idempotency_key=code_message_key(idempotency_key),
-            private=True,
-            confirm_private=True,
-        ).message
-    redemption.reply = result.message
+            conversation=conversation,
+            request=ReplyRequest(
+                text=fill(offer.message, conversation, agent=agent, offer=offer, code=code),
+                idempotency_key=code_message_key(request.idempotency_key),
+                private=True,
+                confirm_private=True,
+            ),
+        )
+    redemption.reply = reply
     redemption.code_message = code_message
     redemption.save(update_fields=["reply", "code_message"])
-    return result.message
+    return reply
 
 
 def can_decide(user: User, approval: ReplyApproval) -> bool:

@@ -28,7 +28,7 @@ from inbox.forms import QueueFilterForm
 from inbox.models import Conversation
 from inbox.selectors import conversation_for, queue_page, thread
 from inbox.services import workflow
-from inbox.services.replies import ReplyNeedsConfirmation, ReplyRefused, latest_answer
+from inbox.services.replies import ReplyNeedsConfirmation, ReplyRefused, ReplyRequest, latest_answer
 from responses.api import ApprovalSerializer
 from responses.sending import send_reply
 
@@ -149,9 +149,9 @@ class ReplyView(InboxAPIView):
     )
     def post(self, request: Request, conversation_id: int) -> Response:
         conversation = self.conversation(conversation_id)
-        result = send_reply(
-            user=self.actor(), conversation_id=conversation.pk, **self.valid(api.ReplyRequestSerializer)
-        )
+        data = self.valid(api.ReplyRequestSerializer)
+        extras = {name: data.pop(name) for name in ("confirm_channel_push", "offer_id")}
+        result = send_reply(user=self.actor(), conversation_id=conversation.pk, request=ReplyRequest(**data), **extras)
         if result.reply is None:
             return Response(ApprovalSerializer(result.approval).data, status=status.HTTP_202_ACCEPTED)
         created = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK

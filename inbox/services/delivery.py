@@ -53,6 +53,9 @@ class DeliveryOutcome:
 
 SKIPPED = DeliveryOutcome("skipped")
 
+# What else may be stored under a reply's platform id (delivery._stored_under).
+ANOTHER_REPLY, ECHO, OTHER = "another reply", "echo", "other"
+
 
 def outbound_reply(message: Message) -> OutboundReply:
     """The connector's view of a reply: text, visibility, thread and whom it answers."""
@@ -169,13 +172,8 @@ def _reconciled(message: Message, connector: Connector, reply: OutboundReply) ->
     those already recorded as another click's reply are not this one.
     """
     copies = connector.find_sent(reply)
-    taken = set(
-        Message.objects.filter(account_id=message.account_id, external_id__in=[c.external_id for c in copies])
-        .exclude(pk=message.pk)
-        .filter(idempotency_key__isnull=False)
-        .values_list("external_id", flat=True)
-    )
-    candidates = [copy for copy in copies if copy.external_id not in taken]
+    stored = _stored_under(message, [copy.external_id for copy in copies], reply)
+    candidates = [copy for copy in copies if ANOTHER_REPLY not in stored.get(copy.external_id, {})]
     if len(candidates) > 1:
         raise DeliveryInDoubt(
             f"The platform shows {len(candidates)} posts with this reply's words in this place since it was "
@@ -187,19 +185,36 @@ def _reconciled(message: Message, connector: Connector, reply: OutboundReply) ->
 
 def _adopt_echo(message: Message, receipt: SentReceipt, reply: OutboundReply) -> None:
     """Polling may already have stored this very post as the brand's own outbound message (no click's key):
-    that echo is dropped, ours carries who sent it and the click's key. Only a provable echo is dropped,
-    one stored from the platform since the first attempt; anything else under that id leaves doubt."""
-    others = Message.objects.filter(account_id=message.account_id, external_id=receipt.external_id).exclude(
-        pk=message.pk
-    )
-    echo = others.filter(
-        direction=Direction.OUTBOUND, idempotency_key__isnull=True, platform_time__gte=reply.reconcile_since
-    )
-    if others.exclude(pk__in=echo.values("pk")).exists():
+    that echo is dropped, ours carries who sent it and the click's key. Only a provable echo is dropped;
+    anything else stored under that id leaves doubt."""
+    stored = _stored_under(message, [receipt.external_id], reply).get(receipt.external_id, {})
+    if set(stored) - {ECHO}:
         raise DeliveryInDoubt(
             "The platform's copy of this reply is already recorded as another message.", link=receipt.url
         )
-    echo.delete()
+    if stored:
+        Message.objects.filter(pk__in=stored[ECHO]).delete()
+
+
+def _stored_under(message: Message, external_ids: list[str], reply: OutboundReply) -> dict[str, dict[str, list[int]]]:
+    """What this account already stores under these platform ids, besides the reply itself, in one read:
+    another click's reply (it has a click's key), an echo (the brand's own post as polling stored it since
+    the first attempt, without a key) or anything else; by platform id, then kind, the messages' ids."""
+    rows = (
+        Message.objects.filter(account_id=message.account_id, external_id__in=external_ids)
+        .exclude(pk=message.pk)
+        .values_list("pk", "external_id", "direction", "idempotency_key", "platform_time")
+    )
+    stored: dict[str, dict[str, list[int]]] = {}
+    for pk, external_id, direction, key, platform_time in rows:
+        if key is not None:
+            kind = ANOTHER_REPLY
+        elif direction == Direction.OUTBOUND and platform_time >= reply.reconcile_since:
+            kind = ECHO
+        else:
+            kind = OTHER
+        stored.setdefault(external_id or "", {}).setdefault(kind, []).append(pk)
+    return stored
 
 
 def _mark_sent(message: Message, receipt: SentReceipt) -> None:

@@ -66,6 +66,24 @@ class ReplyPlan:
 
 
 @dataclass(frozen=True)
+class ReplyRequest:
+    """One click of the composer (or one API call): the words and every choice and confirmation sent with them.
+
+    private=None answers in the conversation's own visibility. seen_answer_id is the newest outbound
+    message the composer showed (0 for none, None: not asked); a newer one by anybody asks for confirmation.
+    reply_to is the inbound message the agent chose to answer (None: the customer's latest).
+    """
+
+    text: str
+    idempotency_key: uuid.UUID
+    private: bool | None = None
+    confirm_private: bool = False
+    seen_answer_id: int | None = None
+    confirm_replied_meanwhile: bool = False
+    reply_to: int | None = None
+
+
+@dataclass(frozen=True)
 class ReplyResult:
     message: Message
     created: bool  # False: the same click arrived again and found its message
@@ -104,23 +122,8 @@ def latest_answer(conversation: Conversation) -> Message | None:
     )
 
 
-def check_reply(
-    *,
-    user: User,
-    conversation: Conversation,
-    text: str,
-    private: bool | None = None,
-    confirm_private: bool = False,
-    seen_answer_id: int | None = None,
-    confirm_replied_meanwhile: bool = False,
-    reply_to: int | None = None,
-) -> ReplyPlan:
-    """Validate a reply; raise PermissionDenied, ReplyRefused or ReplyNeedsConfirmation with a clear reason.
-
-    private=None answers in the conversation's own visibility. seen_answer_id is the newest outbound
-    message the composer showed (0 for none); a newer one by anybody asks for confirmation. reply_to is
-    the inbound message the agent chose to answer (None: the customer's latest).
-    """
+def check_reply(*, user: User, conversation: Conversation, request: ReplyRequest) -> ReplyPlan:
+    """Validate a reply; raise PermissionDenied, ReplyRefused or ReplyNeedsConfirmation with a clear reason."""
     if not can_reply(user, conversation):
         raise PermissionDenied("You can reply only in conversations of your brands, with the agent role or above.")
     if conversation.status == Status.SPAM:
@@ -128,18 +131,20 @@ def check_reply(
     account = conversation.account
     if not account.enabled:
         raise ReplyRefused(f"{account} is switched off in Setup; switch it on before replying from it.")
-    text = text.strip()
+    text = request.text.strip()
     if not text:
         raise ReplyRefused("Write a reply first.", code="empty_text")
     sendable = account.platform in SENDABLE_PLATFORMS
-    visibility = _visibility(conversation, private=private, confirmed=confirm_private, sendable=sendable)
+    visibility = _visibility(
+        conversation, private=request.private, confirmed=request.confirm_private, sendable=sendable
+    )
     count = count_reply(text, platform=account.platform if sendable else "", private=visibility == Visibility.PRIVATE)
     if count.over:
         raise ReplyRefused(count.message, code="text_too_long")
-    if seen_answer_id is not None and not confirm_replied_meanwhile:
-        _check_replied_meanwhile(user, conversation, seen_answer_id)
+    if request.seen_answer_id is not None and not request.confirm_replied_meanwhile:
+        _check_replied_meanwhile(user, conversation, request.seen_answer_id)
     reply_checking.send(sender=Conversation, user=user, conversation=conversation, text=text)
-    answered = chosen_message(conversation, reply_to)
+    answered = chosen_message(conversation, request.reply_to)
     return ReplyPlan(
         text=text,
         visibility=visibility,
@@ -183,18 +188,7 @@ def _check_replied_meanwhile(user: User, conversation: Conversation, seen_answer
 
 
 @transaction.atomic
-def do_reply(
-    *,
-    user: User,
-    conversation_id: int,
-    text: str,
-    idempotency_key: uuid.UUID,
-    private: bool | None = None,
-    confirm_private: bool = False,
-    seen_answer_id: int | None = None,
-    confirm_replied_meanwhile: bool = False,
-    reply_to: int | None = None,
-) -> ReplyResult:
+def do_reply(*, user: User, conversation_id: int, request: ReplyRequest) -> ReplyResult:
     """Queue a reply (or keep a note) and deliver it after commit; the same idempotency key gives the same message.
 
     Locking: the conversation row is locked first, so two agents replying at once are ordered and
@@ -203,26 +197,28 @@ def do_reply(
     conversation = (
         Conversation.objects.select_for_update(of=("self",)).select_related("account", "author").get(pk=conversation_id)
     )
-    existing = Message.objects.filter(idempotency_key=idempotency_key).first()
+    existing = existing_reply(user=user, conversation=conversation, idempotency_key=request.idempotency_key)
     if existing is not None:
-        if existing.conversation_id != conversation.pk or existing.sent_by_id != user.pk:
-            raise ReplyRefused("This reply form was already used elsewhere; reload the conversation.")
         return ReplyResult(message=existing, created=False)
-    plan = check_reply(
-        user=user,
-        conversation=conversation,
-        text=text,
-        private=private,
-        confirm_private=confirm_private,
-        seen_answer_id=seen_answer_id,
-        confirm_replied_meanwhile=confirm_replied_meanwhile,
-        reply_to=reply_to,
-    )
-    message = _write_outbound(user=user, conversation=conversation, plan=plan, idempotency_key=idempotency_key)
+    return ReplyResult(message=queue_reply(user=user, conversation=conversation, request=request), created=True)
+
+
+def existing_reply(*, user: User, conversation: Conversation, idempotency_key: uuid.UUID) -> Message | None:
+    """The message this click already wrote, if it arrived before; refused when the key was used elsewhere."""
+    existing = Message.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None and (existing.conversation_id != conversation.pk or existing.sent_by_id != user.pk):
+        raise ReplyRefused("This reply form was already used elsewhere; reload the conversation.")
+    return existing
+
+
+def queue_reply(*, user: User, conversation: Conversation, request: ReplyRequest) -> Message:
+    """Check and write a reply whose click is new; the caller holds the conversation's row lock (do_reply does)."""
+    plan = check_reply(user=user, conversation=conversation, request=request)
+    message = _write_outbound(user=user, conversation=conversation, plan=plan, idempotency_key=request.idempotency_key)
     publish_reply_status(message)
     if plan.sendable:
         _deliver_on_commit(message.pk)
-    return ReplyResult(message=message, created=True)
+    return message
 
 
 def _write_outbound(*, user: User, conversation: Conversation, plan: ReplyPlan, idempotency_key: uuid.UUID) -> Message:
@@ -290,9 +286,7 @@ def acknowledge(*, user: User, conversation_id: int, saved_reply_id: int, idempo
         result = do_reply(
             user=user,
             conversation_id=conversation_id,
-            text=text,
-            idempotency_key=idempotency_key,
-            seen_answer_id=answer.pk if answer else 0,
+            request=ReplyRequest(text=text, idempotency_key=idempotency_key, seen_answer_id=answer.pk if answer else 0),
         )
     except ReplyNeedsConfirmation as meanwhile:
         newer = latest_answer(conversation)

@@ -18,9 +18,11 @@ from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role
 from inbox.models import Conversation, Direction, Message, Visibility
 from inbox.services.replies import (
+    ANSWERING_STATUSES,
     SENDABLE_PLATFORMS,
     ReplyNeedsConfirmation,
     ReplyRefused,
+    ReplyRequest,
     answered_message,
     chosen_message,
     latest_answer,
@@ -66,7 +68,6 @@ def composer_context(user: User, conversation: Conversation, **state: Any) -> di
     """Everything the composer shows; state carries the text, the choice and the last outcome."""
     private = bool(state.get("private", conversation.visibility == Visibility.PRIVATE))
     sendable = conversation.account.platform in SENDABLE_PLATFORMS
-    answer = latest_answer(conversation)
     text = state.get("text", "")
     sent = composer_opened.send(sender=Conversation, user=user, conversation=conversation)
     extras = [cast(dict[str, Any], reply) for _, reply in sent if reply]
@@ -85,7 +86,7 @@ def composer_context(user: User, conversation: Conversation, **state: Any) -> di
         "channel_label": channel_label(conversation, private=private),
         "link_out": "" if sendable else _link_out(conversation),
         "idempotency_key": state.get("idempotency_key") or uuid.uuid4(),
-        "seen_answer_id": state.get("seen_answer_id", answer.pk if answer else 0),
+        "seen_answer_id": state["seen_answer_id"] if "seen_answer_id" in state else _newest_answer_id(conversation),
         "saved_replies": [s for extra in extras for s in extra.get("suggestions", [])]
         + composer_saved_replies(conversation, agent=user),
         "notices": [str(notice) for extra in extras for notice in extra.get("notices", [])],
@@ -96,6 +97,11 @@ def composer_context(user: User, conversation: Conversation, **state: Any) -> di
         "confirm": state.get("confirm"),
         "queued": state.get("queued"),
     }
+
+
+def _newest_answer_id(conversation: Conversation) -> int:
+    answer = latest_answer(conversation)
+    return answer.pk if answer else 0
 
 
 def _offer_context(conversation: Conversation, state: dict[str, Any]) -> dict[str, Any]:
@@ -162,20 +168,23 @@ class ReplyView(RoleRequiredMixin, View):
         if key is None:
             state["error"] = "This form is out of date; reload the conversation and send again."
             return render(request, COMPOSER, composer_context(user, conversation, **state), status=400)
+        request_made = ReplyRequest(
+            text=text,
+            idempotency_key=key,
+            private=private,
+            confirm_private=_flag(request, "confirm_private"),
+            seen_answer_id=_seen_answer_id(request),
+            confirm_replied_meanwhile=_flag(request, "confirm_replied_meanwhile"),
+            reply_to=reply_to,
+        )
         try:
             result = send_reply(
                 user=user,
                 conversation_id=conversation.pk,
-                text=text,
-                idempotency_key=key,
-                private=private,
-                confirm_private=_flag(request, "confirm_private"),
-                seen_answer_id=_seen_answer_id(request),
-                confirm_replied_meanwhile=_flag(request, "confirm_replied_meanwhile"),
+                request=request_made,
                 confirm_channel_push=_flag(request, "confirm_channel_push"),
                 offer_id=state["offer_id"],
                 saved_reply_id=state["saved_reply_id"],
-                reply_to=reply_to,
             )
         except ReplyNeedsConfirmation as question:
             state["confirm"] = {"code": question.code, "message": question.message}
@@ -187,8 +196,14 @@ class ReplyView(RoleRequiredMixin, View):
         if result.reply is None:  # held for a supervisor: the composer shows where it stands
             fresh = composer_context(user, conversation, approval=result.approval)
             return render(request, COMPOSER, fresh, status=202 if result.created else 200)
-        fresh = composer_context(user, conversation, queued=result.reply, approval=result.approval)
+        # The reply just queued is the newest answer the agent has seen (a later one by anybody is newer).
+        seen = {"seen_answer_id": result.reply.pk} if result.created and _answers(result.reply) else {}
+        fresh = composer_context(user, conversation, queued=result.reply, approval=result.approval, **seen)
         return render(request, COMPOSER, fresh, status=201 if result.created else 200)
+
+
+def _answers(message: Message) -> bool:
+    return message.delivery_status in ANSWERING_STATUSES
 
 
 class CountView(RoleRequiredMixin, View):

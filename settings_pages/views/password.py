@@ -10,5 +10,5 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     template_name = "registration/set_password.html"
     post_reset_login = True
     # The link itself proved who they are: sign in with the plain backend (the throttled one wants a request).
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "accounts.backends.RoleLoadingBackend"
     success_url = reverse_lazy("inbox:queue")

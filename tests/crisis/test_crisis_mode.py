@@ -18,7 +18,7 @@ from crisis.services.incidents import do_declare, do_set_status
 from crisis.services.pending import drain
 from crisis.services.playbooks import do_acknowledge, do_approve_version, do_write_version
 from inbox.models import ConversationTag, Message
-from inbox.services.replies import ReplyRefused, do_reply
+from inbox.services.replies import ReplyRefused, ReplyRequest, do_reply
 from monitoring.models import Brand
 from monitoring.services import add_brand, add_member
 from tests.conftest import PASSWORD
@@ -62,7 +62,8 @@ def _declare(brand: Brand, supervisor: User) -> Incident:
 
 
 def _reply(user: User, conversation_id: int, text: str = HOLDING) -> Message:
-    return do_reply(user=user, conversation_id=conversation_id, text=text, idempotency_key=uuid.uuid4()).message
+    request = ReplyRequest(text=text, idempotency_key=uuid.uuid4())
+    return do_reply(user=user, conversation_id=conversation_id, request=request).message
 
 
 def test_declaring_links_matching_conversations_now_and_as_they_arrive(

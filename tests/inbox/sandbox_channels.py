@@ -12,7 +12,7 @@ from typing import Any
 
 from accounts.models import User
 from inbox.models import Conversation, Message
-from inbox.services.replies import do_reply
+from inbox.services.replies import ReplyRequest, do_reply
 from monitoring.channel_accounts import add_facebook_account, add_x_account
 from monitoring.models import ChannelAccount
 from monitoring.sandbox import services as sandbox
@@ -109,7 +109,8 @@ def brand_answers(conversation: Conversation, *, private: bool | None = None) ->
 
 def reply(agent: User, conversation: Conversation, text: str, **kwargs: Any) -> Message:
     """The agent's reply, as the composer sends it (a fresh click), read back after delivery."""
-    result = do_reply(user=agent, conversation_id=conversation.pk, text=text, idempotency_key=uuid.uuid4(), **kwargs)
+    request = ReplyRequest(text=text, idempotency_key=uuid.uuid4(), **kwargs)
+    result = do_reply(user=agent, conversation_id=conversation.pk, request=request)
     result.message.refresh_from_db()
     return result.message
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inbox.models import Conversation, Direction, Message, Status
-from inbox.services.replies import do_reply
+from inbox.services.replies import ReplyRequest, do_reply
 from inbox.sla import escalation
 from inbox.sla.models import Outcome, ResponseClock
 from inbox.sla.selectors import DashboardFilters, dashboard
@@ -90,8 +90,7 @@ def test_several_customers_in_one_place_each_get_their_conversation_and_clock(ac
     sent = do_reply(
         user=agent,
         conversation_id=comments["emma"].pk,
-        text="So sorry, Emma: it ships today.",
-        idempotency_key=uuid.uuid4(),
+        request=ReplyRequest(text="So sorry, Emma: it ships today.", idempotency_key=uuid.uuid4()),
     ).message
     poll_account(facebook.pk)  # brings our own reply back: known already
     escalation.fire_warnings()  # what beat runs every minute: it settles the clock the native answer ended

@@ -189,6 +189,24 @@ def test_two_copies_since_the_first_attempt_leave_the_reply_failed_for_a_person_
     assert [a.external_id for a in channels.brand_answers(conversation)] == copies
 
 
+@pytest.mark.parametrize("kind", ["x-dm", "facebook-comment", "messenger"])
+def test_a_copy_recorded_as_another_clicks_reply_is_not_this_one(deliver_inline, agent, kind):
+    """Two clicks sent the same words: the first went out and is recorded; the second's worker died after the
+    platform took it. Of the two copies since the first attempt, the recorded one is the first click's."""
+    platform = PLATFORMS[kind]
+    conversation = platform.start()
+    first = reply(agent, conversation, TEXT)
+    assert first.delivery_status == DeliveryStatus.SENT
+    message = first_attempt_lost(agent, conversation)
+    accepted = platform.copy(conversation, TEXT, None, False)
+
+    message = delivered_again(message)
+
+    assert (message.delivery_status, message.external_id) == (DeliveryStatus.SENT, accepted)
+    assert stored(conversation.account, first.external_id or "") == [(Direction.OUTBOUND, True)]
+    assert [a.external_id for a in channels.brand_answers(conversation)] == [first.external_id, accepted]
+
+
 def test_x_refusing_a_retry_as_duplicate_content_finds_the_reply_it_already_holds(deliver_inline, agent):
     """The first attempt's post lands on X just after the retry looked for it: X refuses the retry as
     duplicate content, and that refusal means "possibly posted": delivery looks again and records it."""

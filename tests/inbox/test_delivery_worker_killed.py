@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from inbox.models import Conversation, DeliveryStatus, Message
-from inbox.services.replies import do_reply
+from inbox.services.replies import ReplyRequest, do_reply
 from inbox.tasks import redeliver_stalled_replies
 from monitoring.sandbox.models import FacebookMessage, Tweet
 from tests.inbox import sandbox_channels as channels
@@ -61,7 +61,8 @@ def replied_and_killed(
     with killed_when_the_platform_accepts(model, worker, is_ours):
         # Committed: the delivery task goes to the broker, and the worker takes it.
         text = "So sorry! It is on its way."
-        message = do_reply(user=agent, conversation_id=conversation.pk, text=text, idempotency_key=uuid.uuid4()).message
+        request = ReplyRequest(text=text, idempotency_key=uuid.uuid4())
+        message = do_reply(user=agent, conversation_id=conversation.pk, request=request).message
         assert worker.wait_killed() == -signal.SIGKILL, worker.output()
     return message
 

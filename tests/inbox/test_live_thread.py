@@ -11,7 +11,7 @@ from inbox.models import DeliveryStatus
 from inbox.selectors import QueueFilters, Sort, order_key, queue_page, thread
 from inbox.services.delivery import _adopt_echo, _mark_sent, outbound_reply
 from inbox.services.ingest import ingest_batch
-from inbox.services.replies import do_reply
+from inbox.services.replies import ReplyRequest, do_reply
 from monitoring.connectors.base import FetchResult, InboundMessage, SentReceipt
 from monitoring.models import Platform
 from tests.inbox.threads import account, conversation
@@ -34,7 +34,8 @@ def polled_echo(conv, external_id: str = "echo-1") -> None:
 
 def test_a_polled_echo_of_a_reply_on_its_way_is_not_shown_as_a_second_message(agent, brand):
     conv = conversation(account(brand, Platform.FACEBOOK))
-    reply = do_reply(user=agent, conversation_id=conv.pk, text=REPLY, idempotency_key=uuid.uuid4()).message
+    request = ReplyRequest(text=REPLY, idempotency_key=uuid.uuid4())
+    reply = do_reply(user=agent, conversation_id=conv.pk, request=request).message
     polled_echo(conv)
 
     shown = list(thread(conv))

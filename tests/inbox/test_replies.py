@@ -10,7 +10,7 @@ from django.db import connection
 from accounts.roles import Role
 from accounts.services import create_user
 from inbox.models import DeliveryStatus, Direction, Message, Status, Visibility
-from inbox.services.replies import ReplyNeedsConfirmation, ReplyRefused, do_reply, retry_reply
+from inbox.services.replies import ReplyNeedsConfirmation, ReplyRefused, ReplyRequest, do_reply, retry_reply
 from monitoring.models import Platform
 from monitoring.services import add_brand, add_member
 from tests.conftest import PASSWORD
@@ -19,7 +19,7 @@ from tests.inbox.threads import account, conversation
 
 def reply(user, conv, text="Sorry about that, Jane! We are sending a new one.", **kwargs):
     kwargs.setdefault("idempotency_key", uuid.uuid4())
-    return do_reply(user=user, conversation_id=conv.pk, text=text, **kwargs)
+    return do_reply(user=user, conversation_id=conv.pk, request=ReplyRequest(text=text, **kwargs))
 
 
 def test_public_post_gets_a_public_reply_in_its_thread_queued(agent, brand, django_capture_on_commit_callbacks):

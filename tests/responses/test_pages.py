@@ -45,7 +45,7 @@ def test_the_list_searches_title_and_text_escaped_with_usage_in_fixed_queries(
     add_saved_reply(brand=brand, title="<b>Refund</b>", text="Your refund is on its way")
     client.force_login(supervisor)
     client.get(reverse("responses:replies"))
-    with django_assert_num_queries(7):  # session, user, role, count, page, nav role, brands for the rules links
+    with django_assert_num_queries(6):  # session, user, its role groups, count, page, brands for the rules links
         body = client.get(reverse("responses:replies"), {"q": "refund"}).content.decode()
     assert "&lt;b&gt;Refund&lt;/b&gt;" in body and "Reply 1<" not in body
 
@@ -133,8 +133,8 @@ def test_the_approval_queue_and_the_offers_run_a_fixed_number_of_queries(
         send(agent, conversation(account(brand)), f"Reply {n}")
         pooled_offer(brand, f"C{n}", name=f"Offer {n}")
     client.force_login(supervisor)
-    # Session, user, role, the page's count and rows, the role for the menu.
-    with django_assert_num_queries(6):
+    # Session, user with its role groups (read once, for the guard and the menu), the page's count and rows.
+    with django_assert_num_queries(5):
         assert client.get(reverse("responses:approvals")).content.decode().count('data-testid="approval"') == size
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(reverse("responses:offers")).status_code == 200

@@ -32,7 +32,7 @@ def test_list_shows_only_the_admins_brands_in_fixed_queries(admin_client, brand,
     add_query(brand=other, name="Secret", query="secret")
     for n in range(5):
         add_query(brand=brand, name=f"Query {n}", query=f"coffee{n}")
-    with django_assert_num_queries(5):  # session, user, groups, queries with brands, (role context)
+    with django_assert_num_queries(4):  # session, user, its groups (every role check), queries with brands
         page = admin_client.get(reverse("monitoring:queries")).content.decode()
     assert "Query 4" in page
     assert "Secret" not in page
