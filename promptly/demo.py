@@ -76,7 +76,7 @@ def connect_sandbox_accounts(*, base_url: str) -> Any:
     Idempotent: a second `make run` finds them connected and changes nothing. Returns the Page's
     credentials (its app secret signs the sandbox's webhooks).
     """
-    from monitoring.sandbox import services as sandbox
+    from sandbox import services as sandbox
 
     brand = Brand.objects.get(slug=DEMO_BRAND_SLUG)
     x = sandbox.create_x_account(username=sandbox.x_handle(brand.slug), name=brand.name)

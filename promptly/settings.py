@@ -98,7 +98,6 @@ INSTALLED_APPS = [
     "responses",
     "crisis",
     "settings_pages",
-    "monitoring.sandbox",
 ]
 
 MIDDLEWARE = [
@@ -338,8 +337,11 @@ PROMPTLY_HTTP_TIMEOUT_SECONDS = env.float("PROMPTLY_HTTP_TIMEOUT_SECONDS", defau
 # within one poll, the waits doubling from the first (monitoring.connectors.retry).
 PROMPTLY_READ_ATTEMPTS = env.int("PROMPTLY_READ_ATTEMPTS", default=4)
 PROMPTLY_READ_RETRY_WAIT_SECONDS = env.float("PROMPTLY_READ_RETRY_WAIT_SECONDS", default=0.5)
-# The sandbox platform is served under /sandbox/ in demo and test mode only.
+# The sandbox platform (emulated X, Graph API and feeds) is installed and served under /sandbox/ in the
+# demo only; with it off its tables are never created. The test settings install it without serving it.
 PROMPTLY_SANDBOX = env.bool("PROMPTLY_SANDBOX", default=False)
+if PROMPTLY_SANDBOX:
+    INSTALLED_APPS.append("sandbox")
 # The largest request body accepted (webhook deliveries included); larger ones are answered 413 unread.
 PROMPTLY_MAX_BODY_BYTES = env.int("PROMPTLY_MAX_BODY_BYTES", default=2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = PROMPTLY_MAX_BODY_BYTES

@@ -42,4 +42,4 @@ urlpatterns = [
 ]
 
 if settings.PROMPTLY_SANDBOX:
-    urlpatterns += [path("sandbox/", include("monitoring.sandbox.urls"))]
+    urlpatterns += [path("sandbox/", include("sandbox.urls"))]

@@ -19,8 +19,8 @@ from crisis.services.detect import detect_brand
 from crisis.services.pending import drain, forget_pending
 from crisis.services.playbooks import do_approve_version, do_write_version
 from inbox.models import DeliveryStatus, Direction, Message
-from monitoring.sandbox.models import Tweet
 from monitoring.services import add_member
+from sandbox.models import Tweet
 from tests.browser.pages import WAIT_MS, logged_in
 from tests.conftest import PASSWORD
 from tests.crisis.history import store_history

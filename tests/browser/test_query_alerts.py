@@ -9,8 +9,8 @@ from inbox.models import Sentiment
 from monitoring.alerts.models import AlertRule
 from monitoring.channel_accounts import add_x_account
 from monitoring.queries.services import add_query
-from monitoring.sandbox import services as sandbox
 from monitoring.services import poll_account
+from sandbox import services as sandbox
 from tests.browser.pages import logged_in
 
 pytestmark = [pytest.mark.browser]

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from inbox.models import DeliveryStatus, Direction, Message, Visibility
-from monitoring.sandbox import services as sandbox
 from responses.services import add_saved_reply
+from sandbox import services as sandbox
 from tests.browser.pages import WAIT_MS, logged_in, wait_live
 from tests.inbox import sandbox_channels as channels
 

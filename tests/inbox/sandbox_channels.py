@@ -15,10 +15,10 @@ from inbox.models import Conversation, Message
 from inbox.services.replies import ReplyRequest, do_reply
 from monitoring.channel_accounts import add_facebook_account, add_x_account
 from monitoring.models import ChannelAccount
-from monitoring.sandbox import services as sandbox
-from monitoring.sandbox.models import DirectMessage, FacebookComment, FacebookMessage, Tweet
 from monitoring.services import poll_account
 from promptly.celery import app as celery_app
+from sandbox import services as sandbox
+from sandbox.models import DirectMessage, FacebookComment, FacebookMessage, Tweet
 
 
 @dataclass(frozen=True)

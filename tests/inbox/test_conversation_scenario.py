@@ -19,10 +19,10 @@ from inbox.sla.models import Outcome, ResponseClock
 from inbox.sla.selectors import DashboardFilters, dashboard
 from monitoring.channel_accounts import add_facebook_account, add_feed_account
 from monitoring.models import Brand
-from monitoring.sandbox import scenarios
-from monitoring.sandbox import services as sandbox
 from monitoring.services import poll_account
 from promptly.celery import app as celery_app
+from sandbox import scenarios
+from sandbox import services as sandbox
 from tests.inbox import sandbox_channels as channels
 
 

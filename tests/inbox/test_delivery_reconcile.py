@@ -22,9 +22,9 @@ from inbox.services.delivery import claim, deliver
 from monitoring.connectors.base import CHECK_BEFORE_RETRYING
 from monitoring.connectors.x import DUPLICATE_REFUSED
 from monitoring.models import ChannelAccount
-from monitoring.sandbox import services as sandbox
-from monitoring.sandbox.models import DirectMessage, FacebookMessage, FacebookPage, XUser
 from monitoring.services import poll_account
+from sandbox import services as sandbox
+from sandbox.models import DirectMessage, FacebookMessage, FacebookPage, XUser
 from tests.inbox import sandbox_channels as channels
 from tests.inbox.sandbox_channels import held_back, reply
 

@@ -17,9 +17,9 @@ from inbox.services.delivery import deliver
 from inbox.services.replies import retry_reply
 from monitoring.connectors.base import CHECK_BEFORE_RETRYING
 from monitoring.connectors.x import DUPLICATE_REFUSED, REPLY_REFUSED
-from monitoring.sandbox import services as sandbox
-from monitoring.sandbox.models import Tweet, XUser
 from promptly.celery import app as celery_app
+from sandbox import services as sandbox
+from sandbox.models import Tweet, XUser
 from tests.inbox import sandbox_channels as channels
 from tests.inbox.sandbox_channels import held_back, reply
 

@@ -24,7 +24,7 @@ from django.db.models.signals import post_save
 from inbox.models import Conversation, DeliveryStatus, Message
 from inbox.services.replies import ReplyRequest, do_reply
 from inbox.tasks import redeliver_stalled_replies
-from monitoring.sandbox.models import FacebookMessage, Tweet
+from sandbox.models import FacebookMessage, Tweet
 from tests.inbox import sandbox_channels as channels
 from tests.workers import CeleryWorker
 

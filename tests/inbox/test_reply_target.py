@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from inbox.models import Conversation, DeliveryStatus, Direction, Message
 from monitoring.connectors.facebook import comment_thread_root
-from monitoring.sandbox import services as sandbox
+from sandbox import services as sandbox
 from tests.inbox import sandbox_channels as channels
 
 

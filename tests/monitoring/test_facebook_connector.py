@@ -13,10 +13,10 @@ from monitoring.connectors.base import DeliveryRefused, OutboundReply, PlatformU
 from monitoring.connectors.facebook import OLDER_POST_PAGES_PER_POLL, OLDER_POSTS, RECENT_POSTS
 from monitoring.connectors.registry import connector_for
 from monitoring.models import StreamCursor
-from monitoring.sandbox import services as sandbox
-from monitoring.sandbox.faults import RequestFaults
-from monitoring.sandbox.webhooks import comment_event, signature
 from monitoring.services import poll_account
+from sandbox import services as sandbox
+from sandbox.faults import RequestFaults
+from sandbox.webhooks import comment_event, signature
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from inbox.models import Message
 from monitoring.channel_accounts import add_feed_account
 from monitoring.connectors.base import DeliveryRefused, OutboundReply, PlatformUnavailable
 from monitoring.connectors.registry import connector_for
-from monitoring.sandbox import services as sandbox
 from monitoring.services import poll_account
+from sandbox import services as sandbox
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from monitoring.alerts.models import AlertDelivery
 from monitoring.channel_accounts import add_x_account
 from monitoring.health import THRESHOLDS, State, check_listening, streams_of
 from monitoring.models import ListeningIncident, Platform, StreamCursor
-from monitoring.sandbox import services as sandbox
-from monitoring.sandbox.models import XUser
 from monitoring.services import poll_account
+from sandbox import services as sandbox
+from sandbox.models import XUser
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ from inbox.models import Message, QuarantinedItem
 from monitoring import services
 from monitoring.channel_accounts import add_feed_account, add_x_account
 from monitoring.models import StreamCursor
-from monitoring.sandbox import faults
-from monitoring.sandbox import services as sandbox
-from monitoring.sandbox.models import InjectedFault, Tweet
 from monitoring.services import poll_account, reprocess_quarantined
 from monitoring.tasks import poll_account_task
 from promptly.celery import app
+from sandbox import faults
+from sandbox import services as sandbox
+from sandbox.models import InjectedFault, Tweet
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from django.utils import timezone
 from inbox.models import Message, QuarantinedItem
 from monitoring.channel_accounts import add_x_account
 from monitoring.models import ChannelAccount, StreamCursor
-from monitoring.sandbox import services as sandbox
-from monitoring.sandbox.faults import RequestFaults
-from monitoring.sandbox.models import Tweet
 from monitoring.services import poll_account
+from sandbox import services as sandbox
+from sandbox.faults import RequestFaults
+from sandbox.models import Tweet
 from tests.workers import ROOT, worker_env
 
 MENTIONS = 5000

@@ -10,8 +10,8 @@ from monitoring.connectors.base import DeliveryRefused, OutboundReply, PlatformU
 from monitoring.connectors.registry import connector_for
 from monitoring.models import StreamCursor
 from monitoring.queries.services import add_query
-from monitoring.sandbox import services as sandbox
 from monitoring.services import poll_account
+from sandbox import services as sandbox
 
 
 @pytest.fixture

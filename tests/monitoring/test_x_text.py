@@ -14,11 +14,11 @@ from monitoring.channel_accounts import add_x_account
 from monitoring.connectors.base import OutboundReply
 from monitoring.connectors.registry import connector_for
 from monitoring.connectors.x_text import decode_x_text
-from monitoring.sandbox import services as sandbox
-from monitoring.sandbox import traffic
-from monitoring.sandbox.api.x_format import served_text
-from monitoring.sandbox.models import Tweet
 from monitoring.services import poll_account
+from sandbox import services as sandbox
+from sandbox import traffic
+from sandbox.api.x_format import served_text
+from sandbox.models import Tweet
 from tests.inbox.sandbox_channels import x_account
 
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 from inbox.models import DeliveryStatus, Direction, Message
 from inbox.services.replies import retry_reply
 from inbox.sla.models import ResponseClock
-from monitoring.sandbox import services as sandbox
 from responses.approvals import approve
 from responses.models import OfferCode, Redemption, RedemptionStatus
 from responses.offers import OfferRefused
+from sandbox import services as sandbox
 from tests.inbox import sandbox_channels as channels
 from tests.responses.helpers import pooled_offer, send
 

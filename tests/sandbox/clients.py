@@ -8,7 +8,7 @@ import facebook
 import requests
 import tweepy
 
-from monitoring.sandbox.services import XCredentials
+from sandbox.services import XCredentials
 
 
 class RoutedSession(requests.Session):

@@ -7,8 +7,8 @@ import time
 import pytest
 import requests
 
-from monitoring.sandbox import services
-from monitoring.sandbox.selectors import injected_faults, malformed_item_ids
+from sandbox import services
+from sandbox.selectors import injected_faults, malformed_item_ids
 from tests.sandbox.clients import x_client
 
 

@@ -8,7 +8,7 @@ import feedparser
 import pytest
 import requests
 
-from monitoring.sandbox import services
+from sandbox import services
 from tests.sandbox.clients import x_client
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'

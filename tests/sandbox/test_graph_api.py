@@ -11,8 +11,8 @@ import pytest
 import requests
 from django.utils import timezone
 
-from monitoring.sandbox import services
-from monitoring.sandbox.models import FacebookComment, FacebookMessage
+from sandbox import services
+from sandbox.models import FacebookComment, FacebookMessage
 from tests.sandbox.clients import graph
 
 GRAPH_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitoring.sandbox.search_query import QuerySyntaxError, SearchablePost, compile_query
+from sandbox.search_query import QuerySyntaxError, SearchablePost, compile_query
 
 word = st.text(alphabet="abcdefghijklmnñopqrstuvwxyząčęėįšųūžжэюяшщ", min_size=1, max_size=8)
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from monitoring.sandbox import services, traffic
-from monitoring.sandbox.models import DirectMessage, FacebookComment, FacebookMessage, FeedEntry, Tweet
+from sandbox import services, traffic
+from sandbox.models import DirectMessage, FacebookComment, FacebookMessage, FeedEntry, Tweet
 
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from monitoring.sandbox import services
+from sandbox import services
 from tests.conftest import free_port
 
 

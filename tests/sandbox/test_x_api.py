@@ -8,8 +8,8 @@ import pytest
 import requests
 import tweepy
 
-from monitoring.sandbox import services
-from monitoring.sandbox.models import Tweet
+from sandbox import services
+from sandbox.models import Tweet
 from tests.sandbox.clients import x_client
 
 X_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

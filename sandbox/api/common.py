@@ -12,8 +12,8 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from monitoring.sandbox import faults as fault_injection
-from monitoring.sandbox.faults import NO_FAULTS, RequestFaults
+from sandbox import faults as fault_injection
+from sandbox.faults import NO_FAULTS, RequestFaults
 
 Handler = Callable[..., HttpResponse]
 FailureAnswer = Callable[[RequestFaults], HttpResponse]

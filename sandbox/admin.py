@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from monitoring.sandbox import models
+from sandbox import models
 
 
 @admin.register(models.XUser)

@@ -15,8 +15,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from monitoring.sandbox import phrases, webhooks
-from monitoring.sandbox.models import (
+from sandbox import phrases, webhooks
+from sandbox.models import (
     AlertFeed,
     DirectMessage,
     FacebookComment,
@@ -29,7 +29,7 @@ from monitoring.sandbox.models import (
     Tweet,
     XUser,
 )
-from monitoring.sandbox.services import alert_html, x_handle
+from sandbox.services import alert_html, x_handle
 
 # How often each kind of traffic appears when a brand has every channel.
 MIX = {

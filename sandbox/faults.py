@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from monitoring.sandbox.models import FaultSettings, InjectedFault
+from sandbox.models import FaultSettings, InjectedFault
 
 Kind = InjectedFault.Kind
 

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from monitoring.sandbox import webhooks
-from monitoring.sandbox.api.x_format import mentioned_usernames
-from monitoring.sandbox.models import (
+from sandbox import webhooks
+from sandbox.api.x_format import mentioned_usernames
+from sandbox.models import (
     AlertFeed,
     DirectMessage,
     FacebookComment,

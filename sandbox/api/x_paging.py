@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 from django.db.models import Model, QuerySet
 from django.utils.dateparse import parse_datetime
 
-from monitoring.sandbox.faults import Kind, RequestFaults
+from sandbox.faults import Kind, RequestFaults
 
 CURSOR_PREFIX = "7140dibdnow9c7btw"
 Item = TypeVar("Item", bound=Model)

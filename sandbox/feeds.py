@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from monitoring.sandbox.api.common import platform_endpoint
-from monitoring.sandbox.faults import Kind, RequestFaults
-from monitoring.sandbox.models import AlertFeed, FeedEntry
+from sandbox.api.common import platform_endpoint
+from sandbox.faults import Kind, RequestFaults
+from sandbox.models import AlertFeed, FeedEntry
 
 ATOM = "http://www.w3.org/2005/Atom"
 ENTRIES_PER_FEED = 50

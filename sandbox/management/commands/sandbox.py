@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.models import Brand
-from monitoring.sandbox import scenarios, services, traffic
-from monitoring.sandbox.models import AlertFeed, FacebookPage, XUser
+from sandbox import scenarios, services, traffic
+from sandbox.models import AlertFeed, FacebookPage, XUser
 
 RATE = re.compile(r"^(\d+(?:\.\d+)?)(?:/min)?$")
 

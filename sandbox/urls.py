@@ -5,8 +5,8 @@ X API base: /sandbox/x (tweepy's https://api.twitter.com), Graph API base: /sand
 
 from django.urls import path
 
-from monitoring.sandbox import feeds, views
-from monitoring.sandbox.api import graph, x
+from sandbox import feeds, views
+from sandbox.api import graph, x
 
 app_name = "sandbox"
 

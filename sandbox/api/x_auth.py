@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from monitoring.sandbox.models import XUser
+from sandbox.models import XUser
 
 WINDOW_SECONDS = 15 * 60
 

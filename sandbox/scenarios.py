@@ -15,8 +15,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from monitoring.sandbox import services
-from monitoring.sandbox.models import FacebookComment, FacebookPage, FacebookPost, FeedEntry, Tweet, XUser
+from sandbox import services
+from sandbox.models import FacebookComment, FacebookPage, FacebookPost, FeedEntry, Tweet, XUser
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from asgiref.sync import sync_to_async
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from monitoring.sandbox import moderation, services
-from monitoring.sandbox.api.common import json_answer, platform_endpoint, request_json
-from monitoring.sandbox.api.x_auth import XCaller, add_rate_limit_headers, authenticate, rate_key
-from monitoring.sandbox.api.x_format import (
+from sandbox import moderation, services
+from sandbox.api.common import json_answer, platform_endpoint, request_json
+from sandbox.api.x_auth import XCaller, add_rate_limit_headers, authenticate, rate_key
+from sandbox.api.x_format import (
     Fields,
     Includes,
     dm_json,
@@ -25,10 +25,10 @@ from monitoring.sandbox.api.x_format import (
     served_text,
     tweet_json,
 )
-from monitoring.sandbox.api.x_paging import InvalidParameter, Page, PageRequest, page_of
-from monitoring.sandbox.faults import Kind, RequestFaults
-from monitoring.sandbox.models import DirectMessage, Tweet, XUser
-from monitoring.sandbox.search_query import QuerySyntaxError, SearchablePost, compile_query
+from sandbox.api.x_paging import InvalidParameter, Page, PageRequest, page_of
+from sandbox.faults import Kind, RequestFaults
+from sandbox.models import DirectMessage, Tweet, XUser
+from sandbox.search_query import QuerySyntaxError, SearchablePost, compile_query
 
 # Requests per 15-minute window X documents for each endpoint (app-only where it applies).
 LIMITS = {
@@ -186,7 +186,7 @@ def user_tweets(request: HttpRequest, user_id: int, *, faults: RequestFaults) ->
 
 @x_endpoint("search")
 def search_recent(request: HttpRequest, *, faults: RequestFaults) -> HttpResponse:
-    """GET /2/tweets/search/recent: see monitoring.sandbox.search_query for the query language."""
+    """GET /2/tweets/search/recent: see sandbox.search_query for the query language."""
     query = request.GET.get("query", "")
     try:
         matches = compile_query(query)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from monitoring.sandbox.models import FacebookComment, ModerationCall, Tweet, XUser
+from sandbox.models import FacebookComment, ModerationCall, Tweet, XUser
 
 
 class NotAllowed(Exception):

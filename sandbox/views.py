@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from monitoring.sandbox.models import (
+from sandbox.models import (
     AlertFeed,
     DirectMessage,
     FacebookComment,

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from monitoring.sandbox.api.graph_fields import FieldSpec
-from monitoring.sandbox.faults import Kind, RequestFaults
-from monitoring.sandbox.models import (
+from sandbox.api.graph_fields import FieldSpec
+from sandbox.faults import Kind, RequestFaults
+from sandbox.models import (
     FacebookComment,
     FacebookConversation,
     FacebookMessage,

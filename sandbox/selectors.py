@@ -6,7 +6,7 @@ from collections import Counter
 
 from django.db.models import Count
 
-from monitoring.sandbox.models import InjectedFault
+from sandbox.models import InjectedFault
 
 
 def injected_faults() -> Counter[str]:

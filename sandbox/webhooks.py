@@ -11,7 +11,7 @@ from typing import Any
 import requests
 from django.db import transaction
 
-from monitoring.sandbox.models import FacebookComment, FacebookMessage, FacebookPage
+from sandbox.models import FacebookComment, FacebookMessage, FacebookPage
 
 logger = logging.getLogger(__name__)
 PUSH_TIMEOUT_SECONDS = 5

@@ -13,10 +13,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from monitoring.sandbox import moderation, services
-from monitoring.sandbox.api.common import json_answer, platform_endpoint
-from monitoring.sandbox.api.graph_fields import FieldSpec, FieldSyntaxError, parse_fields
-from monitoring.sandbox.api.graph_format import (
+from sandbox import moderation, services
+from sandbox.api.common import json_answer, platform_endpoint
+from sandbox.api.graph_fields import FieldSpec, FieldSyntaxError, parse_fields
+from sandbox.api.graph_format import (
     Context,
     GraphError,
     comment_json,
@@ -32,8 +32,8 @@ from monitoring.sandbox.api.graph_format import (
     post_json,
     user_json,
 )
-from monitoring.sandbox.faults import Kind, RequestFaults
-from monitoring.sandbox.models import (
+from sandbox.faults import Kind, RequestFaults
+from sandbox.models import (
     FacebookComment,
     FacebookConversation,
     FacebookMessage,

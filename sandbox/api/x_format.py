@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from monitoring.sandbox.faults import Kind, RequestFaults
-from monitoring.sandbox.models import DirectMessage, Tweet, XUser
+from sandbox.faults import Kind, RequestFaults
+from sandbox.models import DirectMessage, Tweet, XUser
 
 MENTION = re.compile(r"(?<![\w@])@(\w{1,15})")
 # A link ends before the punctuation that follows it, as X's own link detection does.
