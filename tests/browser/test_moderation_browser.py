@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from inbox.models import Direction
-from monitoring.sandbox.models import FacebookComment, ModerationCall
+from sandbox.models import FacebookComment, ModerationCall
 from tests.browser.pages import WAIT_MS, logged_in, wait_live
 from tests.inbox import sandbox_channels as channels
 

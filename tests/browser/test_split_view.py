@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from inbox.models import Conversation
-from monitoring.sandbox import services as sandbox
+from sandbox import services as sandbox
 from tests.browser.pages import WAIT_MS, logged_in, wait_live
 from tests.inbox import sandbox_channels as channels
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from accounts.roles import Role
 from inbox.models import ConversationEvent, Direction, EventKind, InboxSettings, Message
 from inbox.services.moderation import ModerationError, do_moderate, offered
-from monitoring.sandbox import services as sandbox
-from monitoring.sandbox.models import FacebookComment, ModerationCall, Tweet
+from sandbox import services as sandbox
+from sandbox.models import FacebookComment, ModerationCall, Tweet
 from tests.conftest import PASSWORD
 from tests.inbox import sandbox_channels as channels
 

@@ -10,10 +10,10 @@ from inbox.models import Message
 from monitoring.channel_accounts import add_facebook_account, add_x_account
 from monitoring.connectors.retry import Retrying
 from monitoring.models import StreamCursor
-from monitoring.sandbox import faults
-from monitoring.sandbox import services as sandbox
-from monitoring.sandbox.models import InjectedFault
 from monitoring.services import poll_account
+from sandbox import faults
+from sandbox import services as sandbox
+from sandbox.models import InjectedFault
 
 POSTS, COMMENTS_EACH = 20, 5
 

@@ -55,7 +55,7 @@ def test_migrate_with_the_sandbox_off_leaves_no_sandbox_table_even_where_one_was
     _manage(empty_database_url, "migrate", "sandbox", sandbox=True)
     tables, records = _sandbox_traces(empty_database_url)
     assert "sandbox_tweet" in tables
-    assert records == 1
+    assert records > 0
 
     _manage(empty_database_url, "migrate", sandbox=False)
 
