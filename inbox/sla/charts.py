@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 
 from inbox.sla.checkins import WEEKDAYS
 
@@ -30,21 +31,49 @@ def minutes(seconds: float | None) -> str:
     return f"{total} min" if total < 60 else f"{total // 60} h {total % 60:02d} min"
 
 
-def trend_chart(trend: Sequence[Mapping[str, Any]], *, width: int = 720, height: int = 200) -> SafeString:
-    """Bars: received per day; line: share answered within target (0-100%) on the same width."""
+MAX_BAR_WIDTH = 48  # one day of data is one bar, not a block across the chart
+LABELS_ACROSS = 8  # about this many day labels, whatever the range
+
+
+def _day_labels(trend: Sequence[Mapping[str, Any]]) -> list[tuple[int, str]]:
+    """Which days get a label: about LABELS_ACROSS of them; over two months, the first day of each month."""
+    if len(trend) > 62:
+        return [
+            (i, f"{row['day']:%b %Y}" if row["day"].month == 1 else f"{row['day']:%b}")
+            for i, row in enumerate(trend)
+            if row["day"].day == 1 or i == 0
+        ]
+    every = max(1, -(-len(trend) // LABELS_ACROSS))
+    return [(i, f"{row['day']:%b %d}") for i, row in enumerate(trend) if i % every == 0]
+
+
+def trend_chart(
+    trend: Sequence[Mapping[str, Any]], *, goal_share: float, width: int = 720, height: int = 220
+) -> SafeString:
+    """Bars: received per day (left scale); line: share answered within target (right scale, 0-100%),
+    with the goal dashed across. Bars keep a readable width for one day and thin out for a year."""
     if not trend:
         return NO_CONVERSATIONS
     top = max(row["received"] for row in trend) or 1
-    step = width / len(trend)
-    plot = height - 30
+    left, right, plot_top, plot = 34, 40, 8, height - 40
+    inner = width - left - right
+    step = inner / len(trend)
+    bar = min(max(step - 2, 1), MAX_BAR_WIDTH)
+
+    def x(i: int) -> float:
+        return left + i * step + step / 2
+
+    def y(share: float) -> float:
+        return plot_top + plot - share * plot
+
     bars = format_html_join(
         "",
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {} received, {} answered</title></rect>',
         (
             (
-                _n(i * step + 1),
-                _n(plot - row["received"] / top * plot),
-                _n(max(step - 2, 1)),
+                _n(x(i) - bar / 2),
+                _n(plot_top + plot - row["received"] / top * plot),
+                _n(bar),
                 _n(row["received"] / top * plot),
                 ACCENT,
                 row["day"],
@@ -54,41 +83,82 @@ def trend_chart(trend: Sequence[Mapping[str, Any]], *, width: int = 720, height:
             for i, row in enumerate(trend)
         ),
     )
-    points = " ".join(
-        f"{i * step + step / 2:.1f},{plot - row['within_target_share'] * plot:.1f}"
-        for i, row in enumerate(trend)
-        if row["within_target_share"] is not None
+    shares = [(i, row["within_target_share"]) for i, row in enumerate(trend) if row["within_target_share"] is not None]
+    points = " ".join(f"{x(i):.1f},{y(share):.1f}" for i, share in shares)
+    # Dots where a line alone would not show (one day) or where each day still has room for one.
+    dots = format_html_join(
+        "",
+        '<circle cx="{}" cy="{}" r="3.5" fill="{}"><title>{} within target</title></circle>',
+        ((_n(x(i)), _n(y(share)), GOOD, f"{share:.0%}") for i, share in shares if len(trend) <= 31),
     )
     labels = format_html_join(
         "",
-        '<text x="{}" y="{}" font-size="10" text-anchor="middle">{}</text>',
-        ((_n(i * step + step / 2), height - 12, f"{row['day']:%m-%d}") for i, row in enumerate(trend) if i % 5 == 0),
+        '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
+        ((_n(x(i)), height - 18, text) for i, text in _day_labels(trend)),
+    )
+    scales = format_html(
+        '<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>'
+        '<text x="{}" y="{}" font-size="11" text-anchor="end">0</text>'
+        '<text x="{}" y="{}" font-size="11" fill="{}">100%</text>'
+        '<text x="{}" y="{}" font-size="11" fill="{}">0%</text>'
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-dasharray="5 4"/>'
+        '<text x="{}" y="{}" font-size="11" fill="{}">{}</text>',
+        left - 4,
+        plot_top + 10,
+        top,
+        left - 4,
+        plot_top + plot,
+        width - right + 4,
+        plot_top + 10,
+        GOOD,
+        width - right + 4,
+        plot_top + plot,
+        GOOD,
+        left,
+        width - right,
+        _n(y(goal_share)),
+        _n(y(goal_share)),
+        GOOD,
+        width - right + 4,
+        _n(y(goal_share) + 4),
+        GOOD,
+        f"{goal_share:.0%}",
     )
     return format_html(
-        '<svg class="chart" role="img" aria-label="Received per day and share answered within target" '
-        'viewBox="0 0 {} {}" width="100%">{}<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>{}'
-        '<text x="0" y="{}" font-size="10">peak {} / day</text></svg>',
+        '<svg class="chart trend" role="img" aria-label="Received per day and share answered within target" '
+        'viewBox="0 0 {} {}" width="100%">{}{}<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>{}{}'
+        '<text x="{}" y="{}" font-size="11">{} · peak {} a day</text></svg>',
         width,
         height,
+        scales,
         bars,
         points,
         GOOD,
+        dots,
         labels,
-        height - 1,
+        left,
+        height - 2,
+        ngettext("%(count)d day", "%(count)d days", len(trend)) % {"count": len(trend)},
         top,
     )
 
 
-def heatmap_chart(cells: Sequence[Mapping[str, Any]], *, cell: int = 26) -> SafeString:
-    """Weekday x hour grid: darker = more received; the tooltip gives the median first response."""
+def heatmap_chart(cells: Sequence[Mapping[str, Any]], *, cell: int = 34) -> SafeString:
+    """Weekday x hour grid, every hour labelled: darker = more received, the count printed in the square;
+    the tooltip gives the median first response."""
     if not cells:
         return NO_CONVERSATIONS
     top = max(c["received"] for c in cells) or 1
-    left, head = 40, 16
+    left, head = 44, 20
+
+    def shade(received: int) -> float:
+        return 0.1 + 0.9 * received / top
+
     squares = format_html_join(
         "",
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" fill-opacity="{}" data-weekday="{}" data-hour="{}">'
-        "<title>{} {}:00 · {} received · median first response {}</title></rect>",
+        "<title>{} {}:00 · {} received · median first response {}</title></rect>"
+        '<text x="{}" y="{}" font-size="12" text-anchor="middle" fill="{}">{}</text>',
         (
             (
                 left + c["hour"] * cell,
@@ -96,32 +166,42 @@ def heatmap_chart(cells: Sequence[Mapping[str, Any]], *, cell: int = 26) -> Safe
                 cell - 2,
                 cell - 2,
                 ACCENT,
-                f"{0.12 + 0.88 * c['received'] / top:.2f}",
+                f"{shade(c['received']):.2f}",
                 c["weekday"],
                 c["hour"],
                 WEEKDAYS[c["weekday"] - 1],
                 f"{c['hour']:02d}",
                 c["received"],
                 minutes(c["median_first_seconds"]),
+                left + c["hour"] * cell + (cell - 2) / 2,
+                head + (c["weekday"] - 1) * cell + cell / 2 + 3,
+                "#fff" if shade(c["received"]) > 0.55 else "#1d2330",
+                c["received"] or "",
             )
             for c in cells
         ),
     )
+    grid = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="#eef1f5"/>',
+        ((left + h * cell, head + d * cell, cell - 2, cell - 2) for d in range(7) for h in range(24)),
+    )
     days = format_html_join(
         "",
-        '<text x="0" y="{}" font-size="11">{}</text>',
-        ((_n(head + i * cell + cell * 0.65), name) for i, name in enumerate(WEEKDAYS)),
+        '<text x="0" y="{}" font-size="13">{}</text>',
+        ((_n(head + i * cell + cell * 0.6), name) for i, name in enumerate(WEEKDAYS)),
     )
     hours = format_html_join(
         "",
-        '<text x="{}" y="11" font-size="10">{}</text>',
-        ((left + h * cell + 4, f"{h:02d}") for h in range(0, 24, 2)),
+        '<text x="{}" y="14" font-size="12" text-anchor="middle">{}</text>',
+        ((_n(left + h * cell + (cell - 2) / 2), f"{h:02d}") for h in range(24)),
     )
     return format_html(
         '<svg class="chart heatmap" role="img" aria-label="Volume by weekday and hour" viewBox="0 0 {} {}" '
-        'width="100%">{}{}{}</svg>',
+        'width="100%">{}{}{}{}</svg>',
         left + 24 * cell,
         head + 7 * cell,
+        grid,
         days,
         hours,
         squares,

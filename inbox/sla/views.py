@@ -10,7 +10,7 @@ from django.views import View
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role
-from inbox.sla import charts
+from inbox.sla import charts, glance
 from inbox.sla.checkins import recommend_check_ins
 from inbox.sla.export import TABLES, table_rows, to_csv
 from inbox.sla.forms import DashboardFilterForm
@@ -38,7 +38,9 @@ class DashboardView(RoleRequiredMixin, View):
             "viewer_zone": viewer_zone,
             "refresh_seconds": REFRESH_SECONDS,
             "tables": TABLES,
-            "trend_chart": charts.trend_chart(board.trend),
+            "glance": glance.judge(board.summary, target_minutes=board.filters.brand.first_response_target_minutes),
+            "goal_share": glance.GOAL_SHARE,
+            "trend_chart": charts.trend_chart(board.trend, goal_share=glance.GOAL_SHARE),
             "heatmap_chart": charts.heatmap_chart(board.heatmap),
             "backlog_chart": charts.bar_chart(board.backlog, label="band", value="count"),
             "check_ins": recommend_check_ins(

@@ -396,13 +396,14 @@
       if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
       if (!event.target.closest) return;
       if (event.target.closest("[data-close-pane]")) { event.preventDefault(); closePane(true); return; }
-      if (!splitView()) return;
+      // The whole row opens its conversation (beside the queue, or on its own page on a narrow screen).
       var row = event.target.closest("#queue-list .row");
-      if (row && !event.target.closest(".pick")) {
+      if (row && !event.target.closest(".pick, a:not(.who)")) {
         event.preventDefault();
-        openInPane(Number(row.dataset.id), true);
+        openRow(row);
         return;
       }
+      if (!splitView()) return;
       var link = event.target.closest("#open-pane a[href]");
       var target = link && !link.target && conversationLink(link);
       if (target) {
