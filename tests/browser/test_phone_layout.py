@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from monitoring.sandbox import services as sandbox
+from sandbox import services as sandbox
 from tests.browser.pages import WAIT_MS, logged_in, wait_live
 from tests.browser.test_sla_dashboard import seed
 from tests.inbox import sandbox_channels as channels
