@@ -2,7 +2,9 @@
 
 Rules (per brand, in ResponseSettings): the agent is in training; the reply answers a negative
 conversation from an author with at least the threshold of followers; the reply contains a listed
-word. Offers beyond their limits (responses.offers.limits_exceeded) add their own reasons.
+word; during a crisis, the reply is free text on a conversation of the incident (crisis mode says so
+through responses.signals.crisis_reply_checking; on unless the brand turns it off). Offers beyond their
+limits (responses.offers.limits_exceeded) add their own reasons.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from inbox.models import Sentiment
 from responses.models import ResponseSettings
+from responses.signals import crisis_reply_checking
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -27,11 +30,17 @@ def listed_words_in(text: str, words: list[str]) -> list[str]:
     return found
 
 
-def approval_reasons(*, agent: User, conversation: Conversation, text: str) -> list[str]:
-    """Why this reply needs a supervisor's approval under the brand's rules (empty: it does not)."""
+def approval_reasons(*, agent: User, conversation: Conversation, text: str, filled: str) -> list[str]:
+    """Why this reply (as written, and filled in) needs a supervisor's approval under the brand's rules
+    (empty: it does not)."""
     settings = ResponseSettings.objects.filter(brand_id=conversation.brand_id).first()
-    if settings is None:
-        return []
+    reasons = _rule_reasons(settings, agent, conversation, filled) if settings is not None else []
+    if settings is None or settings.crisis_free_text:
+        reasons += _crisis_reasons(agent, conversation, text, filled)
+    return reasons
+
+
+def _rule_reasons(settings: ResponseSettings, agent: User, conversation: Conversation, filled: str) -> list[str]:
     reasons = []
     if settings.trainees.filter(pk=agent.pk).exists():
         reasons.append(f"{agent.get_username()} is in training")
@@ -40,7 +49,14 @@ def approval_reasons(*, agent: User, conversation: Conversation, text: str) -> l
     followers = (author.followers_count or 0) if author is not None else 0
     if threshold is not None and conversation.sentiment == Sentiment.NEGATIVE and followers >= threshold:
         reasons.append(f"a negative conversation from an author with {followers:,} followers (rule: {threshold:,})")
-    words = listed_words_in(text, settings.listed_words)
+    words = listed_words_in(filled, settings.listed_words)
     if words:
         reasons.append("it contains listed words: " + ", ".join(f"\u201c{w}\u201d" for w in words))
     return reasons
+
+
+def _crisis_reasons(agent: User, conversation: Conversation, text: str, filled: str) -> list[str]:
+    answers = crisis_reply_checking.send(
+        sender=ResponseSettings, agent=agent, conversation=conversation, text=text, filled=filled
+    )
+    return [str(reason) for _, reason in answers if reason]

@@ -103,7 +103,7 @@ class OfferLimitsForm(forms.ModelForm):
 class ResponseSettingsForm(forms.ModelForm):
     class Meta:
         model = ResponseSettings
-        fields = ["default_language", "trainees", "negative_follower_threshold", "approval_words"]
+        fields = ["default_language", "trainees", "negative_follower_threshold", "approval_words", "crisis_free_text"]
         widgets = {"approval_words": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, members: QuerySet[User] | None = None, **kwargs: Any) -> None:

@@ -67,6 +67,12 @@ class ResponseSettings(models.Model):
     approval_words = models.TextField(
         blank=True, help_text="One word or phrase a line: a reply containing any of them needs approval."
     )
+    crisis_free_text = models.BooleanField(
+        default=True,
+        verbose_name="Hold free text during a crisis",
+        help_text="While an incident is active, a reply to one of its conversations that is not one of its "
+        "approved statements waits for a supervisor; the statements go out at once.",
+    )
 
     def __str__(self) -> str:
         return f"response settings of brand {self.brand_id}"

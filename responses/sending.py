@@ -151,7 +151,7 @@ def _reasons_to_hold(
     if pushes and not confirm_channel_push:
         raise ReplyNeedsConfirmation(channel_push_warning(pushes), code="confirm_channel_push")
     now = timezone.now()
-    reasons = approval_reasons(agent=user, conversation=conversation, text=filled)
+    reasons = approval_reasons(agent=user, conversation=conversation, text=request.text, filled=filled)
     if offer is not None:
         check_offer(offer, conversation=conversation, now=now)
         beyond = limits_exceeded(offer, agent=user, conversation=conversation, now=now)

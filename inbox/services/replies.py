@@ -26,6 +26,7 @@ from inbox.signals import reply_checking, reply_retrying
 from inbox.text_limits import TextCount, count_reply
 from monitoring.models import Platform
 from monitoring.selectors import brands_for
+from responses.approval_rules import approval_reasons
 from responses.models import SavedReply
 from responses.rendering import UnfillableVariable, render
 from responses.services import count_use, variables_for, variant_for
@@ -277,6 +278,10 @@ def acknowledge(*, user: User, conversation_id: int, saved_reply_id: int, idempo
         text = render(saved.text, variables_for(conversation, agent=user))
     except UnfillableVariable as unfillable:
         raise ReplyRefused(f"Skipped: {unfillable.message}", code=unfillable.code or "unfillable") from unfillable
+    held = approval_reasons(agent=user, conversation=conversation, text=saved.text, filled=text)
+    if held:
+        # Bulk sends go out at once: a reply the brand's rules hold is left for the agent to send from its composer.
+        raise ReplyRefused(f"Skipped: it needs a supervisor's approval ({'; '.join(held)}).", code="needs_approval")
     answer, asked = latest_answer(conversation), answered_message(conversation)
     if answer is not None and (asked is None or answer.created_at >= asked.received_at):
         raise _already_answered(answer)

@@ -17,13 +17,17 @@ from crisis.models import Acknowledgement, Incident, IncidentStatus, TimelineKin
 from crisis.services.incidents import do_declare, do_set_status
 from crisis.services.pending import drain
 from crisis.services.playbooks import do_acknowledge, do_approve_version, do_write_version
-from inbox.models import ConversationTag, Message
-from inbox.services.replies import ReplyRefused, ReplyRequest, do_reply
+from inbox.models import Conversation, ConversationTag, Direction, Message
+from inbox.services.replies import ReplyRefused, ReplyRequest, acknowledge, do_reply
 from monitoring.models import Brand
 from monitoring.services import add_brand, add_member
+from responses.approvals import approve
+from responses.models import ResponseSettings
+from responses.services import add_saved_reply
 from tests.conftest import PASSWORD
 from tests.crisis.history import ingest_complaints
 from tests.inbox.ingest_helpers import make_account
+from tests.responses.helpers import send
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +136,46 @@ def test_staff_see_the_banner_and_must_acknowledge_the_playbook_before_replying(
     client.force_login(supervisor)
     page = client.get(reverse("crisis:incident", args=[incident.pk])).content.decode()
     assert 'data-testid="acknowledgements"' in page and "agent</td><td>v2" in page.replace("\n", "")
+
+
+def test_free_text_on_a_conversation_of_the_incident_waits_for_approval_and_a_statement_goes_out(
+    client, brand: Brand, agent: User, supervisor: User, lead: User
+) -> None:
+    account = make_account(brand)
+    ingest_complaints(account, at=timezone.now(), count=2, text="My recipes are gone", prefix="a")
+    ingest_complaints(account, at=timezone.now(), count=1, text="Lovely latte", prefix="b")
+    linked, second, other = (
+        Conversation.objects.get(messages__text__startswith=text)
+        for text in ("My recipes are gone 0", "My recipes are gone 1", "Lovely")
+    )
+    _playbook(brand, supervisor, lead)
+    incident = _declare(brand, supervisor)
+    do_acknowledge(user=agent, incident_id=incident.pk)
+    client.force_login(agent)
+    page = client.get(reverse("inbox:conversation", args=[linked.pk])).content.decode()
+    assert "Free text waits for a supervisor&#x27;s approval" in page
+
+    held = send(agent, linked, "Hang on, we are looking into it.")
+    assert held.reply is None and held.approval is not None
+    assert held.approval.reasons == [
+        "free text during the incident \u201cRecipes lost in update\u201d (not one of its approved statements)"
+    ]
+    statement = send(agent, linked, "  " + HOLDING.replace(" ", "\n", 1))  # as issued, whitespace aside
+    assert statement.approval is None and statement.reply is not None
+    assert send(agent, other, "Glad you like it!").approval is None  # not part of the incident
+    saved = add_saved_reply(brand=brand, title="Thanks", text="Thanks for telling us, {author_name}.")
+    with pytest.raises(ReplyRefused, match="needs a supervisor's approval"):
+        acknowledge(user=agent, conversation_id=second.pk, saved_reply_id=saved.pk, idempotency_key=uuid.uuid4())
+
+    approve(supervisor=supervisor, approval_id=held.approval.pk)
+    sent = Message.objects.filter(conversation=linked, direction=Direction.OUTBOUND).order_by("pk")
+    assert [m.text for m in sent] == [statement.reply.text, "Hang on, we are looking into it."]
+
+    ResponseSettings.objects.create(brand=brand, crisis_free_text=False)
+    assert send(agent, second, "Hang on, we are looking into it.").approval is None
+    do_set_status(user=supervisor, incident_id=incident.pk, status=IncidentStatus.CLOSED)
+    ResponseSettings.objects.filter(brand=brand).update(crisis_free_text=True)
+    assert send(agent, linked, "All fixed now?").approval is None  # the incident is over
 
 
 def test_a_version_is_approved_by_someone_else(brand: Brand, supervisor: User) -> None:
