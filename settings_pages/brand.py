@@ -1,4 +1,5 @@
-"""A brand's own settings: name, audience time zone, language, first-response target, hours, escalation.
+"""A brand's own settings: name, audience time zone, language, first-response target, hours, escalation,
+and how readily the crisis detector raises a storm.
 
 Business hours are the brand's default SLA policy (every channel, every priority); the week grid of the
 brand page edits them in whole hours, and an empty grid means around the clock.
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
+from crisis.services.sensitivity import sensitivity_of, set_sensitivity
 from inbox.sla.clock import Shift
 from inbox.sla.hours import format_shifts
 from inbox.sla.models import SlaPolicy
@@ -33,6 +35,7 @@ class BrandSettings:
     holidays: list[date]
     escalation: str
     escalate_to: User | None
+    crisis_sensitivity: str
 
 
 def default_policy(brand: Brand) -> SlaPolicy | None:
@@ -87,6 +90,7 @@ def settings_of(brand: Brand) -> BrandSettings:
         holidays=list(policy.holidays) if policy else [],
         escalation=policy.escalation if policy else "none",
         escalate_to=policy.escalate_to if policy else None,
+        crisis_sensitivity=sensitivity_of(brand.pk),
     )
 
 
@@ -114,4 +118,5 @@ def update_brand(*, brand: Brand, values: BrandSettings) -> Brand:
     policy.escalate_to = values.escalate_to
     policy.full_clean(validate_unique=False)
     policy.save(update_fields=["escalation", "escalate_to", "updated_at"])
+    set_sensitivity(brand_id=brand.pk, sensitivity=values.crisis_sensitivity)
     return brand

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.roles import RANK, Role, role_of
+from crisis.models import Sensitivity
 from inbox.models import Team
 from inbox.sla.models import Escalation
 from monitoring.channel_accounts import MIN_POLL_INTERVAL_SECONDS
@@ -50,6 +51,12 @@ class BrandForm(forms.Form):
     )
     escalation = forms.ChoiceField(choices=Escalation.choices)
     escalate_to = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Reassign to")
+    crisis_sensitivity = forms.ChoiceField(
+        choices=Sensitivity.choices,
+        label="Crisis detection sensitivity",
+        help_text="How readily a surge of mentions or of negative mentions, against what is normal for the hour "
+        "of the week, raises a crisis alert and proposes an incident.",
+    )
 
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

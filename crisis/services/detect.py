@@ -31,9 +31,10 @@ from crisis.detection import (
     learn_level,
     step_storm,
 )
-from crisis.models import ALL_CHANNELS, CrisisSettings, DetectorState, Spike
+from crisis.models import ALL_CHANNELS, DetectorState, Spike
 from crisis.services import counts
 from crisis.services.incidents import on_spike_grew, on_spike_opened
+from crisis.services.sensitivity import sensitivity_of
 from monitoring.queries.models import MonitoredQuery
 
 MINUTE = timedelta(minutes=1)
@@ -110,9 +111,7 @@ class MinuteResult:
 def detect_brand(*, brand_id: int, now: datetime | None = None) -> MinuteResult:
     """Evaluate one brand for the minute that ended at `now` (truncated to the minute)."""
     now = (now or timezone.now()).replace(second=0, microsecond=0)
-    sensitivity = SENSITIVITIES[
-        CrisisSettings.objects.filter(brand_id=brand_id).values_list("sensitivity", flat=True).first() or "normal"
-    ]
+    sensitivity = SENSITIVITIES[sensitivity_of(brand_id)]
     states = _states(brand_id, now)
     recent = counts.recent_counts(brand_id=brand_id, now=now)
     detections: list[Detection] = []

@@ -37,6 +37,7 @@ class BrandView(SettingsView):
             "holidays": "\n".join(day.isoformat() for day in current.holidays),
             "escalation": current.escalation,
             "escalate_to": current.escalate_to,
+            "crisis_sensitivity": current.crisis_sensitivity,
         }
         return self._render(request, brand, BrandForm(initial=initial, brand=brand), current.open_hours)
 

@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from crisis.detection import SENSITIVITIES
-from crisis.models import CrisisSettings
 from crisis.services.backtest import SeriesError, backtest_brand, backtest_series, parse_minute, read_series
+from crisis.services.sensitivity import sensitivity_of
 from monitoring.models import Brand
 
 
@@ -54,7 +54,5 @@ class Command(BaseCommand):
             start, end = parse_minute(options["start"]), parse_minute(options["end"])
         except SeriesError as error:
             raise CommandError(f"--from/--to: {error}") from error
-        sensitivity = options["sensitivity"] or (
-            CrisisSettings.objects.filter(brand=brand).values_list("sensitivity", flat=True).first() or "normal"
-        )
+        sensitivity = options["sensitivity"] or sensitivity_of(brand.pk)
         return backtest_brand(brand_id=brand.pk, start=start, end=end, sensitivity=sensitivity)
