@@ -98,6 +98,7 @@ def check_facebook(*, page_id: str, page_token: str) -> list[Capability]:
     version = settings.PROMPTLY_GRAPH_VERSION
     checks = [
         ("Read the Page's posts and comments", f"{page_id}/feed", "Comments on the Page are not heard."),
+        ("Read posts that tag the Page", f"{page_id}/tagged", "Mentions of the Page elsewhere are not heard."),
         ("Read Messenger conversations", f"{page_id}/conversations", "Private messages are not heard."),
     ]
     results = []

@@ -109,6 +109,8 @@ class FacebookPost(models.Model):
     author = models.ForeignKey(FacebookUser, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     message = models.TextField()
     created_time = models.DateTimeField(default=timezone.now)
+    # Pages tagged in the post (@-mentioned): each sees it on its `tagged` edge and hears a `mention` webhook.
+    tagged_pages = models.ManyToManyField(FacebookPage, related_name="tagged_in", blank=True)
 
     def __str__(self) -> str:
         return self.graph_id
@@ -124,6 +126,8 @@ class FacebookComment(models.Model):
     # Facebook threads one level deep: a reply's parent is a top-level comment.
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(FacebookUser, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Without an author a Page wrote it: this one, or (None) the Page the post is on.
+    by_page = models.ForeignKey(FacebookPage, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     message = models.TextField()
     created_time = models.DateTimeField(default=timezone.now)
     # The Graph API leaves `from` out of many comments (privacy); the sandbox does so for these.

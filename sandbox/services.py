@@ -306,6 +306,11 @@ def find_comment(graph_id: str) -> FacebookComment:
     return found
 
 
+def page_sees(page: FacebookPage, post: FacebookPost) -> bool:
+    """A Page reads (and comments on) its own posts and the posts elsewhere that tag it."""
+    return post.page_id == page.id or post.tagged_pages.filter(pk=page.pk).exists()
+
+
 @transaction.atomic
 def post_comment(
     *,
@@ -314,9 +319,11 @@ def post_comment(
     author: FacebookUser | str | None = None,
     hide_author: bool = False,
     created_time: datetime | None = None,
+    by_page: FacebookPage | None = None,
 ) -> FacebookComment:
     """A comment on a post, or a reply when `on` is a comment id (Facebook threads one level: a reply to a
-    reply joins its top-level comment). author None: the Page comments. Pushes the Page webhook."""
+    reply joins its top-level comment). author None: a Page comments, `by_page` or the post's own.
+    Pushes the Page webhook."""
     parent: FacebookComment | None
     try:
         parent = find_comment(on)
@@ -329,12 +336,38 @@ def post_comment(
         post=post,
         parent=parent,
         author=_as_fb_user(author) if author is not None else None,
+        by_page=by_page if author is None and by_page is not None and by_page.pk != post.page_id else None,
         message=message,
         hide_author=hide_author,
         created_time=created_time or timezone.now(),
     )
     webhooks.push_on_commit(post.page, webhooks.comment_event(comment))
     return comment
+
+
+@transaction.atomic
+def tag_page_in_post(
+    *, page_id: str | int, message: str, author: FacebookUser | str, created_time: datetime | None = None
+) -> FacebookPost:
+    """Someone's post on their own timeline (kept on a Page of theirs) that tags the brand's Page: it shows on
+    the Page's `tagged` edge and pushes a `mention` change to the Page's webhook."""
+    tagged = _page(page_id)
+    person = _as_fb_user(author)
+    timeline, _ = FacebookPage.objects.get_or_create(
+        username=f"timeline-{person.pk}",
+        defaults={
+            "name": person.name,
+            "page_token": _token("EAAG", 60),
+            "app_secret": secrets.token_hex(16),
+            "verify_token": _token("", 16),
+        },
+    )
+    post = FacebookPost.objects.create(
+        page=timeline, author=person, message=message, created_time=created_time or timezone.now()
+    )
+    post.tagged_pages.add(tagged)
+    webhooks.push_on_commit(tagged, webhooks.mention_event(post, tagged))
+    return post
 
 
 @transaction.atomic

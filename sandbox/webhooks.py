@@ -11,7 +11,7 @@ from typing import Any
 import requests
 from django.db import transaction
 
-from sandbox.models import FacebookComment, FacebookMessage, FacebookPage
+from sandbox.models import FacebookComment, FacebookMessage, FacebookPage, FacebookPost
 
 logger = logging.getLogger(__name__)
 PUSH_TIMEOUT_SECONDS = 5
@@ -26,8 +26,9 @@ def comment_event(comment: FacebookComment) -> dict[str, Any]:
     """`object: page` with one `changes` entry (field feed, item comment, verb add)."""
     post = comment.post
     page = post.page
+    writer = comment.by_page or page
     sender = (
-        {"id": str(page.id), "name": page.name}
+        {"id": str(writer.id), "name": writer.name}
         if comment.author is None
         else {"id": str(comment.author_id), "name": comment.author.name}
     )
@@ -53,6 +54,24 @@ def comment_event(comment: FacebookComment) -> dict[str, Any]:
     return {
         "object": "page",
         "entry": [{"id": str(page.id), "time": epoch, "changes": [{"field": "feed", "value": value}]}],
+    }
+
+
+def mention_event(post: FacebookPost, tagged: FacebookPage) -> dict[str, Any]:
+    """`object: page`, field `mention`: the Page was tagged in someone else's post."""
+    epoch = int(post.created_time.timestamp())
+    value = {
+        "post_id": post.graph_id,
+        "sender_id": str(post.author_id),
+        "sender_name": post.author.name if post.author else "",
+        "item": "post",
+        "verb": "add",
+        "message": post.message,
+        "created_time": epoch,
+    }
+    return {
+        "object": "page",
+        "entry": [{"id": str(tagged.id), "time": epoch, "changes": [{"field": "mention", "value": value}]}],
     }
 
 

@@ -48,6 +48,8 @@ OUTSIDE_WINDOW_SUBCODES = {2018278, 2534022}
 WEBHOOK_STREAM = "page_webhook"
 MAX_WEBHOOK_ENTRIES = 1000
 FEED_ITEMS = {"comment", "post", "status", "photo", "video", "share"}
+# The Page's own posts, visitors' posts on it, and posts elsewhere that tag it: each with its comments.
+POST_STREAMS = ("posts", "visitor_posts", "tagged")
 # Graph's answer for an object that does not exist (or that the token may not see): code 100, subcode 33.
 NO_SUCH_OBJECT = (100, 33)
 
@@ -258,7 +260,7 @@ class FacebookConnector:
         self.usage_header = response.headers.get("X-Business-Use-Case-Usage", "")
 
     def streams(self) -> list[str]:
-        return ["posts", "visitor_posts", "conversations"]
+        return [*POST_STREAMS, "conversations"]
 
     def _get(self, path: str, **args: Any) -> dict[str, Any]:
         """One read, tried again after a passing fault (see is_passing)."""
@@ -286,7 +288,7 @@ class FacebookConnector:
         """A poll of one stream. A fault that outlasts the retries ends it, keeping what it had read: those
         items come back with an empty position (the stream starts again from its stored one; reading them
         twice is free) and the fault, which pauses the stream once they are stored."""
-        if stream not in ("posts", "visitor_posts", "conversations"):
+        if stream not in (*POST_STREAMS, "conversations"):
             raise ValueError(f"Facebook has no stream {stream!r}")
         started = timezone.now()
         result = FetchResult()
@@ -310,6 +312,7 @@ class FacebookConnector:
         People comment on old posts too: each poll also reads the next page of a walk through the older
         posts (OLDER_POST_PAGES_PER_POLL, its cursor in the position), with their comments since the
         previous walk began, so no comment is missed however far down its post has slipped.
+        `tagged` is the posts of others that tag the Page (its mentions), read the same way.
         """
         newest = self._get(f"{self.page_id}/{stream}", fields=POST_FIELDS, limit=RECENT_POSTS)
         self._read_posts(result, newest.get("data") or [], comments_since=position.get("since"))
@@ -412,15 +415,16 @@ class FacebookConnector:
         except GRAPH_FAULTS as error:
             raise _unavailable(error) from error
 
-    def _is_post(self, object_id: str) -> bool:
+    def _is_post(self, object_id: str, reply: OutboundReply) -> bool:
         # A post on the Page, the Page's own or a visitor's, is "{page id}_{post}"; a comment is "{post}_{comment}".
-        return object_id.startswith(f"{self.page_id}_")
+        # A post elsewhere that tags the Page has another owner's id in front: it is the thread's root.
+        return object_id.startswith(f"{self.page_id}_") or object_id == reply.thread_key
 
     def _reply_place(self, reply: OutboundReply) -> str:
         """Where Facebook puts a reply: under the post it answers, or under the top-level comment of the
         comment it answers (Facebook threads one level deep, so an answer to a reply joins its parent)."""
         answered = reply.in_reply_to or reply.thread_key
-        if self._is_post(answered):
+        if self._is_post(answered, reply):
             return answered
         parent = self._get(answered, fields="id,parent{id}").get("parent")
         return str(parent["id"]) if isinstance(parent, dict) and parent.get("id") else answered
@@ -428,7 +432,7 @@ class FacebookConnector:
     def _find_sent_comment(self, reply: OutboundReply) -> list[SentReceipt]:
         """The Page's comments in the reply's place since its first attempt, with its parent and its words."""
         place = self._reply_place(reply)
-        is_post = self._is_post(place)
+        is_post = self._is_post(place, reply)
         found = []
         for comment in self._since(
             f"{place}/comments",
@@ -608,6 +612,20 @@ def _feed_change(value: Any, page_id: str) -> InboundMessage | None:
     )
 
 
+def mention_as_feed_change(value: Any) -> Any:
+    """A `mention` change (the Page tagged in someone's post or comment) in the shape of a feed change.
+
+    It names its author by sender_id and sender_name instead of `from`. One without its words is left to
+    polling of the `tagged` edge, which reads them: nothing is stored empty.
+    """
+    if not isinstance(value, dict):
+        return value  # quarantined as it came
+    if not value.get("message"):
+        return None
+    sender = {"id": value.get("sender_id"), "name": value.get("sender_name")} if value.get("sender_id") else None
+    return {**value, "from": sender}
+
+
 def _party_id(party: Any) -> str:
     """The id of a messaging event's sender or recipient ({"id": "..."}), or ""."""
     value = party.get("id") if isinstance(party, dict) else None
@@ -652,6 +670,10 @@ def parse_facebook(payload: Any) -> dict[str, FetchResult]:
         for change in _listed(entry.get("changes")):
             if isinstance(change, dict) and change.get("field") == "feed":
                 _collect(result, change.get("value"), page_id)
+            elif isinstance(change, dict) and change.get("field") == "mention":
+                value = mention_as_feed_change(change.get("value"))
+                if value is not None:
+                    _collect(result, value, page_id)
         for event in _listed(entry.get("messaging")):
             _collect(result, event, page_id)
     return dict(results)

@@ -116,8 +116,8 @@ def _resolve(page: FacebookPage, object_id: str) -> GraphObject:
                 found = services.find_comment(object_id)
             except services.UnknownObject:
                 found = None
-        page_of = found.page_id if isinstance(found, FacebookPost) else found.post.page_id if found else None
-        found = found if page_of == page.id else None
+        post = found if isinstance(found, FacebookPost) else found.post if found else None
+        found = found if post is not None and services.page_sees(page, post) else None
     elif object_id.isdigit():
         found = FacebookUser.objects.filter(pk=int(object_id)).first()
     if found is None:
@@ -146,13 +146,14 @@ def _edge_spec(edge: str, params: dict[str, str]) -> FieldSpec:
 def _get_edge(ctx: Context, owner: GraphObject, edge: str, params: dict[str, str]) -> dict[str, Any]:
     spec = _edge_spec(edge, params)
     if isinstance(owner, FacebookPage) and edge in {"feed", "posts", "visitor_posts", "tagged"}:
-        posts = FacebookPost.objects.filter(page=owner).select_related("author")
+        posts = FacebookPost.objects.filter(page=owner).select_related("author", "page")
         if edge == "posts":
             posts = posts.filter(author__isnull=True)
         elif edge == "visitor_posts":
             posts = posts.filter(author__isnull=False)
         elif edge == "tagged":
-            posts = posts.none()  # the sandbox has no posts on other Pages that tag this one
+            # Posts elsewhere (other Pages, people's timelines) that tag this Page.
+            posts = FacebookPost.objects.filter(tagged_pages=owner).select_related("author", "page")
         fields = spec.subfields or []
         extra = {"fields": params["fields"]} if params.get("fields") else {}
         return connection(
@@ -179,7 +180,7 @@ def _post_edge(ctx: Context, owner: GraphObject, edge: str, params: dict[str, st
         message = params.get("message", "").strip()
         if not message:
             raise GraphError("(#100) Missing message or attachment", code=100)
-        comment = services.post_comment(on=owner.graph_id, message=message)
+        comment = services.post_comment(on=owner.graph_id, message=message, by_page=ctx.page)
         return {"id": comment.graph_id}
     if isinstance(owner, FacebookComment) and edge == "likes":
         moderation.like_comment(owner, liked=True)

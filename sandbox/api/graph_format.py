@@ -185,8 +185,13 @@ def user_json(user: FacebookUser, specs: list[FieldSpec], ctx: Context) -> dict[
     return {spec.name: values[spec.name] for spec in _specs(specs, "name", "id") if spec.name in values}
 
 
-def _author(post_or_comment: FacebookPost | FacebookComment, page: FacebookPage) -> dict[str, str]:
+def _author(post_or_comment: FacebookPost | FacebookComment) -> dict[str, str]:
+    """A person, or the Page that wrote it: the post's own Page unless another Page commented (by_page)."""
     if post_or_comment.author is None:
+        if isinstance(post_or_comment, FacebookComment):
+            page = post_or_comment.by_page or post_or_comment.post.page
+        else:
+            page = post_or_comment.page
         return {"name": page.name, "id": str(page.id)}
     return {"name": post_or_comment.author.name, "id": str(post_or_comment.author_id)}
 
@@ -201,7 +206,7 @@ def comments_of(ctx: Context, spec: FieldSpec, owner: FacebookPost | FacebookCom
         owner_id = owner.graph_id
     else:
         queryset, owner_id = FacebookComment.objects.filter(parent=owner), owner.graph_id
-    queryset = queryset.select_related("author", "post", "parent__author")
+    queryset = queryset.select_related("author", "by_page", "post__page", "parent__author")
     order = modifiers.get("order", "chronological")
     summary = None
     if modifiers.get("summary") in {"true", "1", "total_count"}:
@@ -230,7 +235,7 @@ def post_json(post: FacebookPost, specs: list[FieldSpec], ctx: Context) -> dict[
         elif name in {"created_time", "updated_time"}:
             body[name] = graph_time(post.created_time)
         elif name == "from":
-            body["from"] = _author(post, ctx.page)
+            body["from"] = _author(post)
         elif name == "permalink_url":
             body["permalink_url"] = f"https://www.facebook.com/{post.page_id}/posts/{post.id}"
         elif name == "status_type":
@@ -253,7 +258,7 @@ def comment_json(comment: FacebookComment, specs: list[FieldSpec], ctx: Context)
         elif name == "created_time":
             body["created_time"] = graph_time(comment.created_time)
         elif name == "from" and not comment.hide_author:
-            body["from"] = _author(comment, ctx.page)
+            body["from"] = _author(comment)
         elif name == "parent" and comment.parent is not None:
             body["parent"] = comment_json(
                 comment.parent, _specs(spec.subfields, "created_time", "from", "message", "id"), ctx
