@@ -9,8 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
-# A relative Markdown link, or a path in backticks that names a file of the repository by its extension.
-LINK = re.compile(r"\]\((?!https?://|mailto:|#)([^)\s#]+)")
+# A relative Markdown link or image source, or a path in backticks that names a file of the repository by its extension.
+LINK = re.compile(r"(?:\]\(|src=\")(?!https?://|mailto:|#)([^)\s#\"]+)")
 CODE_PATH = re.compile(r"`((?:[\w.-]+/)+[\w.-]+\.(?:py|md|js|css|html|jsonl|csv|png|yml|toml))`")
 # A session or round with its number, or "this" one: the repository says why things are so, not when they were done.
 HISTORY = re.compile(r"\b(?:session|round) \d+\b|\bthis (?:session|round)\b", re.IGNORECASE)
