@@ -14,7 +14,8 @@ from inbox.models import Message
 from monitoring.channel_accounts import add_facebook_account
 from monitoring.connectors.facebook import WEBHOOK_STREAM
 from monitoring.connectors.webhook import sign
-from monitoring.models import StreamCursor
+from monitoring.models import ChannelAccount, StreamCursor
+from monitoring.webhook_batches import _accounts_of
 
 PAGE_ID = "104857600"
 APP_SECRET = "fb-app-secret-for-tests"
@@ -63,3 +64,20 @@ def test_a_burst_of_deliveries_is_answered_and_each_counts_what_it_stored(page_u
     assert [answer.status_code for answer in answers] == [200] * 60
     assert sum(answer.json()["stored"] for answer in answers) == 39  # 1..39; 40..60 repeat 0..20
     assert Message.objects.count() == 40
+
+
+def _fields(instance: Any) -> dict[str, Any]:
+    return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+
+def test_a_batch_reads_its_pages_enabled_accounts_with_their_brands_as_the_orm_would(brand: Any) -> None:
+    add_facebook_account(brand_slug="acme", page_id=PAGE_ID, page_token="page-token")
+    paused = add_facebook_account(brand_slug="acme", page_id="2", page_token="page-token")
+    ChannelAccount.objects.filter(pk=paused.pk).update(enabled=False)
+    found = _accounts_of({PAGE_ID, "2", "never-connected"})
+    assert list(found) == [PAGE_ID]
+    [account] = found[PAGE_ID]
+    expected = ChannelAccount.objects.select_related("brand").get(external_id=PAGE_ID)
+    assert _fields(account) == _fields(expected)
+    assert _fields(account.brand) == _fields(expected.brand)
+    assert not account._state.adding and not account.brand._state.adding
