@@ -27,14 +27,14 @@ def test_eight_normal_weeks_raise_at_most_one_alert_a_week(seed: int) -> None:
     assert max(per_week.values(), default=0) <= 1, [alert.to_json() for alert in alerts]
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_negative_surge_is_detected_within_15_minutes_at_any_hour_of_week(seed: int) -> None:
-    # Surges 31 hours (a day and seven hours) apart over the last two weeks, shifted per seed: every hour of day,
-    # weekdays and weekends, quiet nights and busy afternoons.
-    series = generate(8, seed=seed)
-    starts = [START + timedelta(weeks=6, hours=31 * k + 10 * seed, minutes=17 * k % 60) for k in range(10)]
+@pytest.mark.parametrize("offset", range(4))
+def test_negative_surge_is_detected_within_15_minutes_at_every_hour_of_week(offset: int) -> None:
+    # 42 surges four hours apart over the last week: the four offsets start one in each of the 168 hours of
+    # the week, quiet nights and busy afternoons, weekdays and weekends, at varied minutes past the hour.
+    series = generate(8, seed=offset)
+    starts = [START + timedelta(weeks=7, hours=4 * k + offset, minutes=(17 * k + 11 * offset) % 45) for k in range(42)]
     for index, start in enumerate(starts):
-        series = inject_negative_surge(series, at=start, minutes=30, seed=seed * 100 + index)
+        series = inject_negative_surge(series, at=start, minutes=30, seed=offset * 100 + index)
     alerts = _replay(series)
     latency = {}
     for alert in alerts:
@@ -45,9 +45,8 @@ def test_negative_surge_is_detected_within_15_minutes_at_any_hour_of_week(seed: 
         str(start): latency.get(start) for start in starts if latency.get(start, timedelta.max) > timedelta(minutes=15)
     }
     assert not late, late
-    assert len(latency) == len(starts)
     # Besides the surges, at most the one false alarm a week that normal traffic may raise.
-    assert sum(1 for alert in alerts if alert.first.detected_at >= starts[0]) <= len(starts) + 2
+    assert sum(1 for alert in alerts if alert.first.detected_at >= starts[0]) <= len(starts) + 1
 
 
 def test_slow_week_long_growth_does_not_fire_every_hour() -> None:
