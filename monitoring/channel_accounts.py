@@ -100,6 +100,34 @@ def add_facebook_account(*, brand_slug: str, page_id: str, page_token: str, name
     )
 
 
+def connect_facebook_page(*, brand_slug: str, page_id: str, page_token: str, name: str = "") -> ChannelAccount:
+    """Connect a Page as a person asks (the settings page, `accounts add facebook`): before anything is saved,
+    the Page must not belong to a brand already and its token must read it through Graph.
+
+    Events for a Page go to the one brand that owns it; a token that cannot read the Page would only fail
+    later, in every poll.
+    """
+    from monitoring.connection_check import graph_error, read_page
+    from monitoring.connectors.facebook import GRAPH_FAULTS
+
+    page_id = page_id.strip()
+    if not page_id.isdigit():
+        raise ValidationError("A Facebook Page id is a number.")
+    owner = ChannelAccount.objects.filter(platform=Platform.FACEBOOK, external_id=page_id).select_related("brand")
+    taken = owner.first()
+    if taken is not None and taken.brand.slug == brand_slug:
+        raise ValidationError(f"{brand_slug} already has the Facebook Page {page_id}.")
+    if taken is not None:
+        raise ValidationError(f"The Facebook Page {page_id} is already connected to another brand.")
+    try:
+        page = read_page(page_id=page_id, page_token=page_token)
+    except GRAPH_FAULTS as error:
+        raise ValidationError(f"This token cannot read the Page {page_id}. {graph_error(error)}.") from error
+    return add_facebook_account(
+        brand_slug=brand_slug, page_id=page_id, page_token=page_token, name=name or str(page.get("name") or "")
+    )
+
+
 @transaction.atomic
 def add_feed_account(*, brand_slug: str, url: str, title: str = "") -> ChannelAccount:
     try:

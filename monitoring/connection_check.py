@@ -78,7 +78,7 @@ def check_x(*, user_id: str, credentials: XCredentials) -> list[Capability]:
     return results
 
 
-def _graph_error(error: Exception) -> str:
+def graph_error(error: Exception) -> str:
     if isinstance(error, facebook.GraphAPIError):
         return f"Facebook answered: {error.message}"
     return f"Facebook could not be reached: {error.__class__.__name__}"
@@ -106,13 +106,13 @@ def check_facebook(*, page_id: str, page_token: str) -> list[Capability]:
         page = read_page(page_id=page_id, page_token=page_token)
         results.append(Capability("Read the Page", True, f"Connected to {page.get('name', page_id)}."))
     except (facebook.GraphAPIError, requests.RequestException) as error:
-        return [Capability("Read the Page", False, f"{_graph_error(error)}. Nothing from this Page will be heard.")]
+        return [Capability("Read the Page", False, f"{graph_error(error)}. Nothing from this Page will be heard.")]
     for name, path, cost in checks:
         try:
             graph.request(f"{version}/{path}", args={"limit": "1"})
             results.append(Capability(name, True, "Works."))
         except (facebook.GraphAPIError, requests.RequestException) as error:
-            results.append(Capability(name, False, f"{_graph_error(error)}. {cost}"))
+            results.append(Capability(name, False, f"{graph_error(error)}. {cost}"))
     results.append(
         Capability("Post replies", True, "Replies use the same Page token; a refusal is shown on the reply.")
     )

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import facebook
-import requests
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from monitoring import channel_accounts
-from monitoring.connection_check import Capability, check_facebook, check_feed, check_x, read_page
+from monitoring.connection_check import Capability, check_facebook, check_feed, check_x
 from monitoring.connectors.x import XCredentials
 from monitoring.crypto import decrypt_credentials
 from monitoring.health import arrival_figures, streams_of
@@ -41,13 +39,8 @@ def connect(data: dict[str, Any]) -> tuple[ChannelAccount, str]:
         )
         return account, ""
     if platform == Platform.FACEBOOK:
-        page_id = data["page_id"].strip()
-        try:
-            page = read_page(page_id=page_id, page_token=data["page_token"])
-        except (facebook.GraphAPIError, requests.RequestException) as error:
-            raise ValidationError(f"The token cannot read Page {page_id}: {error}") from error
-        account = channel_accounts.add_facebook_account(
-            brand_slug=slug, page_id=page_id, page_token=data["page_token"], name=data["name"] or page.get("name", "")
+        account = channel_accounts.connect_facebook_page(
+            brand_slug=slug, page_id=data["page_id"], page_token=data["page_token"], name=data["name"]
         )
         return account, ""
     if platform == Platform.FEED:

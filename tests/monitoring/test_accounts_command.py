@@ -8,6 +8,8 @@ from django_celery_beat.models import PeriodicTask
 
 from monitoring.crypto import decrypt_credentials
 from monitoring.models import ChannelAccount, Platform
+from monitoring.services import add_brand
+from sandbox import services as sandbox
 
 
 def run(*args: str) -> str:
@@ -52,13 +54,15 @@ def test_accounts_add_x_stores_tokens_encrypted_and_schedules_polling(brand):
     assert "Connected" in output
 
 
-def test_accounts_add_facebook_and_feed_then_list_without_tokens(brand):
-    run("add", "facebook", "--brand", "acme", "--page-id", "555", "--page-token", "page-token-secret")
+def test_accounts_add_facebook_and_feed_then_list_without_tokens(platforms, live_brand):
+    page = sandbox.create_facebook_page(name="Acme Coffee", username="acmecoffee")
+    run("add", "facebook", "--brand", "acme", "--page-id", page.page_id, "--page-token", page.page_token)
     run("add", "feed", "--brand", "acme", "--url", "https://alerts.example.com/feed.xml")
     listing = run("list")
     assert "acme\tfacebook" in listing
     assert "https://alerts.example.com/feed.xml" in listing
-    assert "page-token-secret" not in listing
+    assert page.page_token not in listing
+    assert ChannelAccount.objects.get(platform=Platform.FACEBOOK).handle == "Acme Coffee"  # as Graph names it
     feed = ChannelAccount.objects.get(platform=Platform.FEED)
     assert feed.feed_url == "https://alerts.example.com/feed.xml"
 
@@ -101,3 +105,25 @@ def test_accounts_add_webhook_shows_the_signing_secret_once(brand):
     assert secret in output
     assert f"/webhooks/inbound/{account.pk}/" in output
     assert not PeriodicTask.objects.filter(name=f"poll account {account.pk}").exists()
+
+
+def test_accounts_add_facebook_refuses_a_token_that_cannot_read_the_page(platforms, live_brand):
+    page = sandbox.create_facebook_page(name="Acme Coffee", username="acmecoffee")
+    other = sandbox.create_facebook_page(name="Someone Else", username="someoneelse")
+
+    for token in ("not-a-token", other.page_token):
+        with pytest.raises(CommandError, match=f"This token cannot read the Page {page.page_id}. Facebook answered"):
+            run("add", "facebook", "--brand", "acme", "--page-id", page.page_id, "--page-token", token)
+    assert not ChannelAccount.objects.exists()
+
+
+def test_a_facebook_page_belongs_to_one_brand_only(platforms, live_brand):
+    page = sandbox.create_facebook_page(name="Acme Coffee", username="acmecoffee")
+    add_brand(slug="beans", name="Beans Inc")
+    run("add", "facebook", "--brand", "acme", "--page-id", page.page_id, "--page-token", page.page_token)
+
+    with pytest.raises(CommandError, match=f"The Facebook Page {page.page_id} is already connected to another brand"):
+        run("add", "facebook", "--brand", "beans", "--page-id", page.page_id, "--page-token", page.page_token)
+    with pytest.raises(CommandError, match=f"acme already has the Facebook Page {page.page_id}"):
+        run("add", "facebook", "--brand", "acme", "--page-id", page.page_id, "--page-token", page.page_token)
+    assert ChannelAccount.objects.get().brand.slug == "acme"

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         facebook = add.add_parser("facebook", help="A Facebook Page.")
         facebook.add_argument("--brand", required=True)
         facebook.add_argument("--page-id", required=True)
-        facebook.add_argument("--page-token", required=True)
+        facebook.add_argument("--page-token", required=True, help="Must read the Page: it is checked before saving.")
         facebook.add_argument("--name", default="", help="The Page's name, for people.")
         feed = add.add_parser("feed", help="An RSS or Atom alert feed.")
         feed.add_argument("--brand", required=True)
@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 access_secret=options["access_secret"],
             )
         elif platform == "facebook":
-            account = channel_accounts.add_facebook_account(
+            account = channel_accounts.connect_facebook_page(
                 brand_slug=options["brand"],
                 page_id=options["page_id"],
                 page_token=options["page_token"],
