@@ -1,6 +1,7 @@
 """Which replies wait for a supervisor: the brand's rules, each giving the reason the supervisor reads.
 
-Rules (per brand, in ResponseSettings): the agent is in training; the reply answers a negative
+Rules (per brand, in ResponseSettings): the agent is in training (marked on the people page, or among the
+brand's trainees); the reply answers a negative
 conversation from an author with at least the threshold of followers; the reply contains a listed
 word; during a crisis, the reply is free text on a conversation of the incident (crisis mode says so
 through responses.signals.crisis_reply_checking; on unless the brand turns it off). Offers beyond their
@@ -34,16 +35,19 @@ def approval_reasons(*, agent: User, conversation: Conversation, text: str, fill
     """Why this reply (as written, and filled in) needs a supervisor's approval under the brand's rules
     (empty: it does not)."""
     settings = ResponseSettings.objects.filter(brand_id=conversation.brand_id).first()
-    reasons = _rule_reasons(settings, agent, conversation, filled) if settings is not None else []
+    reasons = []
+    # Marked on the people page (every brand), or on this brand's reply rules.
+    if agent.in_training or (settings is not None and settings.trainees.filter(pk=agent.pk).exists()):
+        reasons.append(f"{agent.get_username()} is in training")
+    if settings is not None:
+        reasons += _rule_reasons(settings, conversation, filled)
     if settings is None or settings.crisis_free_text:
         reasons += _crisis_reasons(agent, conversation, text, filled)
     return reasons
 
 
-def _rule_reasons(settings: ResponseSettings, agent: User, conversation: Conversation, filled: str) -> list[str]:
+def _rule_reasons(settings: ResponseSettings, conversation: Conversation, filled: str) -> list[str]:
     reasons = []
-    if settings.trainees.filter(pk=agent.pk).exists():
-        reasons.append(f"{agent.get_username()} is in training")
     threshold = settings.negative_follower_threshold
     author = conversation.author
     followers = (author.followers_count or 0) if author is not None else 0

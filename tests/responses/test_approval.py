@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from accounts.models import User
 from accounts.roles import Role
 from accounts.services import create_user
 from inbox.models import Direction, Message, Sentiment, Visibility
@@ -28,6 +29,14 @@ def rules(brand) -> ResponseSettings:
 
 def test_a_reply_by_someone_in_training_waits_for_approval(agent, brand, rules):
     rules.trainees.add(agent)
+    outcome = send(agent, conversation(account(brand)), "Thanks!")
+    assert outcome.approval.reasons == ["agent is in training"]
+    assert outbound() == []
+
+
+def test_a_reply_by_someone_marked_in_training_on_the_people_page_waits_without_brand_rules(agent, brand):
+    User.objects.filter(pk=agent.pk).update(in_training=True)
+    agent.refresh_from_db()
     outcome = send(agent, conversation(account(brand)), "Thanks!")
     assert outcome.approval.reasons == ["agent is in training"]
     assert outbound() == []
