@@ -353,6 +353,27 @@ class AgentAvailability(models.Model):
         return f"availability of user {self.user_id}"
 
 
+class NotificationKind(models.TextChoices):
+    """What an agent is told about their own work, in the page and by the browser."""
+
+    ASSIGNED = "assigned", "A conversation was assigned to me"
+    AT_RISK = "at_risk", "A conversation of mine is about to breach"
+    REPLY_FAILED = "reply_failed", "A reply of mine failed"
+
+
+class NotificationMute(models.Model):
+    """A kind of notification a person turned off (every kind is on until they do)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_mutes")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_mute_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} mutes {self.kind}"
+
+
 class BulkJobStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inbox.views import conversation, dashboard, moderation, queue, replies
+from inbox.views import conversation, dashboard, moderation, notifications, queue, replies
 
 app_name = "inbox"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("c/<int:conversation_id>/tags/<int:tag_id>/remove/", conversation.UntagView.as_view(), name="untag"),
     path("c/<int:conversation_id>/notes/", conversation.NoteView.as_view(), name="note"),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("notifications/", notifications.NotificationSettingsView.as_view(), name="notifications"),
     path("conversations/<int:conversation_id>/reply/", replies.ReplyView.as_view(), name="reply"),
     path("conversations/<int:conversation_id>/reply/count/", replies.CountView.as_view(), name="reply-count"),
     path("replies/<int:message_id>/", replies.DeliveryView.as_view(), name="reply-delivery"),

@@ -25,7 +25,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from inbox.models import DeliveryStatus, Direction, Message, Visibility
+from inbox.models import DeliveryStatus, Direction, Message, NotificationKind, Visibility
+from inbox.notifications import notify_on_commit
 from inbox.services.replies import publish_reply_status
 from inbox.signals import reply_failed
 from inbox.sla.services import record_response
@@ -248,6 +249,7 @@ def _mark_failed(message: Message, reason: str, *, link: str) -> None:
     message.url = link
     message.save(update_fields=["delivery_status", "delivery_error", "delivery_lease_until", "url"])
     reply_failed.send(sender=Message, message_id=message.pk)
+    notify_on_commit(user_id=message.sent_by_id, kind=NotificationKind.REPLY_FAILED, conversation=message.conversation)
     publish_reply_status(message)
     logger.info("reply %s refused: %s", message.pk, reason)
 

@@ -28,10 +28,12 @@ from inbox.models import (
     EventKind,
     InboxSettings,
     InternalNote,
+    NotificationKind,
     Status,
     Tag,
     Team,
 )
+from inbox.notifications import notify_on_commit
 from monitoring.selectors import brands_for
 
 # Which status a person may move a conversation to from each status. "new" is only ever the first.
@@ -167,6 +169,8 @@ def _assign(*, conversation: Conversation, actor: User | None, assignee: User | 
     conversation.team = team
     conversation.save(update_fields=["assignee", "team", "updated_at"])
     _record(conversation=conversation, actor=actor, kind=EventKind.ASSIGNED, data=data)
+    if assignee is not None and (actor is None or assignee.pk != actor.pk):
+        notify_on_commit(user_id=assignee.pk, kind=NotificationKind.ASSIGNED, conversation=conversation)
     # Someone owning a new conversation means it is being worked on.
     if assignee is not None and conversation.status == Status.NEW:
         _set_status(conversation=conversation, actor=actor, status=Status.OPEN, until=None)

@@ -13,7 +13,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from inbox.events import publish_on_commit
-from inbox.models import Conversation, Status
+from inbox.models import Conversation, NotificationKind, Status
+from inbox.notifications import notify_on_commit
 from inbox.signals import sla_warning
 from inbox.sla import services
 from inbox.sla.models import Outcome, ResponseClock, WarningKind
@@ -76,6 +77,9 @@ def fire_warnings(*, now: datetime | None = None) -> list[tuple[int, str]]:
 def _announce(clock: ResponseClock, kind: str) -> None:
     conversation = clock.conversation
     reassigned_to = _reassign(clock, kind)
+    if kind == WarningKind.AT_RISK:
+        owner = reassigned_to or conversation.assignee_id
+        notify_on_commit(user_id=owner, kind=NotificationKind.AT_RISK, conversation=conversation)
     sla_warning.send(
         sender=ResponseClock,
         brand_id=clock.brand_id,

@@ -12,7 +12,7 @@ from inbox.events import ACCESS_CHANGED, brand_group, follow_brands, user_group
 from monitoring.selectors import brands_for
 
 # Events of the brand group this socket passes on; check-in reminders only to the person reminded.
-FORWARDED = ("alert", "uncovered", "checkin")
+FORWARDED = ("alert", "uncovered", "checkin", "notice")
 
 
 @database_sync_to_async
@@ -49,7 +49,7 @@ class AlertConsumer(AsyncJsonWebsocketConsumer):
             return
         if kind not in FORWARDED or "alert" not in event:
             return
-        if kind == "checkin" and event.get("user_id") != self.scope["user"].pk:
+        if kind in ("checkin", "notice") and event.get("user_id") != self.scope["user"].pk:
             return
         # Alerts meant for some people of the brand only (listening health: its admins and supervisors).
         if "user_ids" in event and self.scope["user"].pk not in event["user_ids"]:

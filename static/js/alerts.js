@@ -6,6 +6,14 @@
   var region = document.getElementById("alert-toasts");
   if (!region) return;
   var retryDelay = 1000;
+  // Every string this script shows, in one place (the interface's translations replace them).
+  var TEXT = { alert: "Alert", promptlyAlert: "Promptly alert", dismiss: "Dismiss", open: "Open the conversation" };
+  if (window.promptlyText) Object.assign(TEXT, window.promptlyText.alerts || {});
+
+  // A link of ours only: a path on this site, never another site or a javascript: URL.
+  function ownLink(url) {
+    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" && url.charAt(1) !== "\\" ? url : "";
+  }
 
   function toast(kind, alert) {
     var item = document.createElement("div");
@@ -13,7 +21,7 @@
     item.setAttribute("role", "status");
     item.dataset.kind = kind;
     var title = document.createElement("strong");
-    title.textContent = alert.title || "Alert";
+    title.textContent = alert.title || TEXT.alert;
     var body = document.createElement("p");
     body.textContent = alert.body || "";
     item.append(title, body);
@@ -23,10 +31,17 @@
       line.textContent = (example.author ? example.author + ": " : "") + example.text;
       item.append(line);
     });
+    var link = ownLink(alert.url);
+    if (link) {
+      var open = document.createElement("a");
+      open.href = link;
+      open.textContent = TEXT.open;
+      item.append(open, " ");
+    }
     var close = document.createElement("button");
     close.type = "button";
     close.className = "link";
-    close.textContent = "Dismiss";
+    close.textContent = TEXT.dismiss;
     close.addEventListener("click", function () { item.remove(); });
     item.append(close);
     region.prepend(item);
@@ -34,16 +49,18 @@
 
   function notify(alert) {
     if (!("Notification" in window) || Notification.permission !== "granted") return;
-    new Notification(alert.title || "Promptly alert", { body: alert.body || "", tag: "promptly-" + (alert.id || "") });
+    var shown = new Notification(alert.title || TEXT.promptlyAlert, { body: alert.body || "", tag: "promptly-" + (alert.id || "") });
+    var link = ownLink(alert.url);
+    if (link) shown.onclick = function () { window.focus(); location.href = link; };
   }
 
-  var ask = document.getElementById("enable-notifications");
-  if (ask && "Notification" in window && Notification.permission === "default") {
+  document.querySelectorAll("#enable-notifications, [data-enable-notifications]").forEach(function (ask) {
+    if (!("Notification" in window) || Notification.permission !== "default") return;
     ask.hidden = false;
     ask.addEventListener("click", function () {
       Notification.requestPermission().then(function () { ask.hidden = true; });
     });
-  }
+  });
 
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";

@@ -125,6 +125,7 @@ ACCESS: dict[str, Access] = {
     "inbox:untag": Access(A, "post", args=_tag),
     "inbox:note": Access(A, "post", args=_conversation),
     "inbox:dashboard": Access(S),
+    "inbox:notifications": Access(A),
     "inbox:reply": Access(A, "post", args=_conversation),
     "inbox:reply-count": Access(A, "post", args=_conversation),
     "inbox:reply-delivery": Access(A, args=_obj("reply", "message_id")),
