@@ -347,7 +347,12 @@ def post_comment(
 
 @transaction.atomic
 def tag_page_in_post(
-    *, page_id: str | int, message: str, author: FacebookUser | str, created_time: datetime | None = None
+    *,
+    page_id: str | int,
+    message: str,
+    author: FacebookUser | str,
+    created_time: datetime | None = None,
+    push: bool = True,
 ) -> FacebookPost:
     """Someone's post on their own timeline (kept on a Page of theirs) that tags the brand's Page: it shows on
     the Page's `tagged` edge and pushes a `mention` change to the Page's webhook."""
@@ -366,7 +371,8 @@ def tag_page_in_post(
         page=timeline, author=person, message=message, created_time=created_time or timezone.now()
     )
     post.tagged_pages.add(tagged)
-    webhooks.push_on_commit(tagged, webhooks.mention_event(post, tagged))
+    if push:
+        webhooks.push_on_commit(tagged, webhooks.mention_event(post, tagged))
     return post
 
 

@@ -29,7 +29,7 @@ from sandbox.models import (
     Tweet,
     XUser,
 )
-from sandbox.services import alert_html, x_handle
+from sandbox.services import alert_html, tag_page_in_post, x_handle
 
 # How often each kind of traffic appears when a brand has every channel.
 MIX = {
@@ -41,6 +41,7 @@ MIX = {
     "fb_comment": 15,
     "fb_visitor_post": 5,
     "fb_page_post": 2,
+    "fb_page_mention": 3,
     "fb_message": 8,
     "feed_entry": 7,
 }
@@ -268,7 +269,14 @@ class Generator:
         messages = self._messages(plan["fb_message"], people, page)
         if self.push_webhooks:
             self._push(page, comments, messages)
-        self.report.counts.update({k: plan[k] for k in ("fb_comment", "fb_visitor_post", "fb_page_post", "fb_message")})
+        for _ in range(plan["fb_page_mention"]):
+            author, lang = self.rng.choice(people)
+            text = f"@{page.name} {self._comment_text(lang)}"
+            tag_page_in_post(
+                page_id=page.id, message=text, author=author, created_time=self.tick(), push=self.push_webhooks
+            )
+        kinds = ("fb_comment", "fb_visitor_post", "fb_page_post", "fb_page_mention", "fb_message")
+        self.report.counts.update({k: plan[k] for k in kinds})
 
     def _comment_text(self, lang: str) -> str:
         roll = self.rng.random()

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from sandbox import services, traffic
-from sandbox.models import DirectMessage, FacebookComment, FacebookMessage, FeedEntry, Tweet
+from sandbox.models import DirectMessage, FacebookComment, FacebookMessage, FacebookPost, FeedEntry, Tweet
 
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 
@@ -49,6 +49,9 @@ def test_mixed_traffic_covers_languages_kinds_and_shapes(acme):
     assert DirectMessage.objects.exists() and FacebookMessage.objects.exists()
     assert FacebookComment.objects.filter(hide_author=True).exists()
     assert FacebookComment.objects.exclude(parent=None).exists()
+    tagging = FacebookPost.objects.filter(tagged_pages__username="acme")  # Page mentions, on others' timelines
+    assert tagging.count() == report.counts["fb_page_mention"] > 0
+    assert all(post.message.startswith("@Acme ") and post.page.username != "acme" for post in tagging)
     assert all("<b>Acme</b>" in e.title_html + e.summary_html for e in FeedEntry.objects.all())
     assert sum(report.counts.values()) == 600
 
