@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, P
 from django.db import models
 
 # Apps whose models each role may view; admins may also change them.
-ROLE_APPS = ("accounts", "monitoring", "inbox", "responses", "crisis", "django_celery_beat")
+ROLE_APPS = ("accounts", "brands", "monitoring", "inbox", "responses", "crisis", "django_celery_beat")
 
 
 class Role(models.TextChoices):

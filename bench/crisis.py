@@ -29,11 +29,11 @@ start_stack("crisis")
 
 from django.db import connection  # noqa: E402
 
+from brands.models import Brand  # noqa: E402
 from crisis.models import DetectorState, Incident, MinuteCount, Spike  # noqa: E402
 from crisis.replay import replay  # noqa: E402
 from crisis.services.counts import recent_counts  # noqa: E402
 from crisis.services.detect import detect_brand  # noqa: E402
-from monitoring.models import Brand  # noqa: E402
 
 WEEKS = 8
 # The minute the bench's detectors run at: one past the hour, so the minutes after it stay in that hour.

@@ -32,10 +32,10 @@ start_stack("dashboard")
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from brands.models import Brand  # noqa: E402
 from inbox.sla.models import ResponseClock, SlaRollupDay  # noqa: E402
 from inbox.sla.rollups import rebuild_days  # noqa: E402
 from inbox.sla.selectors import DashboardFilters, dashboard  # noqa: E402
-from monitoring.models import Brand  # noqa: E402
 
 SLUG = "bench-sla"
 TARGET_P95_MS = 300.0

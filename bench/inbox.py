@@ -121,7 +121,8 @@ def seed(size: int) -> dict:
     from accounts.models import User
     from accounts.roles import Role
     from accounts.services import create_user
-    from monitoring.models import Brand, ChannelAccount
+    from brands.models import Brand
+    from monitoring.models import ChannelAccount
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM inbox_conversation")

@@ -277,8 +277,9 @@ def main() -> None:
     args = parser.parse_args()
     start_stack("ingest")
 
+    from brands.models import Brand
     from inbox.enrichment.language import detector
-    from monitoring.models import Brand, ChannelAccount, Platform
+    from monitoring.models import ChannelAccount, Platform
 
     Brand.objects.filter(slug="bench-ingest").delete()
     vacuum()

@@ -214,9 +214,10 @@ def prepare() -> str:
     from accounts.models import User
     from accounts.roles import Role
     from accounts.services import create_user
+    from brands.models import Brand
+    from brands.services import add_brand, add_member
     from monitoring.channel_accounts import add_facebook_account
-    from monitoring.models import Brand, ChannelAccount
-    from monitoring.services import add_brand, add_member
+    from monitoring.models import ChannelAccount
 
     brand = Brand.objects.filter(slug="bench-realtime").first() or add_brand(slug="bench-realtime", name="Bench")
     agent = User.objects.filter(username="bench-agent").first()

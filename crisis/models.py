@@ -16,7 +16,7 @@ class Sensitivity(models.TextChoices):
 
 
 class CrisisSettings(models.Model):
-    brand = models.OneToOneField("monitoring.Brand", on_delete=models.CASCADE, related_name="crisis_settings")
+    brand = models.OneToOneField("brands.Brand", on_delete=models.CASCADE, related_name="crisis_settings")
     sensitivity = models.CharField(max_length=8, choices=Sensitivity.choices, default=Sensitivity.NORMAL)
 
     def __str__(self) -> str:
@@ -26,7 +26,7 @@ class CrisisSettings(models.Model):
 class MinuteCount(models.Model):
     """Inbound mentions and negative ones per brand, monitored query (0: all channels) and minute of posting."""
 
-    brand = models.ForeignKey("monitoring.Brand", on_delete=models.CASCADE, related_name="+", db_index=False)
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="+", db_index=False)
     query_id = models.BigIntegerField(default=ALL_CHANNELS)
     minute = models.DateTimeField()
     mentions = models.PositiveIntegerField(default=0)
@@ -54,7 +54,7 @@ class CountedBatch(models.Model):
 class DetectorState(models.Model):
     """What the live detector learned for a brand and scope: its baselines (daily) and levels (hourly)."""
 
-    brand = models.ForeignKey("monitoring.Brand", on_delete=models.CASCADE, related_name="+")
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="+")
     query_id = models.BigIntegerField(default=ALL_CHANNELS)
     baselines = models.JSONField(default=dict)  # kind -> crisis.detection.Baseline.to_json()
     levels = models.JSONField(default=dict)  # kind -> float
@@ -71,7 +71,7 @@ class DetectorState(models.Model):
 class Spike(models.Model):
     """One storm the detector saw: the alert it raised, updated while the storm grows, ended after the cool-down."""
 
-    brand = models.ForeignKey("monitoring.Brand", on_delete=models.CASCADE, related_name="spikes")
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="spikes")
     kind = models.CharField(max_length=8)  # volume | negative
     query_id = models.BigIntegerField(default=ALL_CHANNELS)
     started_at = models.DateTimeField()
@@ -118,7 +118,7 @@ class IncidentStatus(models.TextChoices):
 
 
 class Incident(models.Model):
-    brand = models.ForeignKey("monitoring.Brand", on_delete=models.CASCADE, related_name="incidents")
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="incidents")
     spike = models.ForeignKey(Spike, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents")
     status = models.CharField(max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.PROPOSED)
     title = models.CharField(max_length=200)
@@ -189,7 +189,7 @@ class TimelineEntry(models.Model):
 class Playbook(models.Model):
     """The crisis plan of a brand in one language; its content lives in versions."""
 
-    brand = models.ForeignKey("monitoring.Brand", on_delete=models.CASCADE, related_name="playbooks")
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="playbooks")
     language = models.CharField(max_length=8, default="en")
 
     class Meta:

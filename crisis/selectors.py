@@ -13,9 +13,9 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
 
+from brands.selectors import brands_for
 from crisis.models import ALL_CHANNELS, Acknowledgement, Incident, IncidentStatus, MinuteCount, Statement
 from inbox.models import Conversation, Direction, Message
-from monitoring.selectors import brands_for
 
 CURVE_BEFORE = timedelta(hours=2)
 CURVE_POINTS = 120

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from brands.models import Brand
 from crisis.services import counts, pending
 from crisis.services.detect import detect_brand
-from monitoring.models import Brand
 from promptly.celery import app
 
 app.conf.beat_schedule["crisis-detect-spikes"] = {"task": "crisis.tasks.detect_spikes", "schedule": 60.0}

@@ -13,14 +13,14 @@ from django.views import View
 from accounts.models import User
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role, has_role
+from brands.models import Brand
+from brands.selectors import brands_for
 from crisis import selectors
 from crisis.forms import IncidentForm, PlaybookVersionForm
 from crisis.models import Incident, IncidentStatus, PlaybookVersion, Statement
 from crisis.services.incidents import crisis_tag_name, do_declare, do_set_status
 from crisis.services.playbooks import do_acknowledge, do_approve_version, do_write_version, has_acknowledged
 from inbox.models import Tag
-from monitoring.models import Brand
-from monitoring.selectors import brands_for
 
 
 def _incident(user: User, incident_id: int) -> Incident:

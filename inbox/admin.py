@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from inbox.models import AgentAvailability, Author, Conversation, InboxSettings, Message, QuarantinedItem, Team
+from inbox.models import AgentAvailability, Author, Conversation, InboxSettings, Message, QuarantinedItem
 from monitoring.admin_actions import reprocess
 
 
@@ -38,13 +38,6 @@ class QuarantinedItemAdmin(admin.ModelAdmin):
 @admin.register(InboxSettings)
 class InboxSettingsAdmin(admin.ModelAdmin):
     list_display = ("brand", "round_robin", "max_open_per_agent")
-
-
-@admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    list_display = ("name", "brand")
-    list_filter = ("brand",)
-    filter_horizontal = ("members",)
 
 
 @admin.register(AgentAvailability)

@@ -19,10 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from brands.selectors import brands_for
 from inbox.events import publish_to_user_on_commit
 from inbox.models import BulkJob, BulkJobStatus, Status, Visibility
 from inbox.services import replies, workflow
-from monitoring.selectors import brands_for
 from responses.models import SavedReply
 
 logger = logging.getLogger(__name__)

@@ -9,11 +9,11 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from accounts.models import User
 from accounts.roles import Role, has_role
+from brands.selectors import brands_for
 from inbox import live_log, presence
 from inbox.events import ACCESS_CHANGED, brand_group, follow_brands, user_group
 from inbox.models import Conversation
 from inbox.services.workflow import do_set_availability
-from monitoring.selectors import brands_for
 
 FORBIDDEN = 4403
 

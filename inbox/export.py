@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from brands.models import Brand
 from inbox.models import Message
-from monitoring.models import Brand
 
 # The export's columns, in order; a stable format for data portability and audits.
 EXPORT_KEYS = (

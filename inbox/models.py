@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 
 from accounts.roles import Role
+from brands.models import Brand
 from inbox.search import urgency_key
-from monitoring.models import Brand, ChannelAccount, Platform
+from monitoring.models import ChannelAccount, Platform
 
 
 class Author(models.Model):
@@ -88,7 +89,7 @@ class Conversation(models.Model):
         db_index=False,
     )
     team = models.ForeignKey(
-        "inbox.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+        "brands.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
     )
     tags = models.ManyToManyField("inbox.Tag", through="inbox.ConversationTag", related_name="conversations")
     snoozed_until = models.DateTimeField(null=True, blank=True)
@@ -241,21 +242,6 @@ class QuarantinedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} / {self.stream}: {self.reason[:60]}"
-
-
-class Team(models.Model):
-    """A group of people of one brand a conversation can be assigned to (e.g. "Billing", "Night shift")."""
-
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="teams")
-    name = models.CharField(max_length=80)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["brand", "name"], name="team_unique_per_brand")]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Tag(models.Model):

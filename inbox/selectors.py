@@ -26,22 +26,13 @@ from django.db.models import (
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from inbox.models import (
-    OPEN_WORK,
-    Conversation,
-    ConversationEvent,
-    DeliveryStatus,
-    Direction,
-    Message,
-    Status,
-    Tag,
-    Team,
-)
+from brands.models import Brand, Team
+from brands.selectors import brands_for
+from inbox.models import OPEN_WORK, Conversation, ConversationEvent, DeliveryStatus, Direction, Message, Status, Tag
 from inbox.search import NO_DEADLINE, search_query, urgency_key
 from inbox.sla.models import ResponseClock
 from inbox.sla.selectors import SlaState, sla_state_q, with_sla_state
-from monitoring.models import Brand, MessageQueryMatch, MonitoredQuery
-from monitoring.selectors import brands_for
+from monitoring.models import MessageQueryMatch, MonitoredQuery
 
 PAGE_SIZE = 50
 SNIPPET_LENGTH = 160

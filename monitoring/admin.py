@@ -5,15 +5,7 @@ from django.http import HttpRequest
 
 from monitoring.admin_forms import TOKEN_FIELDS, ChannelAccountForm
 from monitoring.channel_accounts import remove_accounts, set_credentials, sync_poll_schedule
-from monitoring.models import Brand, ChannelAccount, StreamCursor
-
-
-@admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "audience_time_zone", "first_response_target_minutes")
-    prepopulated_fields = {"slug": ("name",)}
-    filter_horizontal = ("members",)
-    search_fields = ("name", "slug")
+from monitoring.models import ChannelAccount, StreamCursor
 
 
 class StreamCursorInline(admin.TabularInline):

@@ -11,8 +11,9 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from brands.models import Brand
 from monitoring.crypto import CredentialsUnreadable, decrypt_credentials, encrypt_credentials
-from monitoring.models import Brand, ChannelAccount, Platform
+from monitoring.models import ChannelAccount, Platform
 
 logger = logging.getLogger(__name__)
 POLL_TASK = "monitoring.tasks.poll_account_task"

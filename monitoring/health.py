@@ -19,11 +19,12 @@ from enum import StrEnum
 from django.db import connection, transaction
 from django.utils import timezone
 
+from brands.models import Brand
 from monitoring.alerts.conditions import Hit
 from monitoring.alerts.models import AlertRule
 from monitoring.alerts.services import raise_alerts
 from monitoring.connectors.facebook import WEBHOOK_STREAM
-from monitoring.models import Brand, ChannelAccount, ListeningIncident, Platform, StreamCursor
+from monitoring.models import ChannelAccount, ListeningIncident, Platform, StreamCursor
 from monitoring.webhooks import INBOUND_STREAM
 
 # How long a stream may fail or stay silent before people are told: feeds publish seldom.

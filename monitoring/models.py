@@ -1,61 +1,9 @@
-"""What Promptly listens to: brands (and, later, their accounts, queries and alert rules)."""
+"""What Promptly listens to: the connected accounts of each brand, their streams and listening incidents."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
-from accounts.models import validate_language, validate_time_zone
-
-DEFAULT_FIRST_RESPONSE_MINUTES = 120
-
-
-class Brand(models.Model):
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(
-        max_length=50,
-        unique=True,
-        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Use lowercase letters, digits and hyphens.")],
-    )
-    audience_time_zone = models.CharField(
-        max_length=64,
-        default="UTC",
-        validators=[validate_time_zone],
-        help_text="Where the brand's audience lives: hours, reports and check-in times use it.",
-    )
-    default_language = models.CharField(
-        max_length=8,
-        default="en",
-        validators=[validate_language],
-        help_text="The language the brand answers in unless a person writes in another.",
-    )
-    first_response_target_minutes = models.PositiveIntegerField(
-        default=DEFAULT_FIRST_RESPONSE_MINUTES,
-        validators=[MinValueValidator(1)],
-        help_text="Time to first response the team promises (minutes).",
-    )
-    review_target_minutes = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1)],
-        help_text="Items nobody can answer where they were found (alert-feed articles, webhook sources) are to "
-        "review within this many minutes; empty: no target. They never run the first-response clock.",
-    )
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="brands", blank=True)
-    # Set by PostgreSQL from a sequence whenever the brand or its settings change (monitoring.brand_settings).
-    settings_version = models.BigIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(first_response_target_minutes__gte=1), name="brand_target_positive"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+from brands.models import Brand
 
 
 class Platform(models.TextChoices):

@@ -1,4 +1,4 @@
-"""Changes to what Promptly listens to: brands and their members, and polling of connected accounts."""
+"""Polling of connected accounts: fetch each stream, store what it brought, pause and back off on faults."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
 from inbox.models import QuarantinedItem
 from monitoring.connectors.base import Connector, FetchResult, PlatformUnavailable
 from monitoring.connectors.registry import connector_for
 from monitoring.connectors.retry import Retrying
-from monitoring.models import DEFAULT_FIRST_RESPONSE_MINUTES, Brand, ChannelAccount, StreamCursor
+from monitoring.models import ChannelAccount, StreamCursor
 
 logger = logging.getLogger(__name__)
 
@@ -28,21 +27,6 @@ COMBINE_FOR = timedelta(seconds=3)
 BACKOFF_BASE = timedelta(seconds=2)
 BACKOFF_CAP = timedelta(minutes=15)
 MIN_PAUSE = timedelta(seconds=1)
-
-
-@transaction.atomic
-def add_brand(
-    *, slug: str, name: str, time_zone: str = "UTC", target_minutes: int = DEFAULT_FIRST_RESPONSE_MINUTES
-) -> Brand:
-    """Create a brand; raises ValidationError with a readable message for bad input."""
-    brand = Brand(slug=slug, name=name, audience_time_zone=time_zone, first_response_target_minutes=target_minutes)
-    brand.full_clean()
-    brand.save()
-    return brand
-
-
-def add_member(*, brand: Brand, user: User) -> None:
-    brand.members.add(user)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role
-from monitoring.selectors import brands_for
+from brands.selectors import brands_for
 
 
 class SetupView(RoleRequiredMixin, TemplateView):

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Model
 
+from brands.models import Brand
 from monitoring.connectors.base import FetchResult
 from monitoring.connectors.facebook import WEBHOOK_STREAM
-from monitoring.models import Brand, ChannelAccount, Platform
+from monitoring.models import ChannelAccount, Platform
 
 logger = logging.getLogger(__name__)
 

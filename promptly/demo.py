@@ -14,9 +14,10 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.models import Brand
+from brands.services import add_brand, add_member
 from monitoring import channel_accounts
-from monitoring.models import Brand, ChannelAccount, Platform
-from monitoring.services import add_brand, add_member
+from monitoring.models import ChannelAccount, Platform
 
 DEMO_BRAND_SLUG = "acme"
 DEMO_USERS = {"agent": Role.AGENT, "supervisor": Role.SUPERVISOR, "admin": Role.ADMIN}

@@ -23,9 +23,9 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.roles import Role, has_role
+from brands.models import Brand
+from brands.selectors import brands_for
 from inbox.services.replies import ReplyRefused
-from monitoring.models import Brand
-from monitoring.selectors import brands_for
 from responses import approvals
 from responses.forms import OFFER_FIELDS
 from responses.models import Offer, Redemption, ReplyApproval, SavedReply

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from brands.selectors import brands_for
 from inbox.models import Conversation
 from inbox.services.replies import ReplyRefused, ReplyRequest
-from monitoring.selectors import brands_for
 from responses.models import ApprovalStatus, ReplyApproval
 from responses.rendering import UnknownVariable, check_variables
 from responses.sending import check_can_decide, publish_approval, send_now

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from accounts.models import User
-from monitoring.models import Brand
+from brands.models import Brand
 from responses.models import Offer, ResponseSettings, SavedReply
 from responses.offers import CodeSource, OfferRefused, read_codes_csv
 from responses.rendering import check_variables

@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from monitoring.models import Brand
+from brands.models import Brand
 
 
 class Category(models.TextChoices):

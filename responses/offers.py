@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from brands.models import Brand
 from inbox.services.replies import ReplyRefused
-from monitoring.models import Brand, Platform
+from monitoring.models import Platform
 from responses.models import Offer, OfferCode, Redemption, RedemptionStatus
 
 if TYPE_CHECKING:

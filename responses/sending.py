@@ -245,7 +245,7 @@ def send_now(
 
 def can_decide(user: User, approval: ReplyApproval) -> bool:
     from accounts.roles import Role, has_role
-    from monitoring.selectors import brands_for
+    from brands.selectors import brands_for
 
     return has_role(user, Role.SUPERVISOR) and brands_for(user).filter(pk=approval.brand_id).exists()
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from monitoring.models import Brand, Platform
+from brands.models import Brand
+from monitoring.models import Platform
 from responses.models import Category, ResponseSettings, SavedReply
 from responses.rendering import check_variables
 

@@ -16,9 +16,9 @@ from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 from accounts.models import User
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role
+from brands.models import Brand
+from brands.selectors import brands_for
 from inbox.services.replies import ReplyRefused
-from monitoring.models import Brand
-from monitoring.selectors import brands_for
 from responses import approvals
 from responses.forms import DecisionForm, OfferForm, OfferLimitsForm, ResponseSettingsForm, SavedReplyForm
 from responses.models import ApprovalStatus, Offer, RedemptionStatus, ReplyApproval, ResponseSettings, SavedReply

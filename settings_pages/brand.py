@@ -15,12 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
+from brands.models import Brand
 from crisis.services.sensitivity import sensitivity_of, set_sensitivity
 from inbox.sla.clock import Shift
 from inbox.sla.hours import format_shifts
 from inbox.sla.models import SlaPolicy
 from inbox.sla.services import set_policy
-from monitoring.models import Brand
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

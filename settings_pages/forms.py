@@ -12,11 +12,10 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.roles import RANK, Role, role_of
+from brands.models import Brand, Team
 from crisis.models import Sensitivity
-from inbox.models import Team
 from inbox.sla.models import Escalation
 from monitoring.channel_accounts import MIN_POLL_INTERVAL_SECONDS
-from monitoring.models import Brand
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 

@@ -23,9 +23,8 @@ from accounts.models import User
 from accounts.roles import RANK, Role, role_of
 from accounts.services import set_role
 from accounts.tokens import revoke_tokens
-from inbox.models import Team
-from monitoring.models import Brand
-from monitoring.selectors import brands_for
+from brands.models import Brand, Team
+from brands.selectors import brands_for
 
 
 class PeopleError(Exception):

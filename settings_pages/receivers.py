@@ -12,8 +12,8 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_save
 
 from accounts.models import User
+from brands.models import Brand
 from inbox.events import ACCESS_CHANGED, publish_to_user_on_commit
-from monitoring.models import Brand
 
 CHANGING_ACTIONS = ("post_add", "post_remove", "pre_clear")
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from brands.models import Brand
 from inbox.models import InboxSettings, QuarantinedItem
-from monitoring.models import Brand
 
 
 @transaction.atomic

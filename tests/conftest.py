@@ -15,8 +15,8 @@ import pytest
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import create_user
-from monitoring.models import Brand
-from monitoring.services import add_brand, add_member
+from brands.models import Brand
+from brands.services import add_brand, add_member
 from tests.workers import CeleryWorker, forget_unacknowledged_tasks, worker_env
 
 # Playwright's sync API keeps an event loop running in the test thread; the ORM calls the tests

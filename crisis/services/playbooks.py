@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, has_role
+from brands.models import Brand
+from brands.selectors import brands_for
 from crisis.models import (
     Acknowledgement,
     Incident,
@@ -20,8 +22,6 @@ from crisis.models import (
     TimelineEntry,
     TimelineKind,
 )
-from monitoring.models import Brand
-from monitoring.selectors import brands_for
 
 
 def check_supervisor_of(user: User, brand_id: int) -> None:

@@ -15,12 +15,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from inbox.models import Conversation, DeliveryStatus, Direction, Sentiment, Status, Team, Visibility
+from brands.models import Team
+from brands.selectors import brands_for
+from inbox.models import Conversation, DeliveryStatus, Direction, Sentiment, Status, Visibility
 from inbox.selectors import PAGE_SIZE
 from inbox.services.workflow import MAX_TAG_LENGTH
 from inbox.sla.selectors import SlaState
 from monitoring.models import Platform
-from monitoring.selectors import brands_for
 
 # A list page holds at most this many conversations (the queue page shows PAGE_SIZE).
 MAX_PAGE_SIZE = 100

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
+from brands.models import Brand
 from inbox import events, signals
 from inbox.models import Conversation, Direction, Message
 from inbox.services import clock_hook
@@ -45,7 +46,7 @@ from inbox.services.replies import SENDABLE_PLATFORMS
 from inbox.services.thread_state import EMPTY, NewMessage, advance
 from monitoring import brand_settings
 from monitoring.connectors.base import FetchResult
-from monitoring.models import Brand, ChannelAccount
+from monitoring.models import ChannelAccount
 
 
 @dataclass

@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, has_role
+from brands.selectors import brands_for
 from inbox.events import publish_on_commit
 from inbox.models import ConversationEvent, Direction, EventKind, InboxSettings, Message, Visibility
 from monitoring.connectors.base import Moderation, ModerationRefused, PlatformUnavailable
 from monitoring.models import ChannelAccount, Platform
-from monitoring.selectors import brands_for
 
 # What each platform lets a brand do to a customer's public post; unhide and unlike undo hide and like.
 FACEBOOK_COMMENT: tuple[Moderation, ...] = (

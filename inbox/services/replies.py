@@ -20,12 +20,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, has_role
+from brands.selectors import brands_for
 from inbox.events import publish_on_commit
 from inbox.models import Conversation, DeliveryStatus, Direction, Message, Status, Visibility
 from inbox.signals import reply_checking, reply_retrying
 from inbox.text_limits import TextCount, count_reply
 from monitoring.models import Platform
-from monitoring.selectors import brands_for
 from responses.approval_rules import approval_reasons
 from responses.models import SavedReply
 from responses.rendering import UnfillableVariable, render

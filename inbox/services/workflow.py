@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, has_role
+from brands.models import Team
+from brands.selectors import brands_for
 from inbox.events import publish_on_commit
 from inbox.models import (
     AgentAvailability,
@@ -31,10 +33,8 @@ from inbox.models import (
     NotificationKind,
     Status,
     Tag,
-    Team,
 )
 from inbox.notifications import notify_on_commit
-from monitoring.selectors import brands_for
 
 # Which status a person may move a conversation to from each status. "new" is only ever the first.
 TRANSITIONS: dict[str, set[str]] = {

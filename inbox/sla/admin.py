@@ -11,10 +11,10 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 
+from brands.models import Brand
 from inbox.sla.clock import Coverage, Shift, due_at
 from inbox.sla.forms import SlaPolicyForm
 from inbox.sla.models import SlaPolicy
-from monitoring.models import Brand
 
 PREVIEW_SAMPLES = (
     ("Now", None),

@@ -11,12 +11,12 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
 from accounts.models import User
-from inbox.models import Team
+from brands.models import Brand, Team
+from brands.selectors import brands_for
 from inbox.sla.hours import HoursError, format_shifts, parse_holiday, parse_many
 from inbox.sla.models import SlaPolicy
 from inbox.sla.selectors import DashboardFilters
-from monitoring.models import Brand, ChannelAccount
-from monitoring.selectors import brands_for
+from monitoring.models import ChannelAccount
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

@@ -10,8 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from brands.models import DEFAULT_FIRST_RESPONSE_MINUTES, Brand
 from inbox.sla.clock import Coverage, Shift
-from monitoring.models import DEFAULT_FIRST_RESPONSE_MINUTES, Brand, ChannelAccount, Platform
+from monitoring.models import ChannelAccount, Platform
 
 DEFAULT_AT_RISK_PERCENT = 75
 

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from brands.models import Brand
 from inbox.sla.clock import Coverage, add_business_time
 from inbox.sla.models import DEFAULT_AT_RISK_PERCENT, ClockKind, SlaPolicy
-from monitoring.models import Brand
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 from psycopg.pq import Format
 
+from brands.models import Brand
 from inbox.sla.models import ALL, Outcome, ResponseClock, SlaRollupCell, SlaRollupChange, SlaRollupDay
-from monitoring.models import Brand
 
 # Days older than this are rolled up only on request (manage.py sla rollups); the task keeps a month ready.
 LOOKBACK_DAYS = 35

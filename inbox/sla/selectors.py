@@ -33,11 +33,11 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from brands.models import Brand
 from inbox.models import OPEN_WORK, Conversation
 from inbox.sla import rollups
 from inbox.sla.figures import SUMMARY_SERIES_ALIASES, Selection, Tables, rate_rows, summary_row
 from inbox.sla.models import Outcome, ResponseClock, SlaRollupCell
-from monitoring.models import Brand
 
 
 class SlaState(enum.StrEnum):

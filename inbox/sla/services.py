@@ -33,6 +33,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from brands.models import Brand
 from inbox.events import publish_on_commit
 from inbox.models import Conversation, DeliveryStatus, Direction, Message
 from inbox.services.bulk_cursor import Statement, bulk_cursor, execute_together
@@ -42,7 +43,6 @@ from inbox.sla.hours import parse_holiday, parse_many
 from inbox.sla.models import ClockKind, Outcome, ResponseClock, SlaPolicy
 from inbox.sla.policies import Terms, choose_policy, terms_of
 from monitoring import brand_settings
-from monitoring.models import Brand
 
 
 @transaction.atomic

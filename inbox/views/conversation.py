@@ -17,8 +17,9 @@ from django.views.generic import TemplateView
 
 from accounts.models import User
 from accounts.permissions import RoleRequiredMixin
+from brands.models import Team
 from inbox.forms import AssignForm, NoteForm, StatusForm, TagForm
-from inbox.models import CLOSED, Conversation, Status, Team
+from inbox.models import CLOSED, Conversation, Status
 from inbox.selectors import (
     clock_ending,
     conversation_for,

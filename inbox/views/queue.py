@@ -17,9 +17,11 @@ from django.views.generic import TemplateView
 
 from accounts.models import User
 from accounts.permissions import RoleRequiredMixin
+from brands.models import Team
+from brands.selectors import brands_for
 from inbox import bulk
 from inbox.forms import BulkForm, QueueFilterForm
-from inbox.models import AgentAvailability, BulkJob, Conversation, Tag, Team, Visibility
+from inbox.models import AgentAvailability, BulkJob, Conversation, Tag, Visibility
 from inbox.selectors import (
     PAGE_SIZE,
     QueueFilters,
@@ -35,7 +37,6 @@ from inbox.templatetags.inbox_tags import countdown
 from inbox.views.conversation import render_pane
 from monitoring.health import failing_accounts
 from monitoring.models import MonitoredQuery, Platform
-from monitoring.selectors import brands_for
 from responses.selectors import saved_replies_of_brands
 
 MAX_LIVE_IDS = PAGE_SIZE

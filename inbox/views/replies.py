@@ -16,6 +16,7 @@ from django.views import View
 from accounts.models import User
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role
+from brands.selectors import brands_for
 from inbox.models import Conversation, Direction, Message, Visibility
 from inbox.services.replies import (
     ANSWERING_STATUSES,
@@ -31,7 +32,6 @@ from inbox.services.replies import (
 from inbox.signals import composer_opened
 from inbox.text_limits import count_reply
 from monitoring.models import Platform
-from monitoring.selectors import brands_for
 from responses.offers import private_route_missing
 from responses.selectors import composer_offers, composer_saved_replies, waiting_approval
 from responses.sending import send_reply

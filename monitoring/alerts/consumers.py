@@ -8,8 +8,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from accounts.models import User
+from brands.selectors import brands_for
 from inbox.events import ACCESS_CHANGED, brand_group, follow_brands, user_group
-from monitoring.selectors import brands_for
 
 # Events of the brand group this socket passes on; check-in reminders only to the person reminded.
 FORWARDED = ("alert", "uncovered", "checkin", "notice")

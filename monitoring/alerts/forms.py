@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from brands.models import Brand
 from monitoring.alerts.models import AlertRule, SlaKind
 from monitoring.alerts.secrets import encrypt_secret
-from monitoring.models import Brand
 from monitoring.queries.models import MonitoredQuery
 
 

@@ -17,7 +17,7 @@ class SlaKind(models.TextChoices):
 class AlertRule(models.Model):
     """When every condition set holds (AND), tell people through the channels chosen."""
 
-    brand = models.ForeignKey("monitoring.Brand", on_delete=models.CASCADE, related_name="alert_rules")
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="alert_rules")
     name = models.CharField(max_length=120)
     enabled = models.BooleanField(default=True)
     # Conditions: an empty one does not constrain; a rule needs at least one.

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Subquery
 
+from brands.models import Brand
 from inbox.services.priority import mark_query_matches
 from inbox.signals import messages_ingested, sla_warning
 from monitoring import brand_settings
@@ -15,7 +16,6 @@ from monitoring.alerts.models import AlertRule
 from monitoring.alerts.services import raise_alerts
 from monitoring.checkins.models import Shift
 from monitoring.checkins.services import note_mentions_for_coverage
-from monitoring.models import Brand
 from monitoring.queries.models import MonitoredQuery
 from monitoring.queries.services import record_matches
 

@@ -11,9 +11,9 @@ from django.views.generic import CreateView, ListView, UpdateView
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role
+from brands.selectors import brands_for
 from monitoring.alerts.forms import AlertRuleForm
 from monitoring.alerts.models import AlertDelivery, AlertRule
-from monitoring.selectors import brands_for
 
 # The alert log shown under the rules: enough to see what went out and what failed lately.
 RECENT_DELIVERIES = 50

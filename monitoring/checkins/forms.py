@@ -8,8 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 
 from accounts.models import User
+from brands.models import Brand
 from monitoring.checkins.models import Shift
-from monitoring.models import Brand
 
 
 class _PersonChoice(forms.ModelChoiceField):

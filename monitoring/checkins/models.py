@@ -20,7 +20,7 @@ class Weekday(models.IntegerChoices):
 class Shift(models.Model):
     """A weekly shift, in the person's own time zone (accounts.User.time_zone); may cross midnight."""
 
-    brand = models.ForeignKey("monitoring.Brand", on_delete=models.CASCADE, related_name="shifts")
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="shifts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shifts")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, help_text="The day the shift starts.")
     starts_at = models.TimeField(help_text="Local time of the person on shift.")
@@ -40,7 +40,7 @@ class Shift(models.Model):
 class CheckInReminder(models.Model):
     """A reminder sent to one person for one recommended check-in time; unique, so sent once."""
 
-    brand = models.ForeignKey("monitoring.Brand", on_delete=models.CASCADE, related_name="check_in_reminders")
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="check_in_reminders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_in_reminders")
     due_at = models.DateTimeField()
     sent_at = models.DateTimeField(auto_now_add=True)
@@ -55,7 +55,7 @@ class CheckInReminder(models.Model):
 class CoverageGap(models.Model):
     """Mentions arrived while nobody was on shift: one row per uncovered stretch, grown as more arrive."""
 
-    brand = models.ForeignKey("monitoring.Brand", on_delete=models.CASCADE, related_name="coverage_gaps")
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="coverage_gaps")
     first_mention_at = models.DateTimeField()
     last_mention_at = models.DateTimeField()
     mention_count = models.PositiveIntegerField(default=0)

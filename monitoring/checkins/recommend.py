@@ -15,9 +15,9 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from brands.models import Brand
 from inbox.sla.checkins import recommend_check_ins
 from inbox.sla.selectors import DashboardFilters, dashboard
-from monitoring.models import Brand
 
 DEFAULT_TIMES = (time(9, 0), time(13, 0), time(17, 0))
 HISTORY = timedelta(days=28)

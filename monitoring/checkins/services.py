@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from brands.models import Brand
 from inbox.events import publish_on_commit
 from monitoring.checkins.models import CheckInReminder, CoverageGap, Shift
 from monitoring.checkins.recommend import recommended_check_in_times
-from monitoring.models import Brand
 
 # Mentions this close together belong to one uncovered stretch (one warning, not one per mention).
 GAP_JOIN = timedelta(hours=1)

@@ -12,9 +12,9 @@ from django.views import View
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role
+from brands.selectors import brands_for
 from monitoring.checkins.forms import ShiftForm
 from monitoring.checkins.models import CoverageGap, Shift
-from monitoring.selectors import brands_for
 
 # Uncovered stretches shown: the recent ones, which are the ones a schedule change can still fix.
 RECENT_GAPS = 20

@@ -18,10 +18,10 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 
 from accounts.roles import Role, has_role
-from monitoring.models import Brand
+from brands.models import Brand
+from brands.selectors import brands_for
 from monitoring.queries.compiler_x import compile_x
 from monitoring.queries.models import MonitoredQuery
-from monitoring.selectors import brands_for
 
 
 class IsAdmin(BasePermission):

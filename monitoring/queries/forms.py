@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from monitoring.models import Brand
+from brands.models import Brand
 from monitoring.queries.models import MonitoredQuery
 
 

@@ -14,7 +14,7 @@ from monitoring.queries.parser import CHANNELS, MAX_QUERY_LENGTH, ParsedQuery, Q
 class MonitoredQuery(models.Model):
     """What a brand listens for, in the query language of monitoring.queries.parser."""
 
-    brand = models.ForeignKey("monitoring.Brand", on_delete=models.CASCADE, related_name="queries")
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="queries")
     name = models.CharField(max_length=120)
     query = models.TextField(
         max_length=MAX_QUERY_LENGTH,

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from brands.models import Brand
 from inbox.models import Direction, Message
-from monitoring.models import Brand
 from monitoring.queries.compiler_x import XCompileError, compile_x
 from monitoring.queries.matcher import Document, Predicate, compile_matcher
 from monitoring.queries.models import MessageQueryMatch, MonitoredQuery

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from brands.models import Brand
 from inbox.models import Direction, Message
-from monitoring.models import Brand
 from monitoring.queries.matcher import Document
 from monitoring.queries.models import MessageQueryMatch, MonitoredQuery
 from monitoring.queries.selectors import matchers_for

@@ -14,12 +14,12 @@ from django.views.generic import CreateView, ListView, UpdateView
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role
+from brands.selectors import brands_for
 from monitoring.queries.compiler_x import XCompileError, compile_x
 from monitoring.queries.forms import MonitoredQueryForm
 from monitoring.queries.models import MonitoredQuery
 from monitoring.queries.parser import MAX_QUERY_LENGTH, QuerySyntaxError
 from monitoring.queries.selectors import preview_matches
-from monitoring.selectors import brands_for
 
 
 class _AdminQueries(RoleRequiredMixin):

@@ -13,8 +13,8 @@ from django.views import View
 from accounts.models import User
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role, has_role
-from monitoring.models import Brand
-from monitoring.selectors import brands_for
+from brands.models import Brand
+from brands.selectors import brands_for
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 

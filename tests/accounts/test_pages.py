@@ -39,7 +39,7 @@ def test_each_role_reaches_its_pages_and_is_refused_the_rest(client, request, fi
 @pytest.mark.parametrize("fixture", ["agent", "admin_user"])
 def test_role_holders_are_refused_the_django_admin(client, request, fixture):
     client.force_login(request.getfixturevalue(fixture))
-    response = client.get("/admin/monitoring/brand/")
+    response = client.get("/admin/brands/brand/")
     assert response.status_code == 302  # the admin sends those it does not accept to its own login
     assert "/admin/login/" in response["Location"]
 
@@ -48,7 +48,7 @@ def test_staff_admin_who_is_not_superuser_is_refused_the_django_admin(client, ad
     admin_user.is_staff = True
     admin_user.save(update_fields=["is_staff"])
     client.force_login(admin_user)
-    assert client.get("/admin/monitoring/brand/").status_code == 302
+    assert client.get("/admin/brands/brand/").status_code == 302
 
 
 def test_superuser_uses_the_django_admin(client, db):
@@ -56,7 +56,7 @@ def test_superuser_uses_the_django_admin(client, db):
 
     root = User.objects.create_superuser(username="root", password=PASSWORD, email="root@example.com")
     client.force_login(root)
-    assert client.get("/admin/monitoring/brand/").status_code == 200
+    assert client.get("/admin/brands/brand/").status_code == 200
 
 
 def test_login_with_wrong_password_says_so(client, agent):

@@ -9,9 +9,9 @@ from drf_spectacular.validation import validate_schema
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_brand, add_member
 from inbox.models import Direction, Message, Status
 from inbox.services import workflow
-from monitoring.services import add_brand, add_member
 from tests.api.helpers import API, TokenClient, conversation_url
 from tests.conftest import PASSWORD
 from tests.inbox.factories import conversation_with_message

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import create_user
-from inbox.models import DeliveryStatus, Direction, Message, Status, Team, Visibility
+from brands.models import Team
+from brands.services import add_brand, add_member
+from inbox.models import DeliveryStatus, Direction, Message, Status, Visibility
 from monitoring.models import Platform
-from monitoring.services import add_brand, add_member
 from tests.api.helpers import TokenClient, conversation_url
 from tests.conftest import PASSWORD
 from tests.inbox.threads import account, conversation

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_brand, add_member
 from inbox.forms import QueueFilterForm
 from inbox.models import Direction, Message, Sentiment, Status, Visibility
 from inbox.selectors import queue_page
 from inbox.services import workflow
 from monitoring.models import MessageQueryMatch, MonitoredQuery, Platform
-from monitoring.services import add_brand, add_member
 from tests.api.helpers import API, TokenClient, conversation_url
 from tests.conftest import PASSWORD
 from tests.inbox.factories import AccountFactory, AuthorFactory, ConversationFactory, MessageFactory

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.tokens import create_token
-from inbox.models import Team
+from brands.models import Team
 from inbox.services import workflow
 from monitoring.queries.services import add_query
 from tests.inbox.factories import conversation_with_message

@@ -2,9 +2,9 @@
 
 import pytest
 
+from brands.services import add_brand
 from monitoring.queries.models import MonitoredQuery
 from monitoring.queries.services import add_query
-from monitoring.services import add_brand
 from tests.api.helpers import TokenClient
 
 pytestmark = pytest.mark.django_db

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_member
 from crisis.models import Incident, IncidentStatus
 from crisis.services.detect import detect_brand
 from crisis.services.pending import drain, forget_pending
 from crisis.services.playbooks import do_approve_version, do_write_version
 from inbox.models import DeliveryStatus, Direction, Message
-from monitoring.services import add_member
 from sandbox.models import Tweet
 from tests.browser.pages import WAIT_MS, logged_in
 from tests.conftest import PASSWORD

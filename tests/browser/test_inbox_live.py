@@ -6,9 +6,9 @@ import pytest
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_member
 from inbox.models import Conversation, Status
 from inbox.services.ingest import ingest_batch
-from monitoring.services import add_member
 from tests.browser.pages import WAIT_MS, logged_in, wait_live
 from tests.conftest import PASSWORD
 from tests.inbox.ingest_helpers import author, batch, make_account, post

@@ -4,8 +4,8 @@ link and sees only that brand's queue."""
 
 import pytest
 
+from brands.services import add_brand
 from inbox.sla.models import SlaPolicy
-from monitoring.services import add_brand
 from sandbox import services as sandbox
 from tests.browser.pages import WAIT_MS, logged_in
 from tests.inbox.factories import conversation_with_message

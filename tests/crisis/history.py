@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from brands.models import Brand
 from crisis.models import ALL_CHANNELS, MinuteCount
 from inbox.services.ingest import ingest_batch
-from monitoring.models import Brand, ChannelAccount
+from monitoring.models import ChannelAccount
 from tests.crisis.series import generate
 from tests.inbox.ingest_helpers import author, batch, post
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from monitoring.models import Brand
+from brands.models import Brand
 from tests.crisis.history import ingest_complaints
 from tests.crisis.series import START, generate, inject_negative_surge
 from tests.inbox.ingest_helpers import make_account

@@ -13,14 +13,14 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.models import Brand
+from brands.services import add_brand, add_member
 from crisis.models import Acknowledgement, Incident, IncidentStatus, TimelineKind
 from crisis.services.incidents import do_declare, do_set_status
 from crisis.services.pending import drain
 from crisis.services.playbooks import do_acknowledge, do_approve_version, do_write_version
 from inbox.models import Conversation, ConversationTag, Direction, Message
 from inbox.services.replies import ReplyRefused, ReplyRequest, acknowledge, do_reply
-from monitoring.models import Brand
-from monitoring.services import add_brand, add_member
 from responses.approvals import approve
 from responses.models import ResponseSettings
 from responses.services import add_saved_reply

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from brands.models import Brand
 from crisis.models import ALL_CHANNELS, Incident, IncidentStatus, MinuteCount, Spike
 from crisis.services.detect import detect_brand
 from crisis.services.pending import drain, note_batch
 from crisis.tasks import detect_spikes
 from inbox.models import Message
 from monitoring.alerts.models import AlertDelivery, AlertRule
-from monitoring.models import Brand
 from monitoring.queries.services import add_query
 from tests.crisis.history import ingest_complaints, store_history
 from tests.inbox.ingest_helpers import make_account

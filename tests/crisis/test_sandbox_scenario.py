@@ -9,11 +9,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from brands.models import Brand
 from crisis.models import Incident, Spike
 from crisis.services.detect import detect_brand
 from crisis.services.pending import drain
 from monitoring.alerts.models import AlertDelivery, AlertRule
-from monitoring.models import Brand
 from tests.crisis.history import store_history
 from tests.inbox.sandbox_channels import x_account
 

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import create_user
-from monitoring.services import add_brand, add_member
+from brands.services import add_brand, add_member
 from tests.conftest import PASSWORD
 
 

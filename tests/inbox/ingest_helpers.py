@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from brands.models import Brand
 from monitoring.connectors.base import FetchResult, InboundAuthor, InboundMessage
-from monitoring.models import Brand, ChannelAccount, Platform
+from monitoring.models import ChannelAccount, Platform
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

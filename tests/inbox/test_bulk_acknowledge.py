@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from brands.services import add_brand
 from inbox import bulk
 from inbox.models import BulkJob, DeliveryStatus, Direction, Message, Visibility
 from monitoring.models import Platform
-from monitoring.services import add_brand
 from responses.services import add_saved_reply
 from tests.inbox.threads import account, conversation
 

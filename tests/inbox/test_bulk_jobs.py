@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.models import Team
+from brands.services import add_brand, add_member
 from inbox import bulk
-from inbox.models import BulkJob, BulkJobStatus, Conversation, Team
-from monitoring.services import add_brand, add_member
+from inbox.models import BulkJob, BulkJobStatus, Conversation
 from tests.inbox.threads import account, conversation
 
 

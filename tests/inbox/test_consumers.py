@@ -13,10 +13,10 @@ from django.test import Client
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_member
 from inbox import presence
 from inbox.models import Status
 from inbox.services import workflow
-from monitoring.services import add_member
 from promptly.asgi import application
 from tests.conftest import PASSWORD
 from tests.inbox.factories import ConversationFactory

@@ -12,13 +12,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from brands.models import Brand
 from inbox.models import Conversation, Direction, Message, Status
 from inbox.services.replies import ReplyRequest, do_reply
 from inbox.sla import escalation
 from inbox.sla.models import Outcome, ResponseClock
 from inbox.sla.selectors import DashboardFilters, dashboard
 from monitoring.channel_accounts import add_facebook_account, add_feed_account
-from monitoring.models import Brand
 from monitoring.services import poll_account
 from promptly.celery import app as celery_app
 from sandbox import scenarios

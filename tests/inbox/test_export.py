@@ -10,11 +10,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from brands.services import add_brand
 from inbox.export import EXPORT_KEYS, exported_messages
 from inbox.models import Conversation
 from inbox.services.ingest import ingest_batch
 from monitoring.models import Platform
-from monitoring.services import add_brand
 from tests.inbox.ingest_helpers import NOBODY, author, batch, make_account, post
 
 pytestmark = pytest.mark.django_db

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_member
 from inbox.models import DeliveryStatus, Direction, NotificationKind, NotificationMute
 from inbox.notifications import muted_kinds, set_muted_kinds
 from inbox.services import workflow
 from inbox.services.delivery import give_up
 from inbox.sla.escalation import fire_warnings
-from monitoring.services import add_member
 from tests.conftest import PASSWORD
 from tests.inbox.factories import AuthorFactory, MessageFactory, conversation_with_message
 from tests.inbox.sla.helpers import channel

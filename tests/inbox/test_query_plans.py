@@ -8,8 +8,8 @@ import re
 import pytest
 from django.db import connection
 
+from brands.services import add_brand
 from inbox.selectors import QueueFilters, Sort, queue_page
-from monitoring.services import add_brand
 from tests.inbox.factories import AccountFactory
 
 # Conversations themselves, not inbox_conversationtag (a page's tag subquery may scan that small table).

@@ -9,10 +9,10 @@ from django.db import connection
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_brand, add_member
 from inbox.models import DeliveryStatus, Direction, Message, Status, Visibility
 from inbox.services.replies import ReplyNeedsConfirmation, ReplyRefused, ReplyRequest, do_reply, retry_reply
 from monitoring.models import Platform
-from monitoring.services import add_brand, add_member
 from tests.conftest import PASSWORD
 from tests.inbox.threads import account, conversation
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_brand, add_member
 from inbox.models import DeliveryStatus, Direction, Message, Visibility
 from monitoring.models import Platform
-from monitoring.services import add_brand, add_member
 from responses.services import add_saved_reply
 from tests.conftest import PASSWORD
 from tests.inbox.threads import account, conversation

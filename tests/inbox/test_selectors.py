@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_brand, add_member
 from inbox.models import Conversation, Sentiment, Status
 from inbox.selectors import (
     QueueFilters,
@@ -24,7 +25,6 @@ from inbox.services import workflow
 from inbox.sla.selectors import with_sla_state
 from inbox.sla.services import set_policy
 from monitoring.models import Platform
-from monitoring.services import add_brand, add_member
 from tests.conftest import PASSWORD
 from tests.inbox.factories import AccountFactory, AuthorFactory, ConversationFactory, conversation_with_message
 from tests.inbox.sla.helpers import channel, conversation, reply
@@ -301,8 +301,7 @@ def test_live_rows_return_only_what_the_filters_still_match(agent, brand):
 
 
 def test_rows_carry_brand_assignee_and_team_without_more_queries(agent, brand, django_assert_num_queries):
-    from inbox.models import Team
-    from monitoring.models import Brand
+    from brands.models import Brand, Team
 
     team = Team.objects.create(brand=brand, name="Care")
     ConversationFactory(brand=brand, assignee=agent, team=team)

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 
 from accounts.roles import Role
 from accounts.services import create_user
-from inbox.models import AgentAvailability, ConversationEvent, InboxSettings, Status, Team
+from brands.models import Team
+from brands.services import add_brand, add_member
+from inbox.models import AgentAvailability, ConversationEvent, InboxSettings, Status
 from inbox.services import workflow
 from inbox.services.ingest import ingest_batch
-from monitoring.services import add_brand, add_member
 from tests.conftest import PASSWORD
 from tests.inbox.factories import ConversationFactory
 from tests.inbox.ingest_helpers import author, batch, make_account, post

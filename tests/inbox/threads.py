@@ -6,8 +6,9 @@ import itertools
 
 from django.utils import timezone
 
+from brands.models import Brand
 from inbox.models import Author, Conversation, Direction, Message, Visibility
-from monitoring.models import Brand, ChannelAccount, Platform
+from monitoring.models import ChannelAccount, Platform
 
 _ids = itertools.count(1000)
 

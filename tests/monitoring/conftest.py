@@ -2,8 +2,8 @@
 
 import pytest
 
-from monitoring.models import Brand
-from monitoring.services import add_brand
+from brands.models import Brand
+from brands.services import add_brand
 
 
 @pytest.fixture

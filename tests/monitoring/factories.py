@@ -6,9 +6,10 @@ import itertools
 
 from django.utils import timezone
 
+from brands.models import Brand
 from inbox.models import Author, Conversation, Direction, Message, Sentiment, Visibility
 from inbox.signals import messages_ingested
-from monitoring.models import Brand, ChannelAccount, Platform
+from monitoring.models import ChannelAccount, Platform
 
 _ids = itertools.count(1)
 

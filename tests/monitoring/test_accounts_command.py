@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
+from brands.services import add_brand
 from monitoring.crypto import decrypt_credentials
 from monitoring.models import ChannelAccount, Platform
-from monitoring.services import add_brand
 from sandbox import services as sandbox
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import User
 from accounts.roles import Role, role_of
-from monitoring.models import Brand
+from brands.models import Brand
 from promptly.demo import seed_demo
 
 

@@ -27,13 +27,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import User
 from accounts.roles import RANK, Role
 from accounts.services import create_user
+from brands.models import Brand
+from brands.services import add_brand, add_member
 from crisis.models import Incident
 from inbox.models import BulkJob, Direction, QuarantinedItem, Tag
 from monitoring.alerts.models import AlertRule
 from monitoring.checkins.models import Shift
-from monitoring.models import Brand
 from monitoring.queries.services import add_query
-from monitoring.services import add_brand, add_member
 from responses.models import Offer, ReplyApproval, SavedReply
 from settings_pages.people import set_password_path
 from tests.conftest import PASSWORD

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 
 from accounts.models import User
+from brands.models import Brand
 from inbox.models import Conversation
 from inbox.services.replies import ReplyRequest
-from monitoring.models import Brand
 from responses.models import Offer
 from responses.offers import CodeSource, add_offer
 from responses.sending import SendOutcome, send_reply

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from monitoring.services import add_brand
+from brands.services import add_brand
 from responses.models import ApprovalStatus, Offer, ResponseSettings, SavedReply
 from responses.services import add_saved_reply
 from tests.api.helpers import TokenClient, conversation_url

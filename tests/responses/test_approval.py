@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_brand, add_member
 from inbox.models import Direction, Message, Sentiment, Visibility
 from inbox.services.replies import ReplyNeedsConfirmation, ReplyRefused
-from monitoring.services import add_brand, add_member
 from responses.approvals import approve, pending_approvals_for, reject
 from responses.models import ApprovalStatus, Redemption, ResponseSettings
 from responses.sending import code_message_key

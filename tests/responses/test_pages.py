@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_brand, add_member
 from inbox.models import Direction, Message
-from monitoring.services import add_brand, add_member
 from responses.models import ApprovalStatus, Offer, ReplyApproval, ResponseSettings, SavedReply
 from responses.services import add_saved_reply
 from tests.inbox.threads import account, conversation

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_brand, add_member
 from crisis.models import CrisisSettings
 from crisis.services.sensitivity import sensitivity_of
-from monitoring.services import add_brand, add_member
 from tests.conftest import PASSWORD
 
 

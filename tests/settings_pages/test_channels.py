@@ -1,8 +1,8 @@
 """Connecting a Facebook Page on /settings/channels/: its token must read the Page (asked through facebook-sdk
 over real HTTP to the sandbox) before anything is saved, and a Page belongs to one brand only."""
 
+from brands.services import add_brand, add_member
 from monitoring.models import ChannelAccount
-from monitoring.services import add_brand, add_member
 from sandbox import services as sandbox
 
 

@@ -7,8 +7,8 @@ from channels.db import database_sync_to_async
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_member
 from inbox.events import brand_group, group_send
-from monitoring.services import add_member
 from settings_pages.people import deactivate_person
 from tests.conftest import PASSWORD
 from tests.inbox.test_consumers import run_async, socket_for

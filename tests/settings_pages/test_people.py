@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.roles import Role, role_of
 from accounts.services import create_user
 from accounts.tokens import create_token
-from monitoring.services import add_brand, add_member
+from brands.services import add_brand, add_member
 from settings_pages.people import PeopleError, Profile, deactivate_person, invite_person, update_person
 from tests.conftest import PASSWORD
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from brands.models import Brand
 from crisis.detection import SENSITIVITIES
 from crisis.services.backtest import SeriesError, backtest_brand, backtest_series, parse_minute, read_series
 from crisis.services.sensitivity import sensitivity_of
-from monitoring.models import Brand
 
 
 class Command(BaseCommand):

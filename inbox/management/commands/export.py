@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from brands.models import Brand
 from inbox.export import exported_messages
-from monitoring.models import Brand
 
 
 class Command(BaseCommand):

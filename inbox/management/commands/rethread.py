@@ -8,8 +8,9 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from brands.models import Brand
 from inbox.services.rethread import AccountRethread, rethread_brand
-from monitoring.models import Brand, ChannelAccount
+from monitoring.models import ChannelAccount
 
 
 class Command(BaseCommand):

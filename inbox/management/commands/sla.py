@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from brands.models import Brand
 from inbox.sla.hours import HoursError, format_shifts
 from inbox.sla.models import ClockKind, SlaPolicy
 from inbox.sla.policies import terms_for
 from inbox.sla.rollups import LOOKBACK_DAYS, rebuild_range
 from inbox.sla.services import set_policy
-from monitoring.models import Brand, Platform
+from monitoring.models import Platform
 
 
 class Command(BaseCommand):

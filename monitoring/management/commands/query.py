@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.models import Brand
+from brands.models import Brand
 from monitoring.queries.compiler_x import XCompileError, compile_x
 from monitoring.queries.parser import QuerySyntaxError, parse
 from monitoring.queries.services import add_query

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.models import Brand
+from brands.models import Brand
 from responses.models import Offer
 from responses.offers import CodeSource, add_offer, codes_left, limits_line, read_codes_csv
 

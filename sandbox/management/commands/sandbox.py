@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.models import Brand
+from brands.models import Brand
 from sandbox import scenarios, services, traffic
 from sandbox.models import AlertFeed, FacebookPage, XUser
 

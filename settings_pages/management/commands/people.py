@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.roles import Role
-from monitoring.models import Brand
+from brands.models import Brand
 from settings_pages.people import PeopleError, Profile, add_person
 
 

@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from accounts.models import User
+from brands.models import Brand
 from inbox.models import Conversation, DeliveryStatus, Direction, Message, Status, Visibility
 from inbox.sla.selectors import Dashboard, DashboardFilters, dashboard
 from inbox.sla.services import record_response, start_clocks
-from monitoring.models import Brand, ChannelAccount, Platform
+from monitoring.models import ChannelAccount, Platform
 
 _ids = itertools.count(1)
 LA = ZoneInfo("America/Los_Angeles")

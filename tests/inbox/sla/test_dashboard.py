@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_brand, add_member
 from inbox.models import Conversation
 from inbox.sla.selectors import DashboardFilters, dashboard
 from inbox.sla.services import set_policy
 from monitoring.models import Platform
-from monitoring.services import add_brand, add_member
 from tests.conftest import PASSWORD
 from tests.inbox.sla.helpers import LA, NOW, at, board_for, channel, conversation, reply
 
@@ -214,7 +214,7 @@ def test_api_matches_the_selector_with_token_auth(client, brand, supervisor, off
 
 
 def test_team_filter_keeps_its_members_clocks_on_page_and_api(client, brand, agent, supervisor, office_week):
-    from inbox.models import Team
+    from brands.models import Team
 
     night = Team.objects.create(brand=brand, name="Night shift")
     night.members.add(supervisor)  # answered nothing in the office week

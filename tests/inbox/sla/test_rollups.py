@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from inbox.models import Team
+from brands.models import Team
 from inbox.sla.models import ALL, SlaRollupCell, SlaRollupChange, SlaRollupDay
 from inbox.sla.rollups import covered_days, rebuild_days, refresh
 from inbox.sla.selectors import DashboardFilters, dashboard
@@ -238,7 +238,7 @@ def test_beat_runs_the_refresh_task_every_five_minutes(settings, brand, office_w
 def test_a_brand_with_finished_clocks_can_be_deleted(brand, office_week):
     from django.db import connection
 
-    from monitoring.models import Brand
+    from brands.models import Brand
 
     brand_id = brand.pk
     with connection.cursor() as cursor:

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from brands.services import add_brand
 from monitoring.alerts.models import AlertChannel, AlertDelivery, AlertRule, DeliveryState
 from monitoring.alerts.secrets import decrypt_secret
 from monitoring.queries.services import add_query
-from monitoring.services import add_brand
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_member
 from monitoring.checkins.models import CheckInReminder, CoverageGap, Shift, Weekday
 from monitoring.checkins.recommend import recommended_check_in_times
 from monitoring.checkins.services import note_mentions_for_coverage, on_shift, send_check_in_reminders
-from monitoring.services import add_member
 from tests.monitoring.factories import ingest
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_brand
 from monitoring.checkins.models import CoverageGap, Shift
-from monitoring.services import add_brand
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.services import add_brand
 from monitoring.queries.models import MonitoredQuery
 from monitoring.queries.services import add_query
-from monitoring.services import add_brand
 from tests.conftest import PASSWORD
 from tests.monitoring.factories import ingest
 

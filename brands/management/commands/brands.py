@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.models import DEFAULT_FIRST_RESPONSE_MINUTES, Brand
-from monitoring.services import add_brand
+from brands.models import DEFAULT_FIRST_RESPONSE_MINUTES, Brand
+from brands.services import add_brand
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from monitoring.models import Brand
+from brands.models import Brand
 
 
 def brands_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Brand]:

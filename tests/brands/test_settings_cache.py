@@ -12,16 +12,16 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import create_user
+from brands.models import Brand
+from brands.services import add_member
 from inbox.models import AgentAvailability, Conversation, InboxSettings
 from inbox.services.ingest import ingest_batch
 from inbox.sla.models import SlaPolicy
 from inbox.sla.services import set_policy
 from monitoring.alerts.models import AlertRule
 from monitoring.checkins.models import Shift
-from monitoring.models import Brand
 from monitoring.queries.models import MessageQueryMatch, MonitoredQuery
 from monitoring.queries.services import add_query
-from monitoring.services import add_member
 from tests.conftest import PASSWORD
 from tests.inbox.ingest_helpers import author, batch, make_account, post
 

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from monitoring.models import Brand
+from brands.models import Brand
 
 
 @pytest.mark.django_db
