@@ -274,7 +274,7 @@ def summary(run: Run, socket: Socket) -> dict[str, float | int]:
             to_frame.append(frame - due)
     answers = list(run.answered.values())
     return {
-        "rate": run.rate,
+        "rate": int(run.rate) if run.rate.is_integer() else run.rate,
         "sent": len(run.due),
         "p50_ms": round(percentile(to_frame, 0.50) * 1000, 1),
         "p95_ms": round(percentile(to_frame, 0.95) * 1000, 1),
