@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from brands import settings_cache
 from inbox.models import InboxSettings, Message
 from inbox.services.workflow import do_route_new_conversations
-from monitoring import brand_settings
 
 
 def route_new_conversations(sender: Any, *, brand_id: int, message_ids: list[int], **kwargs: Any) -> None:
     """Runs inside the ingest transaction, so an assignment commits (or rolls back) with its messages."""
-    if not brand_settings.remembered(
+    if not settings_cache.remembered(
         "round_robin", brand_id, lambda: InboxSettings.objects.filter(brand_id=brand_id, round_robin=True).exists()
     ):
         return

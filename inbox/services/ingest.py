@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
+from brands import settings_cache
 from brands.models import Brand
 from inbox import events, signals
 from inbox.models import Conversation, Direction, Message
@@ -44,7 +45,6 @@ from inbox.services.ingest_store import (
 )
 from inbox.services.replies import SENDABLE_PLATFORMS
 from inbox.services.thread_state import EMPTY, NewMessage, advance
-from monitoring import brand_settings
 from monitoring.connectors.base import FetchResult
 from monitoring.models import ChannelAccount
 
@@ -116,7 +116,7 @@ def _ingest_once(account: ChannelAccount, stream: str, result: FetchResult, push
                     if pushed
                     else [cursor_upsert(account, stream, result.position, result.retry_after, now, result.has_more)]
                 ),
-                Statement(*brand_settings.version_query(account.brand_id)),
+                Statement(*settings_cache.version_query(account.brand_id)),
             ],
         )
         known = {external_id for (external_id,) in answers[0]} if lookup else set()
@@ -131,7 +131,7 @@ def _ingest_once(account: ChannelAccount, stream: str, result: FetchResult, push
             enrich_rows(rows)
             # The SLA policies, round-robin and listening settings are read once per settings version.
             version = answers[-1][0][0] if answers[-1] else None
-            with brand_settings.batch(account.brand_id, version):
+            with settings_cache.batch(account.brand_id, version):
                 _store(cursor, account, rows, now, report)
         if pushed:
             # After the batch's live event (registered by _store): browsers hear of it first.

@@ -33,6 +33,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from brands import settings_cache
 from brands.models import Brand
 from inbox.events import publish_on_commit
 from inbox.models import Conversation, DeliveryStatus, Direction, Message
@@ -42,7 +43,6 @@ from inbox.sla.clock import business_time_between
 from inbox.sla.hours import parse_holiday, parse_many
 from inbox.sla.models import ClockKind, Outcome, ResponseClock, SlaPolicy
 from inbox.sla.policies import Terms, choose_policy, terms_of
-from monitoring import brand_settings
 
 
 @transaction.atomic
@@ -109,7 +109,7 @@ def _policies_of(brand_ids: set[int]) -> list[SlaPolicy]:
     if len(missing) == 1:
         # An ingest batch: one brand, whose policies stay in memory while its settings version holds.
         (brand_id,) = missing
-        read.policies[brand_id] = brand_settings.remembered(
+        read.policies[brand_id] = settings_cache.remembered(
             "sla_policies", brand_id, lambda: list(SlaPolicy.objects.filter(brand_id=brand_id))
         )
     elif missing:

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Subquery
 
+from brands import settings_cache
 from brands.models import Brand
 from inbox.services.priority import mark_query_matches
 from inbox.signals import messages_ingested, sla_warning
-from monitoring import brand_settings
 from monitoring.alerts.conditions import hits_for_messages, hits_for_sla_warning
 from monitoring.alerts.models import AlertRule
 from monitoring.alerts.services import raise_alerts
@@ -49,7 +49,7 @@ def _listening(brand_id: int) -> _Listening:
 
 def on_messages_ingested(*, brand_id: int, message_ids: list[int], **kwargs: Any) -> None:
     """In ingest's transaction: record query matches first, since alert rules read them."""
-    listening = brand_settings.remembered("listening", brand_id, lambda: _listening(brand_id))
+    listening = settings_cache.remembered("listening", brand_id, lambda: _listening(brand_id))
     if listening.queries_fingerprint[0]:
         matches = record_matches(brand_id=brand_id, message_ids=message_ids, fingerprint=listening.queries_fingerprint)
         mark_query_matches(message_ids=sorted({match.message_id for match in matches}))
