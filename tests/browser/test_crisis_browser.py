@@ -1,6 +1,7 @@
 """In Chromium: a supervisor confirms the incident the detector proposed after a sandbox storm, sees the banner,
-acknowledges the playbook and answers a linked mention with the approved holding statement, which reaches the
-customer's thread on the sandbox X. Delivery runs in a real Celery worker process; nothing runs eagerly."""
+acknowledges the playbook, sees free text on a linked mention wait for approval, and answers it with the approved
+holding statement, which reaches the customer's thread on the sandbox X. Delivery runs in a real Celery worker
+process; nothing runs eagerly."""
 
 from __future__ import annotations
 
@@ -85,6 +86,11 @@ def test_supervisor_confirms_the_incident_acknowledges_and_replies_with_the_appr
     assert linked is not None
     page.goto(f"{asgi_server}/inbox/c/{linked.conversation_id}/")
     page.locator("[data-testid=crisis-banner]").wait_for(timeout=WAIT_MS)
+    page.fill("#composer-slot textarea", "Hang on, we are looking into it.")
+    page.locator("#composer-slot button.primary").click()
+    held = page.locator("#composer-slot [data-testid=approval-status][data-status=pending]")
+    held.wait_for(timeout=WAIT_MS)
+    assert "free text during the incident" in held.inner_text()
     page.select_option("#composer-slot select.saved-reply-picker", label="Statement: Holding statement (v1)")
     assert page.locator("#composer-slot textarea").input_value() == HOLDING
     page.locator("#composer-slot button.primary").click()
