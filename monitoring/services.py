@@ -76,7 +76,11 @@ def _poll_stream(account: ChannelAccount, connector: Connector, stream: str) -> 
         report.pages += 1
         pending.add(result)
         if result.fault is not None:
+            # What the page had is stored, but the page was cut short: the stream is still failing since
+            # its first fault, so a fault met at the same place poll after poll reaches the alert.
+            failures, failing_since = cursor.consecutive_failures, cursor.failing_since
             _store_pages(account, stream, pending, report, cursor)
+            cursor.consecutive_failures, cursor.failing_since = failures, failing_since
             report.paused_until, report.error = _record_fault(cursor, result.fault), result.fault.reason
             break
         # An empty position keeps the one before, as the stored cursor does.

@@ -3,8 +3,11 @@ sandbox, whose faults come in each platform's own error shapes. The waits are re
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import requests
+from django.utils import timezone
 
 from inbox.models import Message
 from monitoring.channel_accounts import add_facebook_account, add_x_account
@@ -63,6 +66,8 @@ def test_a_page_poll_under_a_10_percent_fault_rate_stores_every_comment(busy_pag
 def test_a_fault_that_outlasts_the_retries_keeps_what_was_fetched_and_the_next_poll_resumes(busy_page):
     # The newest posts and four posts' comments are read; the fifth post's comments fail twice.
     seed_with_fates(".....xx")
+    failing_since = timezone.now() - timedelta(minutes=7)
+    StreamCursor.objects.create(account=busy_page, stream="posts", consecutive_failures=2, failing_since=failing_since)
     waits: list[float] = []
 
     posts = poll_account(busy_page.pk, retrying=Retrying(attempts=2, sleep=waits.append))[0]
@@ -71,7 +76,9 @@ def test_a_fault_that_outlasts_the_retries_keeps_what_was_fetched_and_the_next_p
     assert stored == 4 * COMMENTS_EACH
     assert posts.paused_until is not None and "Facebook" in posts.error
     cursor = StreamCursor.objects.get(account=busy_page, stream="posts")
-    assert cursor.position == {} and cursor.consecutive_failures == 1  # it starts again where it stood
+    assert cursor.position == {}  # it starts again where it stood
+    # A poll cut short is no success: the same fault every poll would still reach the alert.
+    assert (cursor.consecutive_failures, cursor.failing_since) == (3, failing_since)
     assert waits[0] == 0.5  # the failing read was tried once more
 
     sandbox.set_faults()

@@ -2,7 +2,10 @@
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
 
+from monitoring.channel_accounts import add_x_account
+from monitoring.models import StreamCursor
 from promptly.celery import app as celery_app
 from promptly.health import worker_answer
 
@@ -49,3 +52,16 @@ def test_healthz_asks_the_broker_once_for_many_requests(client, monkeypatch):
     answers = [client.get("/healthz").status_code for _ in range(20)]
     assert answers == [200] * 20
     assert len(pings) == 1
+
+
+def test_healthz_counts_failing_streams_without_naming_them(client, brand):
+    account = add_x_account(brand_slug=brand.slug, user_id="2244994945", handle="acme_secret", bearer_token="t")
+    StreamCursor.objects.create(
+        account=account, stream="mentions", failing_since=timezone.now(), last_error="X refused the tokens"
+    )
+    StreamCursor.objects.create(account=account, stream="dms")  # healthy
+
+    body = client.get("/healthz").content.decode()
+
+    assert '"failing_streams": 1' in body
+    assert "acme" not in body and "refused" not in body
