@@ -31,6 +31,27 @@ class Author(models.Model):
         return self.handle or self.name or self.external_id
 
 
+class AuthorLink(models.Model):
+    """Two authors someone of the brand said are one customer (say their X account and their Facebook name).
+
+    Stored once per pair, the lower author id first; the author card shows the person across both."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="author_links")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="+")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "author", "other"], name="author_link_once"),
+            models.CheckConstraint(condition=Q(author__lt=F("other")), name="author_link_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} = {self.other_id}"
+
+
 class Visibility(models.TextChoices):
     PUBLIC = "public", "Public"
     PRIVATE = "private", "Private"

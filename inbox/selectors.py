@@ -16,6 +16,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
 from django.db.models import (
     Count,
+    Exists,
     F,
     Model,
     OuterRef,
@@ -28,7 +29,18 @@ from django.utils import timezone
 
 from brands.models import Brand, Team
 from brands.selectors import brands_for
-from inbox.models import OPEN_WORK, Conversation, ConversationEvent, DeliveryStatus, Direction, Message, Status, Tag
+from inbox.models import (
+    OPEN_WORK,
+    Author,
+    AuthorLink,
+    Conversation,
+    ConversationEvent,
+    DeliveryStatus,
+    Direction,
+    Message,
+    Status,
+    Tag,
+)
 from inbox.search import NO_DEADLINE, search_query, urgency_key
 from inbox.sla.models import ResponseClock
 from inbox.sla.selectors import SlaState, sla_state_q, with_sla_state
@@ -442,14 +454,58 @@ def place_context(conversation: Conversation, limit: int = PLACE_CONTEXT_LIMIT) 
     return PlaceContext(post=post, others=others, more=len(found) > limit)
 
 
-def earlier_conversations(conversation: Conversation, limit: int = 10) -> QuerySet[Conversation]:
-    """The author's other conversations with the same brand, newest first."""
+def person_authors(conversation: Conversation) -> list[Author]:
+    """The conversation's author and the brand's other authors who are the same person: the same handle on
+    another channel of the brand, or linked by someone of the brand. The conversation's author comes first."""
+    author = conversation.author
+    if author is None:
+        return []
+    linked = AuthorLink.objects.filter(brand_id=conversation.brand_id).filter(Q(author=author) | Q(other=author))
+    same = Q(pk__in=linked.values("author")) | Q(pk__in=linked.values("other"))
+    if author.handle:
+        same_handle = Conversation.objects.filter(brand_id=conversation.brand_id, author_id=OuterRef("pk"))
+        same |= Q(handle__iexact=author.handle) & Q(Exists(same_handle))
+    latest = Message.objects.filter(
+        author_id=OuterRef("pk"), conversation__brand_id=conversation.brand_id, direction=Direction.INBOUND
+    ).order_by("-platform_time")
+    people = (
+        Author.objects.filter(Q(pk=author.pk) | same)
+        .annotate(latest_url=Subquery(latest.values("url")[:1]))
+        .order_by("platform", "pk")[: MAX_PERSON_AUTHORS + 1]
+    )
+    found = list(people)
+    return sorted(found, key=lambda one: one.pk != author.pk)  # the conversation's author first
+
+
+MAX_PERSON_AUTHORS = 20
+
+
+def linked_author_ids(conversation: Conversation) -> set[int]:
+    """The authors someone linked to this conversation's author (they may take the link back)."""
     if conversation.author_id is None:
+        return set()
+    pairs = AuthorLink.objects.filter(brand_id=conversation.brand_id).filter(
+        Q(author_id=conversation.author_id) | Q(other_id=conversation.author_id)
+    )
+    return {pk for pair in pairs.values_list("author_id", "other_id") for pk in pair} - {conversation.author_id}
+
+
+def earlier_conversations(
+    conversation: Conversation, authors: list[Author] | None = None, limit: int = 10
+) -> QuerySet[Conversation]:
+    """The person's other conversations with the same brand (any of their authors), newest first, with whether
+    the brand answered."""
+    author_ids: list[int | None] = [author.pk for author in authors or []] or [conversation.author_id]
+    if author_ids == [None]:
         return Conversation.objects.none()
+    answered = Message.objects.filter(
+        conversation_id=OuterRef("pk"), direction=Direction.OUTBOUND, delivery_status=DeliveryStatus.SENT
+    )
     return (
-        Conversation.objects.filter(brand_id=conversation.brand_id, author_id=conversation.author_id)
+        Conversation.objects.filter(brand_id=conversation.brand_id, author_id__in=author_ids)
         .exclude(pk=conversation.pk)
         .select_related("account")
+        .annotate(answered=Exists(answered))
         .order_by("-last_message_at")[:limit]
     )
 

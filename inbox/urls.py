@@ -19,6 +19,12 @@ urlpatterns = [
     path("c/<int:conversation_id>/assign/", conversation.AssignView.as_view(), name="assign"),
     path("c/<int:conversation_id>/tags/", conversation.TagView.as_view(), name="tag"),
     path("c/<int:conversation_id>/tags/<int:tag_id>/remove/", conversation.UntagView.as_view(), name="untag"),
+    path("c/<int:conversation_id>/author-links/", conversation.AuthorLinkView.as_view(), name="author-link"),
+    path(
+        "c/<int:conversation_id>/author-links/<int:author_id>/remove/",
+        conversation.AuthorUnlinkView.as_view(),
+        name="author-unlink",
+    ),
     path("c/<int:conversation_id>/notes/", conversation.NoteView.as_view(), name="note"),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("notifications/", notifications.NotificationSettingsView.as_view(), name="notifications"),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -34,6 +37,35 @@ def safe_link(url: str | None) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return ""
     return url
+
+
+# In sandbox mode the platforms are the sandbox's: a link to x.com or facebook.com would show something else.
+_SANDBOX_PAGES = (
+    (re.compile(r"^https://(?:x|twitter)\.com/(\w{1,15})/status/(\d{1,25})$"), "sandbox:x-status"),
+    (re.compile(r"^https://www\.facebook\.com/(\d{1,25}_\d{1,25})"), "sandbox:facebook-post"),
+)
+
+
+def sandbox_page(url: str) -> str:
+    """The sandbox's own page for a platform link, or "" when it has none (never the real platform's)."""
+    for pattern, name in _SANDBOX_PAGES:
+        match = pattern.match(url)
+        if match:
+            try:
+                return reverse(name, args=match.groups())
+            except NoReverseMatch:  # the sandbox is not mounted: nothing to link to
+                return ""
+    return ""
+
+
+@register.filter
+def author_link(author: Any) -> str:
+    """Where to see the author on their platform: their profile, else their latest message to the brand
+    (`latest_url`, from inbox.selectors.person_authors); in sandbox mode the sandbox's page for it."""
+    latest = safe_link(getattr(author, "latest_url", "") or "")
+    if settings.PROMPTLY_SANDBOX:
+        return sandbox_page(latest)
+    return safe_link(author.profile_url) or latest
 
 
 def _span(seconds: float) -> str:

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -26,11 +27,13 @@ from inbox.selectors import (
     earlier_conversations,
     history,
     last_outbound,
+    linked_author_ids,
     matched_queries,
+    person_authors,
     place_context,
     thread,
 )
-from inbox.services import workflow
+from inbox.services import authors, workflow
 
 
 def _actor(request: HttpRequest) -> User:
@@ -48,10 +51,14 @@ def _conversation_or_404(request: HttpRequest, conversation_id: int) -> Conversa
 
 def sidebar_context(conversation: Conversation) -> dict[str, Any]:
     """What the details panel shows; also used when a change re-renders only the panel."""
+    authors = person_authors(conversation)
     return {
         "conversation": conversation,
         "sla_state": conversation.sla_state,  # type: ignore[attr-defined]
-        "earlier": list(earlier_conversations(conversation)),
+        "person": authors,
+        "linked_ids": linked_author_ids(conversation),
+        "reach": sum(author.followers_count or 0 for author in authors),
+        "earlier": list(earlier_conversations(conversation, authors)),
         "notes": list(conversation.notes.select_related("author")),
         "history": history(conversation),
         # A closed conversation says how its wait ended instead of a due time.
@@ -188,6 +195,23 @@ class UntagView(WorkflowActionView):
     def change(self, request: HttpRequest, conversation: Conversation) -> str:
         workflow.do_remove_tag(actor=_actor(request), conversation_id=conversation.pk, tag_id=self.kwargs["tag_id"])
         return "Tag removed."
+
+
+class AuthorLinkView(WorkflowActionView):
+    """Say another conversation of the brand is from the same person (by its number)."""
+
+    def change(self, request: HttpRequest, conversation: Conversation) -> str:
+        number = request.POST.get("conversation", "").strip().lstrip("#")
+        if not number.isdigit() or len(number) > 12:
+            raise ValidationError(_("Give the number of the other conversation, such as 1234."))
+        authors.do_link_authors(actor=_actor(request), conversation=conversation, other_conversation_id=int(number))
+        return _("Linked: the author card shows them as one person.")
+
+
+class AuthorUnlinkView(WorkflowActionView):
+    def change(self, request: HttpRequest, conversation: Conversation) -> str:
+        authors.do_unlink_author(actor=_actor(request), conversation=conversation, author_id=self.kwargs["author_id"])
+        return _("Link removed.")
 
 
 class NoteView(WorkflowActionView):

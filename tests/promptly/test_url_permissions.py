@@ -82,6 +82,10 @@ def _conversation(world: World, person: User | None) -> dict[str, Any]:
     return {"conversation_id": world.objects["conversation"].pk}
 
 
+def _conversation_author(world: World, person: User | None) -> dict[str, Any]:
+    return {**_conversation(world, person), "author_id": world.objects["conversation"].author_id or 1}
+
+
 def _tag(world: World, person: User | None) -> dict[str, Any]:
     return {"conversation_id": world.objects["conversation"].pk, "tag_id": world.objects["tag"].pk}
 
@@ -124,6 +128,10 @@ ACCESS: dict[str, Access] = {
     "inbox:tag": Access(A, "post", args=_conversation),
     "inbox:untag": Access(A, "post", args=_tag),
     "inbox:note": Access(A, "post", args=_conversation),
+    "inbox:author-link": Access(A, "post", args=_conversation),
+    "inbox:author-unlink": Access(
+        A, "post", args=lambda world, person: {**_conversation(world, person), "author_id": 1}
+    ),
     "inbox:dashboard": Access(S),
     "inbox:notifications": Access(A),
     "inbox:reply": Access(A, "post", args=_conversation),
