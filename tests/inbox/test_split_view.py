@@ -6,6 +6,9 @@ from django.urls import reverse
 
 from tests.inbox.factories import AuthorFactory, MessageFactory, conversation_with_message
 
+# The queue page's reads (rows, filters' choices, saved replies, listening health) and the open conversation's.
+QUEUE_WITH_PANE = 34
+
 
 def test_the_queue_opens_the_linked_conversation_beside_the_rows(client, agent, brand):
     opened = conversation_with_message(brand, text="Where is my parcel?", author=AuthorFactory(name="Ana Lima"))
@@ -65,3 +68,18 @@ def test_the_pane_reads_in_constant_queries(client, agent, brand, django_assert_
         conversation_with_message(brand, author=conversation.author)
     with django_assert_num_queries(24):
         client.get(url)
+
+
+def test_the_queue_with_a_conversation_open_reads_in_constant_queries(client, agent, brand, django_assert_num_queries):
+    opened = conversation_with_message(brand, text="first")
+    client.force_login(agent)
+    url = reverse("inbox:queue") + f"?c={opened.pk}"
+    client.get(url)  # warm the session and role caches
+    with django_assert_num_queries(QUEUE_WITH_PANE) as few:
+        client.get(url)
+    for _ in range(30):
+        conversation_with_message(brand)
+    with django_assert_num_queries(QUEUE_WITH_PANE) as many:
+        body = client.get(url).content.decode()
+    assert body.count('class="row') == 31
+    assert len(few.captured_queries) == len(many.captured_queries)
