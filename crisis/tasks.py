@@ -10,9 +10,6 @@ from django.utils import timezone
 from brands.models import Brand
 from crisis.services import counts, pending
 from crisis.services.detect import detect_brand
-from promptly.celery import app
-
-app.conf.beat_schedule["crisis-detect-spikes"] = {"task": "crisis.tasks.detect_spikes", "schedule": 60.0}
 
 COUNTED_BATCHES_KEPT = timedelta(days=2)
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from inbox.models import AgentAvailability, Author, Conversation, InboxSettings, Message, QuarantinedItem
+from inbox.sla import admin as sla_admin  # noqa: F401  (SLA policies, with their preview)
 from monitoring.admin_actions import reprocess
 
 
@@ -43,6 +44,3 @@ class InboxSettingsAdmin(admin.ModelAdmin):
 @admin.register(AgentAvailability)
 class AgentAvailabilityAdmin(admin.ModelAdmin):
     list_display = ("user", "on_shift", "last_seen_at", "last_assigned_at")
-
-
-from inbox.sla import admin as sla_admin  # noqa: E402, F401  (SLA policies, with their preview)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from brands.selectors import brands_for
+from inbox import enqueue
 from inbox.events import publish_to_user_on_commit
 from inbox.models import BulkJob, BulkJobStatus, Status, Visibility
 from inbox.services import replies, workflow
@@ -118,15 +119,13 @@ register("acknowledge", "Acknowledge with a saved reply", _acknowledge, _check_a
 @transaction.atomic
 def start_bulk_job(*, actor: User, action: str, conversation_ids: list[int], params: dict[str, Any]) -> BulkJob:
     """Record the job and hand it to a worker after commit; only the actor's brands' conversations count."""
-    from inbox.tasks import run_bulk_job
-
     if action not in REGISTRY:
         raise BulkError(f"{action!r} is not a bulk action.")
     if not isinstance(params, dict):
         raise BulkError("The action's parameters must be an object.")
     REGISTRY[action].check(actor, params)
     job = BulkJob.objects.create(user=actor, action=action, params=params, conversation_ids=conversation_ids)
-    transaction.on_commit(lambda: run_bulk_job.delay(job.pk))
+    enqueue.run_bulk_job(job.pk)
     return job
 
 

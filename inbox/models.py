@@ -9,6 +9,14 @@ from django.db.models import F, Q
 from accounts.roles import Role
 from brands.models import Brand
 from inbox.search import urgency_key
+from inbox.sla.models import (  # noqa: F401  (SLA lives in its own module)
+    ResponseClock,
+    SlaPolicy,
+    SlaRollupCell,
+    SlaRollupChange,
+    SlaRollupDay,
+    SlaWarning,
+)
 from monitoring.models import ChannelAccount, Platform
 
 
@@ -409,13 +417,3 @@ class BulkJob(models.Model):
     @property
     def done_count(self) -> int:
         return len(self.results)
-
-
-from inbox.sla.models import (  # noqa: E402, F401  (SLA lives in its own module)
-    ResponseClock,
-    SlaPolicy,
-    SlaRollupCell,
-    SlaRollupChange,
-    SlaRollupDay,
-    SlaWarning,
-)

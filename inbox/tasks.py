@@ -9,16 +9,6 @@ from django.utils import timezone
 
 from inbox import bulk
 from inbox.services import delivery, workflow
-from promptly.celery import app
-
-# Replies whose delivery task was lost, or whose worker died, go back to the workers: beat checks twice a
-# minute, so a reply goes out again at most a lease (60 s) and 30 s after its worker died.
-app.conf.beat_schedule["inbox-redeliver-stalled-replies"] = {
-    "task": "inbox.tasks.redeliver_stalled_replies",
-    "schedule": 30.0,
-}
-# Snoozes run out on their own: beat wakes them every minute.
-app.conf.beat_schedule["inbox-wake-snoozed"] = {"task": "inbox.tasks.wake_snoozed", "schedule": 60.0}
 
 # Retries of a reply while its platform is unavailable: 10 s, 20 s, 40 s … capped at 10 minutes,
 # or later when the platform said when (HTTP 429 reset), but within the broker's redelivery time

@@ -4,8 +4,10 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from monitoring.admin_forms import TOKEN_FIELDS, ChannelAccountForm
+from monitoring.alerts import admin as alert_admin  # noqa: F401  (registers alert and schedule admins)
 from monitoring.channel_accounts import remove_accounts, set_credentials, sync_poll_schedule
 from monitoring.models import ChannelAccount, StreamCursor
+from monitoring.queries import admin as query_admin  # noqa: F401
 
 
 class StreamCursorInline(admin.TabularInline):
@@ -49,7 +51,3 @@ class StreamCursorAdmin(admin.ModelAdmin):
     list_display = ("account", "stream", "paused_until", "consecutive_failures", "updated_at")
     list_select_related = ("account",)
     readonly_fields = ("updated_at",)
-
-
-from monitoring.alerts import admin as alert_admin  # noqa: E402, F401  (registers alert and schedule admins)
-from monitoring.queries import admin as query_admin  # noqa: E402, F401

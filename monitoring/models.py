@@ -5,6 +5,11 @@ from django.db import models
 
 from brands.models import Brand
 
+# Django finds an app's models through its models module: the app's split model files are imported here.
+from monitoring.alerts.models import AlertDelivery, AlertRule  # noqa: F401
+from monitoring.checkins.models import CheckInReminder, CoverageGap, Shift  # noqa: F401
+from monitoring.queries.models import MessageQueryMatch, MonitoredQuery  # noqa: F401
+
 
 class Platform(models.TextChoices):
     X = "x", "X"
@@ -96,8 +101,3 @@ class ListeningIncident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.reason[:60]}"
-
-
-from monitoring.alerts.models import AlertDelivery, AlertRule  # noqa: E402, F401
-from monitoring.checkins.models import CheckInReminder, CoverageGap, Shift  # noqa: E402, F401
-from monitoring.queries.models import MessageQueryMatch, MonitoredQuery  # noqa: E402, F401  (one app, split files)

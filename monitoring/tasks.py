@@ -13,12 +13,6 @@ from django.utils import timezone
 from monitoring.health import check_listening
 from monitoring.models import ChannelAccount
 from monitoring.services import poll_account
-from promptly.celery import app
-
-app.conf.beat_schedule["monitoring-check-listening"] = {
-    "task": "monitoring.tasks.check_listening_task",
-    "schedule": 60.0,
-}
 
 # Longer than any poll should take; if a worker dies holding it, the lock frees itself after this.
 LOCK_SECONDS = 600

@@ -206,6 +206,15 @@ PROMPTLY_DELIVERY_LEASE_SECONDS = env.int("PROMPTLY_DELIVERY_LEASE_SECONDS", def
 CELERY_BEAT_SCHEDULE = {
     "sla-escalate": {"task": "inbox.sla.escalate", "schedule": 60.0},
     "sla-refresh-rollups": {"task": "inbox.sla.refresh_rollups", "schedule": 300.0},
+    # Replies whose delivery task was lost, or whose worker died, go back to the workers: beat checks twice a
+    # minute, so a reply goes out again at most a lease (60 s) and 30 s after its worker died.
+    "inbox-redeliver-stalled-replies": {"task": "inbox.tasks.redeliver_stalled_replies", "schedule": 30.0},
+    # Snoozes run out on their own: beat wakes them every minute.
+    "inbox-wake-snoozed": {"task": "inbox.tasks.wake_snoozed", "schedule": 60.0},
+    "crisis-detect-spikes": {"task": "crisis.tasks.detect_spikes", "schedule": 60.0},
+    "monitoring-check-listening": {"task": "monitoring.tasks.check_listening_task", "schedule": 60.0},
+    "monitoring-retry-alerts": {"task": "monitoring.alerts.tasks.retry_alerts", "schedule": 60.0},
+    "monitoring-check-in-reminders": {"task": "monitoring.checkins.tasks.send_check_in_reminders", "schedule": 60.0},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role, has_role
 from brands.selectors import brands_for
+from inbox import enqueue
 from inbox.events import publish_on_commit
 from inbox.models import Conversation, DeliveryStatus, Direction, Message, Status, Visibility
 from inbox.signals import reply_checking, reply_retrying
@@ -321,6 +322,4 @@ def publish_reply_status(message: Message) -> None:
 
 
 def _deliver_on_commit(message_id: int) -> None:
-    from inbox.tasks import deliver_reply
-
-    transaction.on_commit(lambda: deliver_reply.delay(message_id))
+    enqueue.deliver_reply(message_id)

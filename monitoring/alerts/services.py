@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from monitoring import enqueue
 from monitoring.alerts.conditions import EXAMPLES_KEPT, Hit
 from monitoring.alerts.delivery import SENDERS, DeliveryFailed, publish_in_app
 from monitoring.alerts.models import AlertChannel, AlertDelivery, AlertRule, DeliveryState
@@ -115,9 +116,7 @@ def _dispatch(delivery: AlertDelivery) -> None:
         delivery.state, delivery.sent_at, delivery.attempts = DeliveryState.SENT, timezone.now(), 1
         delivery.save(update_fields=["state", "sent_at", "attempts"])
         return
-    from monitoring.alerts.tasks import deliver_alert
-
-    transaction.on_commit(lambda: deliver_alert.delay(delivery.pk))
+    enqueue.deliver_alert(delivery.pk)
 
 
 @transaction.atomic

@@ -5,9 +5,6 @@ from __future__ import annotations
 from celery import shared_task
 
 from monitoring.alerts import services
-from promptly.celery import app
-
-app.conf.beat_schedule["monitoring-retry-alerts"] = {"task": "monitoring.alerts.tasks.retry_alerts", "schedule": 60.0}
 
 
 @shared_task(acks_late=True, ignore_result=True)
