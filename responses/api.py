@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.roles import Role, has_role
-from brands.models import Brand
+from brands.api import BrandSlugField
 from brands.selectors import brands_for
 from inbox.services.replies import ReplyRefused
 from responses import approvals
@@ -48,17 +48,8 @@ class IsSupervisor(BasePermission):
         return has_role(request.user, Role.SUPERVISOR)
 
 
-class _BrandField(serializers.SlugRelatedField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(slug_field="slug", queryset=Brand.objects.none(), **kwargs)
-
-    def get_queryset(self) -> QuerySet[Brand]:
-        request = self.context.get("request")
-        return brands_for(request.user) if request else Brand.objects.none()
-
-
 class SavedReplySerializer(serializers.ModelSerializer):
-    brand = _BrandField()
+    brand = BrandSlugField()
 
     class Meta:
         model = SavedReply
@@ -100,7 +91,7 @@ class SavedReplyDetailView(_SavedReplies, generics.RetrieveUpdateDestroyAPIView[
 
 
 class OfferSerializer(serializers.ModelSerializer):
-    brand = _BrandField()
+    brand = BrandSlugField()
     codes_left = serializers.IntegerField(read_only=True, allow_null=True)
     codes = serializers.ListField(
         child=serializers.CharField(max_length=64), write_only=True, required=False, help_text="Single-use codes."

@@ -18,7 +18,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 
 from accounts.roles import Role, has_role
-from brands.models import Brand
+from brands.api import BrandSlugField
 from brands.selectors import brands_for
 from monitoring.queries.compiler_x import compile_x
 from monitoring.queries.models import MonitoredQuery
@@ -31,18 +31,8 @@ class IsAdmin(BasePermission):
         return has_role(request.user, Role.ADMIN)
 
 
-class BrandSlugField(serializers.SlugRelatedField):
-    """A brand of the requester's by slug; text no slug can be (a NUL byte) is refused before the lookup."""
-
-    def to_internal_value(self, data: Any) -> Brand:
-        if isinstance(data, str) and "\x00" in data:
-            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
-        brand: Brand = super().to_internal_value(data)
-        return brand
-
-
 class MonitoredQuerySerializer(serializers.ModelSerializer):
-    brand = BrandSlugField(slug_field="slug", queryset=Brand.objects.none())
+    brand = BrandSlugField()
     x_searches = serializers.SerializerMethodField(help_text="The query compiled to X's search syntax.")
 
     class Meta:
@@ -51,12 +41,6 @@ class MonitoredQuerySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "x_searches", "updated_at"]
         # The model's full_clean (in validate) checks uniqueness with its own, clearer message.
         validators: list[Any] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        brand_field: serializers.SlugRelatedField = self.fields["brand"]  # type: ignore[assignment]
-        brand_field.queryset = brands_for(request.user) if request else Brand.objects.none()
 
     def get_x_searches(self, monitored: MonitoredQuery) -> list[str]:
         return compile_x(monitored.parsed(), max_length=settings.PROMPTLY_X_QUERY_MAX_LENGTH)

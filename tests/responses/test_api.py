@@ -27,6 +27,9 @@ def test_agents_read_saved_replies_of_their_brands_and_supervisors_write_them(ag
     assert bad.status_code == 400 and "Unknown variable {nombre} at character 4" in bad.json()["text"][0]
     elsewhere = as_supervisor.post("/api/v1/saved-replies/", new | {"brand": "globex", "title": "X"})
     assert elsewhere.status_code == 400
+    for url, fields in (("/api/v1/saved-replies/", new), ("/api/v1/offers/", {"name": "N", "generate": 1})):
+        nul = as_supervisor.post(url, fields | {"brand": "\x00"})
+        assert nul.status_code == 400 and "brand" in nul.json()
     assert SavedReply.objects.get(title="Hola").language == "es"
 
 
