@@ -23,7 +23,12 @@ from inbox import events, signals
 from inbox.models import Conversation, Direction, Message
 from inbox.services import clock_hook
 from inbox.services.bulk_cursor import Statement, bulk_cursor, execute_together
-from inbox.services.conversation_keys import ConversationKey, answered_ids, assign_conversations, key_of
+from inbox.services.conversation_keys import (
+    ConversationKey,
+    answered_ids,
+    assign_conversations,
+    key_of,
+)
 from inbox.services.ingest_rows import Row, enrich_rows, prepare
 from inbox.services.ingest_store import (
     PLAN_FOR_A_BATCH,
@@ -46,7 +51,7 @@ from inbox.services.ingest_store import (
 from inbox.services.replies import SENDABLE_PLATFORMS
 from inbox.services.thread_state import EMPTY, NewMessage, advance
 from monitoring.connectors.base import FetchResult
-from monitoring.models import ChannelAccount
+from monitoring.models import ChannelAccount, Platform
 
 
 @dataclass
@@ -99,7 +104,8 @@ def _ingest_once(account: ChannelAccount, stream: str, result: FetchResult, push
     quarantine = [*result.quarantined, *batch.rejected]
     report = IngestReport(fetched=len(result.messages) + len(result.quarantined), duplicates=batch.duplicates)
     lookup = [known_ids_lookup(account, [row.external_id for row in batch.rows])] if batch.rows else []
-    answered = answered_ids(batch.rows)
+    by_comment = account.platform == Platform.FACEBOOK  # a comment's place is its top-level comment
+    answered = answered_ids(batch.rows, by_comment=by_comment)
     answered_stored = [answered_lookup(account, answered)] if answered else []
     quarantining = quarantine_insert(account, stream, quarantine, now)
     with bulk_cursor() as cursor, clock_hook.batch():
@@ -127,7 +133,7 @@ def _ingest_once(account: ChannelAccount, stream: str, result: FetchResult, push
         # An item quarantined before (polled again, or reached by a webhook too) counts as a duplicate.
         report.quarantined = len(answers[len(lookup) + len(answered_stored)]) if quarantining else 0
         if rows:
-            assign_conversations(rows, stored)
+            assign_conversations(rows, stored, by_comment=by_comment)
             enrich_rows(rows)
             # The SLA policies, round-robin and listening settings are read once per settings version.
             version = answers[-1][0][0] if answers[-1] else None

@@ -28,7 +28,7 @@ from inbox.services.ingest_rows import Row
 from inbox.services.thread_state import EMPTY, NewMessage, advance
 from inbox.sla import services as sla
 from inbox.sla.models import ResponseClock
-from monitoring.models import ChannelAccount
+from monitoring.models import ChannelAccount, Platform
 
 # Statuses someone set to close a conversation: a moved one keeps them, and so do the conversations split off it.
 _WORKFLOW = frozenset({Status.RESOLVED, Status.PENDING, Status.SNOOZED, Status.SPAM})
@@ -65,12 +65,12 @@ def rethread_account(account: ChannelAccount) -> AccountRethread:
         stored = cursor.fetchall()
     report.messages = len(stored)
     rows = [_row(record) for record in stored]
-    assign_conversations(rows, {})
+    assign_conversations(rows, {}, by_comment=account.platform == Platform.FACEBOOK)
     current = {record[1]: conversations[record[3]] for record in stored}
     message_ids = {record[1]: record[0] for record in stored}
     wanted = {row.external_id: key_of(row) for row in rows}
     by_key = {(c.thread_key, c.customer_key): c for c in conversations.values()}
-    touched = _rekey_first_customers(wanted, current, by_key)
+    touched = _rekey_first_customers(rows, current, by_key)
     touched |= {c.pk for c in conversations.values() if c.to_review == answerable(account)}
     moves: dict[int, list[int]] = defaultdict(list)
     for external_id, key in sorted(wanted.items()):
@@ -108,20 +108,30 @@ def _row(record: tuple) -> Row:
 
 
 def _rekey_first_customers(
-    wanted: dict[str, ConversationKey], current: dict[str, Conversation], by_key: dict[ConversationKey, Conversation]
+    rows: list[Row], current: dict[str, Conversation], by_key: dict[ConversationKey, Conversation]
 ) -> set[int]:
-    """A merged conversation becomes its first customer's: it keeps its workflow, notes and history."""
+    """A merged conversation becomes its first customer's (the key of its author's first message there): it
+    keeps its workflow, notes and history."""
     keys_of: dict[int, set[ConversationKey]] = defaultdict(set)
-    for external_id, key in wanted.items():
-        keys_of[current[external_id].pk].add(key)
+    first_customer: dict[int, ConversationKey] = {}
+    for row in sorted(rows, key=lambda row: (row.platform_time, row.external_id)):
+        source = current[row.external_id]
+        keys_of[source.pk].add(key_of(row))
+        if (
+            row.direction == Direction.INBOUND
+            and source.author
+            and row.author
+            and row.author[0] == source.author.external_id
+        ):
+            first_customer.setdefault(source.pk, key_of(row))
     rekeyed = set()
     for conversation in list(by_key.values()):
         own = (conversation.thread_key, conversation.customer_key)
         keys = keys_of.get(conversation.pk)
         if not keys:
             continue
-        first_customer = (conversation.thread_key, conversation.author.external_id if conversation.author else "")
-        preferred = first_customer if first_customer in keys else own if own in keys else min(keys)
+        first = first_customer.get(conversation.pk)
+        preferred = first if first in keys else own if own in keys else min(keys)
         if preferred == own or preferred in by_key:
             continue
         del by_key[own]

@@ -160,3 +160,40 @@ def test_a_brand_post_polled_with_its_comments_answers_none_of_them(accounts, br
     board = dashboard(DashboardFilters(brand=brand, start=today, end=today))
     assert (board.summary["received"], board.summary["answered"]) == (3, 0)
     assert board.agents == []  # nobody, not even "on the platform", answered
+
+
+def test_on_facebook_each_top_level_comment_is_a_place_and_each_person_there_has_their_own(
+    accounts, brand: Brand, agent
+):
+    played = scenarios.several_customers(slug=brand.slug)
+    poll_all(accounts)
+    facebook = accounts["facebook"]
+    noah = played.comments["noah"]
+    again = sandbox.post_comment(on=played.page_post.graph_id, message="And oat milk?", author="Noah Bennett")
+    own = sandbox.post_comment(on=noah.graph_id, message="Asking for my mum", author="Noah Bennett")
+    other = sandbox.post_comment(on=noah.graph_id, message="Me too, is it?", author="Lucia Ortega")
+    poll_account(facebook.pk)
+
+    noahs = conversation_of(facebook, noah.graph_id)
+    assert conversation_of(facebook, own.graph_id) == noahs
+    assert conversation_of(facebook, again.graph_id) != noahs
+    lucias = conversation_of(facebook, other.graph_id)
+    assert lucias not in (noahs, conversation_of(facebook, played.comments["lucia"].graph_id))
+    assert lucias.author is not None
+    assert (lucias.thread_key, lucias.customer_key) == (
+        noahs.thread_key,
+        f"{lucias.author.external_id}@{noah.graph_id}",
+    )
+
+    sent = do_reply(
+        user=agent,
+        conversation_id=lucias.pk,
+        request=ReplyRequest(text="It is, Lucia!", idempotency_key=uuid.uuid4()),
+    ).message
+    poll_account(facebook.pk)  # brings our reply back, posted under Noah's comment: it stays Lucia's
+    sent.refresh_from_db()
+    lucias.refresh_from_db()
+    noahs.refresh_from_db()
+    assert sent.conversation == lucias and lucias.awaiting_reply_since is None
+    assert clocks(lucias) == [(Outcome.ANSWERED, agent.pk)]
+    assert noahs.awaiting_reply_since is not None

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from inbox import enrichment
 from inbox.models import Author, Conversation, DeliveryStatus, Direction, Message, QuarantinedItem, Status
+from inbox.services.conversation_keys import customer_of
 from inbox.services.ingest import ingest_batch
 from inbox.services.priority import mark_query_matches
 from inbox.services.workflow import do_change_status
@@ -107,8 +108,9 @@ def test_facebook_comments_of_different_people_are_their_own_conversations(brand
     ingest_batch(account=page, stream="page_feed", result=batch(comment, other, again))
     holding = {m.external_id: m.conversation_id for m in Message.objects.all()}
     assert holding["page1_9_c1"] == holding["page1_9_c3"] != holding["page1_9_c2"]
-    conversations = {c.customer_key: c for c in Conversation.objects.all()}
-    assert sorted(conversations) == ["u1", "u3"]
+    # Ann's reply under her own comment stays hers; another person's reply there is theirs, in the same place.
+    conversations = {customer_of(c.customer_key): c for c in Conversation.objects.all()}
+    assert sorted(c.customer_key for c in conversations.values()) == ["u1@page1_9_c1", "u3@page1_9_c1"]
     assert {c.thread_key for c in conversations.values()} == {"page1_9"}
     assert list(conversations["u1"].messages.order_by("platform_time").values_list("external_id", flat=True)) == [
         "page1_9_c1",
@@ -116,6 +118,18 @@ def test_facebook_comments_of_different_people_are_their_own_conversations(brand
     ]
     assert conversations["u3"].author.external_id == "u3"
     assert conversations["u3"].subject == "Same question"
+
+
+def test_a_second_facebook_comment_of_a_customer_is_a_new_conversation_and_a_later_reply_joins_its_comment(brand):
+    page = make_account(brand, platform=Platform.FACEBOOK, external_id="page1")
+    first = post("p_1_c1", thread="p_1", in_reply_to="p_1", text="Where is my order?")
+    ingest_batch(account=page, stream="page_feed", result=batch(first))
+    again = post("p_1_c2", thread="p_1", in_reply_to="p_1", minutes=60, text="Still waiting")
+    under = post("p_1_c3", thread="p_1", in_reply_to="p_1_c1", minutes=61, text="Order 1234")
+    ingest_batch(account=page, stream="page_feed", result=batch(again, under))
+    holding = {m.external_id: m.conversation.customer_key for m in Message.objects.select_related("conversation")}
+    assert holding == {"p_1_c1": "u1@p_1_c1", "p_1_c2": "u1@p_1_c2", "p_1_c3": "u1@p_1_c1"}
+    assert Conversation.objects.filter(awaiting_reply_since__isnull=False).count() == 2
 
 
 def test_a_brand_reply_joins_the_conversation_of_the_customer_it_answers(brand):
@@ -129,7 +143,7 @@ def test_a_brand_reply_joins_the_conversation_of_the_customer_it_answers(brand):
         "p_1_c3", thread="p_1", in_reply_to="p_1_c1", minutes=30, is_from_brand=True, by=author("page1"), text="Now!"
     )
     ingest_batch(account=page, stream="page_feed", result=batch(answer))
-    noahs, emmas, place = (Conversation.objects.get(customer_key=key) for key in ("noah", "emma", ""))
+    noahs, emmas, place = (Conversation.objects.get(customer_key=key) for key in ("noah@p_1_c1", "emma@p_1_c2", ""))
     assert sorted(noahs.messages.values_list("external_id", flat=True)) == ["p_1_c1", "p_1_c3"]
     assert noahs.awaiting_reply_since is None
     assert emmas.awaiting_reply_since is not None and emmas.status == Status.NEW

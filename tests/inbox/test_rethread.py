@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from inbox.models import Author, Conversation, Direction, Message, Status
+from inbox.services.conversation_keys import customer_of
 from inbox.services.ingest import ingest_batch
 from inbox.sla import escalation
 from inbox.sla.models import Outcome, ResponseClock
@@ -79,8 +80,8 @@ def test_rethread_splits_a_merged_post_thread_into_one_conversation_per_customer
     out = rethread(brand)
 
     assert "3 of 5 messages moved, 3 conversations added" in out
-    conversations = {c.customer_key: c for c in Conversation.objects.filter(account=page)}
-    assert sorted(conversations) == ["", "emma", "lucia", "noah"]
+    conversations = {customer_of(c.customer_key): c for c in Conversation.objects.filter(account=page)}
+    assert sorted(c.customer_key for c in conversations.values()) == ["", "emma@c2", "lucia@c3", "noah@c1"]
     noah = conversations["noah"]
     assert noah.pk == merged.pk  # the first customer keeps the conversation, its workflow and history
     assert sorted(noah.messages.values_list("external_id", flat=True)) == ["c1", "c4"]
@@ -105,7 +106,7 @@ def test_rethread_reopens_nothing_someone_resolved_and_ends_its_unanswered_waits
 
     rethread(brand)
 
-    conversations = {c.customer_key: c for c in Conversation.objects.filter(account=page)}
+    conversations = {customer_of(c.customer_key): c for c in Conversation.objects.filter(account=page)}
     assert {key: c.status for key, c in conversations.items()} == dict.fromkeys(
         ["", "noah", "emma", "lucia"], Status.RESOLVED
     )
@@ -125,6 +126,39 @@ def test_rethread_again_moves_nothing(brand):
     assert "0 of 5 messages moved, 0 conversations added, 0 rebuilt" in out
     assert sorted(Message.objects.values_list("external_id", "conversation_id")) == before
     assert sorted(ResponseClock.objects.values_list("pk", flat=True)) == clocks
+
+
+def test_rethread_splits_conversations_keyed_by_post_and_customer_by_top_level_comment(brand):
+    """Keyed the old way, a customer's conversation held all they wrote under a post: it splits by top-level
+    comment, and another person's reply under Noah's comment becomes that person's own."""
+    page, merged = merged_post_thread(brand)
+    rethread(brand)
+    noah = Conversation.objects.get(pk=merged.pk)
+    emma = Conversation.objects.get(account=page, customer_key="emma@c2")
+    Conversation.objects.filter(pk=noah.pk).update(customer_key="noah")
+    Conversation.objects.filter(pk=emma.pk).update(customer_key="emma")
+    at = timezone.now() - timedelta(minutes=10)
+    for external_id, who, parent in (("c5", "noah", "p1"), ("c6", "noah", "c1"), ("c7", "emma", "c1")):
+        Message.objects.create(
+            conversation=emma if who == "emma" else noah,
+            account=page,
+            external_id=external_id,
+            direction=Direction.INBOUND,
+            visibility="public",
+            author=Author.objects.get(external_id=who),
+            in_reply_to=parent,
+            text=f"text of {external_id}",
+            platform_time=at,
+            received_at=at,
+        )
+
+    out = rethread(brand)
+
+    assert "2 of 8 messages moved, 2 conversations added" in out
+    assert partition() == {frozenset(ids) for ids in (["p1"], ["c1", "c4", "c6"], ["c5"], ["c2"], ["c7"], ["c3"])}
+    assert Conversation.objects.get(pk=noah.pk).customer_key == "noah@c1"  # its first customer's first comment
+    assert Conversation.objects.get(pk=emma.pk).customer_key == "emma@c2"
+    assert "0 of 8 messages moved" in rethread(brand)
 
 
 def test_rethread_takes_alert_feed_articles_off_the_clock(brand):
