@@ -10,7 +10,7 @@ import requests
 from django.utils import timezone
 
 from inbox.models import Message
-from monitoring.channel_accounts import add_facebook_account, add_x_account
+from monitoring.channel_accounts import add_facebook_account, add_feed_account, add_x_account
 from monitoring.connectors.retry import Retrying
 from monitoring.models import StreamCursor
 from monitoring.services import poll_account
@@ -105,6 +105,20 @@ def test_x_answers_a_5xx_problem_and_the_read_is_retried_within_the_poll(platfor
 
     assert (mentions.stream, mentions.stored, mentions.error) == ("mentions", 1, "")
     assert waits == [0.5] and server_errors() == 1
+
+
+def test_a_feed_answering_a_5xx_is_read_again_within_the_poll(platforms, live_brand):
+    sandbox.create_feed(slug="acme-alerts", term="Acme")
+    sandbox.publish_feed_entry(
+        feed="acme-alerts", title="Acme opens a shop", summary="Acme Coffee", article_url="https://news.example.com/a"
+    )
+    account = add_feed_account(brand_slug="acme", url=f"{platforms}/feeds/acme-alerts.xml")
+    seed_with_fates("x..", rate=0.2)
+    waits: list[float] = []
+
+    feed = poll_account(account.pk, retrying=Retrying(sleep=waits.append))[0]
+
+    assert (feed.stored, feed.error, waits) == (1, "", [0.5])
 
 
 def test_a_rate_limit_is_not_retried_but_waited_for(platforms, live_brand):
