@@ -18,13 +18,16 @@ $(INSTALLED): pyproject.toml constraints.txt
 run: $(INSTALLED)
 	$(BIN)/python -m promptly.runner
 
-# Tests keep their own embedded servers (var/test) apart from the demo's, unless URLs are given.
+# Tests keep their own embedded servers (var/test) apart from the demo's, unless URLs are given. They run in
+# TEST_WORKERS processes (pytest-xdist; `auto` is one per core), each on a test database and a Redis database
+# of its own: docs/testing.md.
+TEST_WORKERS ?= auto
 test: export PROMPTLY_DATA_DIR ?= $(CURDIR)/var/test
 test: $(INSTALLED) browser-deps lint types
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(MAKE) --no-print-directory deploy-check
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25
 
 # Django's deployment checks with the production settings docker-compose.yml and the README describe.
 deploy-check: $(INSTALLED)

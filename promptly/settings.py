@@ -180,9 +180,12 @@ CHANNEL_LAYERS = channel_layers_for(REDIS_URL)
 
 
 def _celery_url(redis_url: str) -> str:
-    # Celery (kombu) names a unix-socket Redis "redis+socket://"; redis-py names it "unix://".
+    # Celery (kombu) names a unix-socket Redis "redis+socket://" and its database "virtual_host"; redis-py
+    # names them "unix://" and "db".
     if redis_url.startswith("unix://"):
-        return "redis+socket://" + redis_url.removeprefix("unix://")
+        path, _, query = redis_url.removeprefix("unix://").partition("?")
+        pairs = [("virtual_host" if key == "db" else key, value) for key, value in urllib.parse.parse_qsl(query)]
+        return f"redis+socket://{path}" + (f"?{urllib.parse.urlencode(pairs)}" if pairs else "")
     return redis_url
 
 

@@ -17,6 +17,8 @@ from accounts.roles import Role
 from accounts.services import create_user
 from brands.models import Brand
 from brands.services import add_brand, add_member
+from tests.flush import keep_migrated_rows_on_flush
+from tests.parallel import REDIS_DATABASES, redis_database, with_redis_database
 from tests.workers import CeleryWorker, forget_unacknowledged_tasks, worker_env
 
 # Playwright's sync API keeps an event loop running in the test thread; the ORM calls the tests
@@ -24,6 +26,39 @@ from tests.workers import CeleryWorker, forget_unacknowledged_tasks, worker_env
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery"
+
+keep_migrated_rows_on_flush()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config: pytest.Config, specs: list[Any]) -> None:
+    """Each xdist worker gets a Redis database of its own, as pytest-django gives it a test database of its own.
+
+    The cache, the channel layer, Celery's queues, presence and the live log all key by brand or task id, which
+    two workers' databases share. The settings have already started the embedded servers here (or the URLs were
+    given), so the workers inherit the URLs and never race to start a server. Worker N uses database BASE + N,
+    BASE being REDIS_URL's own (0 for the embedded server).
+    """
+    base = os.environ["REDIS_URL"]
+    first = redis_database(base)
+    if first + len(specs) > REDIS_DATABASES:
+        raise pytest.UsageError(
+            f"{len(specs)} workers need Redis databases {first}..{first + len(specs) - 1}; Redis has {REDIS_DATABASES}"
+        )
+    for index, spec in enumerate(specs):
+        spec.env["REDIS_URL"] = with_redis_database(base, first + index)
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer() -> Iterator[None]:
+    """Each test starts on a channel layer of its own. The layer keeps receive state per event loop, and a
+    consumer of an earlier test (its loop gone, a socket still closing) would otherwise leave it claimed:
+    "Two event loops are trying to receive() on one channel layer at once!" in whichever test comes next."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture
@@ -85,11 +120,6 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-    # The channel layer keeps receive state per event loop: a socket of this server still closing must not
-    # share it with the next test's server, which runs on a new loop.
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
 
 
 @pytest.fixture(scope="session")

@@ -6,14 +6,20 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
-from brands.services import add_brand
+from accounts.roles import Role
+from accounts.services import create_user
+from brands.services import add_brand, add_member
 from inbox.selectors import QueueFilters, Sort, queue_page
+from tests.conftest import PASSWORD
 from tests.inbox.factories import AccountFactory
 
 # Conversations themselves, not inbox_conversationtag (a page's tag subquery may scan that small table).
 SEQ_SCAN_OF_CONVERSATIONS = re.compile(r"Seq Scan on inbox_conversation\b")
+
+# One worker seeds the tables once for all of them.
+pytestmark = pytest.mark.xdist_group("query_plans")
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 CONVERSATIONS = 100_000
@@ -48,27 +54,43 @@ WHERE c.thread_key LIKE 'seed-%%'
 """
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """The seeded, analysed tables, built once for the module in a transaction that is rolled back after its
+    last test; each test runs in a savepoint inside it (pytest-django skips the class-level transaction that
+    would close the connection)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        brand = add_brand(slug="acme", name="Acme Coffee", time_zone="America/Los_Angeles")
+        agent = create_user(username="agent", password=PASSWORD, role=Role.AGENT)
+        add_member(brand=brand, user=agent)
+        other = add_brand(slug="other", name="Other")
+        mine, theirs = AccountFactory(brand=brand), AccountFactory(brand=other)
+        with connection.cursor() as cursor:
+            seed = {
+                "mine": brand.pk,
+                "theirs": other.pk,
+                "my_account": mine.pk,
+                "their_account": theirs.pk,
+                "now": NOW,
+                "count": CONVERSATIONS,
+            }
+            cursor.execute(SEED_CONVERSATIONS, seed)
+            # Earlier tests' rolled-back rows leave pages that ANALYZE counts as an empty table; planned on
+            # that, the message trigger's join scans the conversations once per message (hours for 100,000).
+            # Counted now, with this transaction's rows, the join is planned for what is there.
+            cursor.execute("ANALYZE inbox_conversation")
+            cursor.execute(SEED_MESSAGES, seed)
+            cursor.execute("ANALYZE inbox_conversation; ANALYZE inbox_message; ANALYZE inbox_author;")
+            # The seeded rows' deferred foreign-key checks, run once here: left pending, every test's teardown
+            # (Django checks constraints before rolling back) would run them again in its savepoint.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED;")
+        yield agent
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(agent, brand):
-    other = add_brand(slug="other", name="Other")
-    mine, theirs = AccountFactory(brand=brand), AccountFactory(brand=other)
-    with connection.cursor() as cursor:
-        seed = {
-            "mine": brand.pk,
-            "theirs": other.pk,
-            "my_account": mine.pk,
-            "their_account": theirs.pk,
-            "now": NOW,
-            "count": CONVERSATIONS,
-        }
-        cursor.execute(SEED_CONVERSATIONS, seed)
-        # Earlier tests' rolled-back rows leave pages that ANALYZE counts as an empty table; planned on that,
-        # the message trigger's join scans the conversations once per message (hours for 100,000). Counted
-        # now, with this transaction's rows, the join is planned for what is there.
-        cursor.execute("ANALYZE inbox_conversation")
-        cursor.execute(SEED_MESSAGES, seed)
-        cursor.execute("ANALYZE inbox_conversation; ANALYZE inbox_message; ANALYZE inbox_author;")
-    return agent
+def seeded(seeded_once, db):
+    return seeded_once
 
 
 def page_queryset(user, filters: QueueFilters, cursor: str | None = None):
