@@ -209,9 +209,10 @@ def test_500s_back_off_exponentially_and_success_clears_the_failures(brand_x):
     assert (cursor.consecutive_failures, cursor.paused_until, cursor.last_error) == (0, None, "")
 
 
-def test_a_timeout_is_a_passing_fault(brand_x):
+def test_a_timeout_is_a_passing_fault(brand_x, settings):
+    settings.PROMPTLY_HTTP_TIMEOUT_SECONDS = 1.5
     account = connect(brand_x)
-    sandbox.set_faults(rate_timeout=1.0, slow_seconds=3)
+    sandbox.set_faults(rate_timeout=1.0, slow_seconds=3)  # twice the timeout
     connector = connector_for(account)
     with pytest.raises(PlatformUnavailable, match="could not be reached"):
         connector.fetch("mentions", {})
