@@ -14,7 +14,7 @@ def validate_time_zone(value: str) -> None:
 
 
 def validate_language(value: str) -> None:
-    if value not in dict(settings.LANGUAGES):
+    if value and value not in dict(settings.LANGUAGES):
         known = ", ".join(code for code, _ in settings.LANGUAGES)
         raise ValidationError(f"{value!r} is not a language Promptly knows (one of {known}).")
 
@@ -27,7 +27,11 @@ class User(AbstractUser):
         help_text="The person's own time zone, for shifts and times shown to them.",
     )
     language = models.CharField(
-        max_length=8, default="en", validators=[validate_language], help_text="The person's own language."
+        max_length=8,
+        blank=True,
+        default="",
+        validators=[validate_language],
+        help_text="The person's interface language; empty: the browser's.",
     )
     in_training = models.BooleanField(
         default=False,

@@ -6,15 +6,16 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # Apps whose models each role may view; admins may also change them.
 ROLE_APPS = ("accounts", "brands", "monitoring", "inbox", "responses", "crisis", "django_celery_beat")
 
 
 class Role(models.TextChoices):
-    AGENT = "agent", "Agent"
-    SUPERVISOR = "supervisor", "Supervisor"
-    ADMIN = "admin", "Admin"
+    AGENT = "agent", _("Agent")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ADMIN = "admin", _("Admin")
 
 
 # A higher role can do everything a lower one can.

@@ -1,14 +1,17 @@
-"""The person's own API tokens: see which exist, make one (shown once), revoke any."""
+"""The person's own things: API tokens (see which exist, make one shown once, revoke any) and interface language."""
 
 from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.views import LoginView, LogoutView
@@ -32,14 +35,14 @@ class TokensView(LoginRequiredMixin, View):
         if request.POST.get("action") == "create":
             days = request.POST.get("expires_days", "")
             try:
-                _, token = create_token(user=user, expires_days=int(days) if days.isdigit() else None)
+                _token_row, token = create_token(user=user, expires_days=int(days) if days.isdigit() else None)
             except TokenRefused as error:
                 messages.error(request, str(error))
                 return HttpResponseRedirect(reverse("api-tokens"))
             return self._page(request, new_token=token)
         key = request.POST.get("token_key") or None
         revoked = revoke_tokens(user=user, token_key=key) if key or request.POST.get("action") == "revoke_all" else 0
-        messages.info(request, f"Revoked {revoked} token(s).")
+        messages.info(request, _("Revoked %(count)d token(s).") % {"count": revoked})
         return HttpResponseRedirect(reverse("api-tokens"))
 
     def _page(self, request: HttpRequest, *, new_token: str) -> HttpResponse:
@@ -70,3 +73,19 @@ class TokenLogoutView(LogoutView):
     """POST with a token: that token is revoked."""
 
     authentication_classes = [ExpiringTokenAuthentication]
+
+
+class LanguageView(LoginRequiredMixin, View):
+    """POST /accounts/language/ language=es|…|"" (the browser's): the person's own interface language."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = cast(User, request.user)
+        chosen = request.POST.get("language", "")
+        if chosen and chosen not in dict(settings.LANGUAGES):
+            return HttpResponse(status=400)
+        user.language = chosen
+        user.save(update_fields=["language"])
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("home")
+        return HttpResponseRedirect(back)

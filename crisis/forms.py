@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from crisis.models import Severity, StatementKind
 from crisis.services.incidents import check_definition
@@ -15,7 +16,7 @@ class IncidentForm(forms.Form):
     definition = forms.CharField(
         max_length=500,
         required=False,
-        label="Query or terms that define it",
+        label=_("Query or terms that define it"),
         help_text='The monitored-query language, e.g. recall OR "saved recipes": matching conversations are linked.',
     )
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 ALL_CHANNELS = 0  # MinuteCount.query_id of the brand's whole volume
 
 
 class Sensitivity(models.TextChoices):
-    LOW = "low", "Low (fewer, larger spikes)"
-    NORMAL = "normal", "Normal"
-    HIGH = "high", "High (earlier, more alerts)"
+    LOW = "low", _("Low (fewer, larger spikes)")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High (earlier, more alerts)")
 
 
 class CrisisSettings(models.Model):
@@ -104,17 +105,17 @@ class Spike(models.Model):
 
 
 class Severity(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    CRITICAL = "critical", "Critical"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
 
 
 class IncidentStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    ACTIVE = "active", "Active"
-    DISMISSED = "dismissed", "Dismissed"
-    CLOSED = "closed", "Closed"
+    PROPOSED = "proposed", _("Proposed")
+    ACTIVE = "active", _("Active")
+    DISMISSED = "dismissed", _("Dismissed")
+    CLOSED = "closed", _("Closed")
 
 
 class Incident(models.Model):
@@ -162,14 +163,14 @@ class IncidentConversation(models.Model):
 
 
 class TimelineKind(models.TextChoices):
-    ALERT = "alert", "Alert"
-    ALERT_UPDATED = "alert_updated", "Alert updated (growing)"
-    PROPOSED = "proposed", "Proposed"
-    DECLARED = "declared", "Declared"
-    STATUS = "status", "Status changed"
-    STATEMENT = "statement", "Statement version issued"
-    ACKNOWLEDGED = "acknowledged", "Playbook acknowledged"
-    REPLY = "reply", "Reply sent"
+    ALERT = "alert", _("Alert")
+    ALERT_UPDATED = "alert_updated", _("Alert updated (growing)")
+    PROPOSED = "proposed", _("Proposed")
+    DECLARED = "declared", _("Declared")
+    STATUS = "status", _("Status changed")
+    STATEMENT = "statement", _("Statement version issued")
+    ACKNOWLEDGED = "acknowledged", _("Playbook acknowledged")
+    REPLY = "reply", _("Reply sent")
 
 
 class TimelineEntry(models.Model):
@@ -223,10 +224,10 @@ class PlaybookVersion(models.Model):
 
 
 class StatementKind(models.TextChoices):
-    HOLDING = "holding", "Holding statement"
-    APOLOGY = "apology", "Apology"
-    UPDATE = "update", "Update"
-    RESOLUTION = "resolution", "Resolution"
+    HOLDING = "holding", _("Holding statement")
+    APOLOGY = "apology", _("Apology")
+    UPDATE = "update", _("Update")
+    RESOLUTION = "resolution", _("Resolution")
 
 
 class Statement(models.Model):

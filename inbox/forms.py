@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from inbox.models import Sentiment, Status
 from inbox.selectors import QueueFilters, SlaState, Sort
@@ -85,9 +86,9 @@ class BulkForm(forms.Form):
         try:
             ids = sorted({int(part) for part in raw.split(",") if part.strip()})
         except ValueError as error:
-            raise forms.ValidationError("Select conversations from the list.") from error
+            raise forms.ValidationError(_("Select conversations from the list.")) from error
         if not ids:
-            raise forms.ValidationError("Select at least one conversation.")
+            raise forms.ValidationError(_("Select at least one conversation."))
         if len(ids) > 500:
-            raise forms.ValidationError("Select at most 500 conversations at once.")
+            raise forms.ValidationError(_("Select at most 500 conversations at once."))
         return ids

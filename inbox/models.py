@@ -5,6 +5,7 @@ from django.contrib.postgres.indexes import BrinIndex, GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from brands.models import Brand
@@ -61,17 +62,17 @@ class AuthorLink(models.Model):
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", "Public"
-    PRIVATE = "private", "Private"
+    PUBLIC = "public", _("Public")
+    PRIVATE = "private", _("Private")
 
 
 class Status(models.TextChoices):
-    NEW = "new", "New"
-    OPEN = "open", "Open"
-    PENDING = "pending", "Pending (waiting on customer)"
-    RESOLVED = "resolved", "Resolved"
-    SNOOZED = "snoozed", "Snoozed"
-    SPAM = "spam", "Spam"
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    PENDING = "pending", _("Pending (waiting on customer)")
+    RESOLVED = "resolved", _("Resolved")
+    SNOOZED = "snoozed", _("Snoozed")
+    SPAM = "spam", _("Spam")
 
 
 # Statuses that still ask something of the team: the default queue.
@@ -81,11 +82,11 @@ CLOSED = ["resolved", "spam"]
 
 
 class Sentiment(models.TextChoices):
-    POSITIVE = "positive", "Positive"
-    NEUTRAL = "neutral", "Neutral"
-    NEGATIVE = "negative", "Negative"
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
     # A language we have no lexicon for: said openly instead of passing it off as neutral.
-    UNKNOWN = "unknown", "Not scored (language)"
+    UNKNOWN = "unknown", _("Not scored (language)")
 
 
 class Conversation(models.Model):
@@ -178,16 +179,16 @@ class Conversation(models.Model):
 
 
 class Direction(models.TextChoices):
-    INBOUND = "in", "Inbound"
-    OUTBOUND = "out", "Outbound"
+    INBOUND = "in", _("Inbound")
+    OUTBOUND = "out", _("Outbound")
 
 
 class DeliveryStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    NOTE = "note", "Note (not sendable)"
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    NOTE = "note", _("Note (not sendable)")
 
 
 class Message(models.Model):
@@ -315,12 +316,12 @@ class InternalNote(models.Model):
 
 
 class EventKind(models.TextChoices):
-    STATUS = "status", "Status changed"
-    ASSIGNED = "assigned", "Assigned"
-    TAGGED = "tagged", "Tag added"
-    UNTAGGED = "untagged", "Tag removed"
-    NOTE = "note", "Note added"
-    MODERATED = "moderated", "Moderated on the platform"
+    STATUS = "status", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    TAGGED = "tagged", _("Tag added")
+    UNTAGGED = "untagged", _("Tag removed")
+    NOTE = "note", _("Note added")
+    MODERATED = "moderated", _("Moderated on the platform")
 
 
 class ConversationEvent(models.Model):
@@ -390,10 +391,10 @@ class NotificationMute(models.Model):
 
 
 class BulkJobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class BulkJob(models.Model):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand
 
@@ -12,10 +13,10 @@ from monitoring.queries.models import MessageQueryMatch, MonitoredQuery  # noqa:
 
 
 class Platform(models.TextChoices):
-    X = "x", "X"
-    FACEBOOK = "facebook", "Facebook"
-    FEED = "feed", "Alert feed"
-    WEBHOOK = "webhook", "Webhook"
+    X = "x", _("X")
+    FACEBOOK = "facebook", _("Facebook")
+    FEED = "feed", _("Alert feed")
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class ChannelAccount(models.Model):

@@ -6,9 +6,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.views import TokenLoginView, TokenLogoutView, TokensView
+from accounts.views import LanguageView, TokenLoginView, TokenLogoutView, TokensView
 from promptly.health import healthz
 from settings_pages.views.password import SetPasswordView
 
@@ -20,6 +21,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/tokens/", TokensView.as_view(), name="api-tokens"),
+    path("accounts/language/", LanguageView.as_view(), name="language"),
+    # The JavaScript strings of the active language, as a script file (the pages' policy allows no inline code).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/set-password/<uidb64>/<token>/", SetPasswordView.as_view(), name="set-password"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

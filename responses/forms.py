@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from brands.models import Brand
@@ -55,9 +56,9 @@ class SavedReplyForm(_BrandScoped):
 class OfferForm(_BrandScoped):
     """A new offer: its codes come from a CSV, are generated with a prefix, or are one shared code."""
 
-    codes_file = forms.FileField(required=False, help_text="A CSV with a `code` column: single-use codes.")
-    generate = forms.IntegerField(required=False, min_value=1, max_value=100_000, help_text="Or generate N codes…")
-    code_prefix = forms.CharField(required=False, max_length=20, help_text="…with this prefix, e.g. SORRY-.")
+    codes_file = forms.FileField(required=False, help_text=_("A CSV with a `code` column: single-use codes."))
+    generate = forms.IntegerField(required=False, min_value=1, max_value=100_000, help_text=_("Or generate N codes…"))
+    code_prefix = forms.CharField(required=False, max_length=20, help_text=_("…with this prefix, e.g. SORRY-."))
 
     class Meta:
         model = Offer

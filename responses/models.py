@@ -5,16 +5,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand
 
 
 class Category(models.TextChoices):
-    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
-    APOLOGY = "apology", "Apology"
-    ANSWER = "answer", "Answer"
-    OFFER = "offer", "Offer"
-    CRISIS = "crisis", "Crisis"
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+    APOLOGY = "apology", _("Apology")
+    ANSWER = "answer", _("Answer")
+    OFFER = "offer", _("Offer")
+    CRISIS = "crisis", _("Crisis")
 
 
 class SavedReply(models.Model):
@@ -143,8 +144,8 @@ class OfferCode(models.Model):
 
 
 class RedemptionStatus(models.TextChoices):
-    GIVEN = "given", "Given"
-    RETURNED = "returned", "Returned (delivery failed)"
+    GIVEN = "given", _("Given")
+    RETURNED = "returned", _("Returned (delivery failed)")
 
 
 class Redemption(models.Model):
@@ -175,9 +176,9 @@ class Redemption(models.Model):
 
 
 class ApprovalStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for approval"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 class ReplyApproval(models.Model):

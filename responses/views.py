@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
@@ -133,7 +134,7 @@ class OfferCreateView(_Offers, CreateView):
         except ReplyRefused as refused:
             form.add_error(None, refused.message)
             return self.form_invalid(form)  # type: ignore[arg-type]
-        messages.success(self.request, f"Added the offer {fields['name']}.")
+        messages.success(self.request, _("Added the offer %(name)s.") % {"name": fields["name"]})
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -149,7 +150,7 @@ class ResponseSettingsView(_Supervisors, View):
         brand = self.brands().filter(pk=brand_id).first()
         if brand is None:
             raise Http404("No such brand.")
-        found, _ = ResponseSettings.objects.get_or_create(brand=brand)
+        found, _created = ResponseSettings.objects.get_or_create(brand=brand)
         return found
 
     def _form(self, settings: ResponseSettings, data: Any = None) -> ResponseSettingsForm:
@@ -166,7 +167,7 @@ class ResponseSettingsView(_Supervisors, View):
         if not form.is_valid():
             return render(request, "responses/rules.html", {"form": form, "brand": settings.brand}, status=422)
         form.save()
-        messages.success(request, f"Saved the reply rules of {settings.brand.name}.")
+        messages.success(request, _("Saved the reply rules of %(brand)s.") % {"brand": settings.brand.name})
         return HttpResponseRedirect(reverse("responses:rules", args=[brand_id]))
 
 
@@ -187,16 +188,16 @@ class ApprovalDecideView(_Supervisors, View):
             raise Http404("No such reply waiting.")
         form = DecisionForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose approve or reject.")
+            messages.error(request, _("Choose approve or reject."))
             return HttpResponseRedirect(reverse("responses:approvals"))
         try:
             if form.cleaned_data["decision"] == "approve":
                 edited = form.cleaned_data["text"] or None
                 approvals.approve(supervisor=user, approval_id=approval_id, text=edited)
-                messages.success(request, "Approved: the reply is on its way.")
+                messages.success(request, _("Approved: the reply is on its way."))
             else:
                 approvals.reject(supervisor=user, approval_id=approval_id, reason=form.cleaned_data["reason"])
-                messages.success(request, "Rejected; the agent sees your reason.")
+                messages.success(request, _("Rejected; the agent sees your reason."))
         except ReplyRefused as refused:
             messages.error(request, refused.message)
         return HttpResponseRedirect(reverse("responses:approvals"))

@@ -39,7 +39,7 @@ class Profile:
     first_name: str = ""
     last_name: str = ""
     time_zone: str = "UTC"
-    language: str = "en"
+    language: str = ""  # the browser's
     in_training: bool = False
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from brands.models import Brand, Team
@@ -67,7 +68,7 @@ class DashboardFilterForm(forms.Form):
         end: date = data.get("end") or today
         start: date = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
         if start > end:
-            raise forms.ValidationError("The start date is after the end date.")
+            raise forms.ValidationError(_("The start date is after the end date."))
         if (end - start).days >= MAX_DAYS:
             raise forms.ValidationError(f"Choose at most {MAX_DAYS} days.")
         data["start"], data["end"] = start, end
@@ -98,9 +99,9 @@ class SlaPolicyForm(forms.ModelForm):
     )
     holiday_dates = forms.CharField(
         required=False,
-        label="Holidays",
+        label=_("Holidays"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One date per line, YYYY-MM-DD.",
+        help_text=_("One date per line, YYYY-MM-DD."),
     )
 
     class Meta:

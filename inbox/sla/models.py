@@ -9,6 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from brands.models import DEFAULT_FIRST_RESPONSE_MINUTES, Brand
 from inbox.sla.clock import Coverage, Shift
@@ -18,9 +19,9 @@ DEFAULT_AT_RISK_PERCENT = 75
 
 
 class Escalation(models.TextChoices):
-    NONE = "none", "Do not reassign"
-    AT_RISK = "at_risk", "Reassign when at risk"
-    BREACHED = "breached", "Reassign when breached"
+    NONE = "none", _("Do not reassign")
+    AT_RISK = "at_risk", _("Reassign when at risk")
+    BREACHED = "breached", _("Reassign when breached")
 
 
 class SlaPolicy(models.Model):
@@ -90,14 +91,14 @@ class SlaPolicy(models.Model):
 
 
 class ClockKind(models.TextChoices):
-    FIRST = "first", "First response"
-    NEXT = "next", "Next response"
+    FIRST = "first", _("First response")
+    NEXT = "next", _("Next response")
 
 
 class Outcome(models.TextChoices):
-    OPEN = "open", "Waiting"
-    ANSWERED = "answered", "Answered"
-    CLOSED = "closed", "Closed without a reply"
+    OPEN = "open", _("Waiting")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed without a reply")
 
 
 class ResponseClock(models.Model):
@@ -171,8 +172,8 @@ class ResponseClock(models.Model):
 
 
 class WarningKind(models.TextChoices):
-    AT_RISK = "at_risk", "At risk"
-    BREACHED = "breached", "Breached"
+    AT_RISK = "at_risk", _("At risk")
+    BREACHED = "breached", _("Breached")
 
 
 class SlaWarning(models.Model):

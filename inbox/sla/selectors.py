@@ -32,6 +32,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from brands.models import Brand
 from inbox.models import OPEN_WORK, Conversation
@@ -50,7 +51,8 @@ class SlaState(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"on_track": "On track", "at_risk": "At risk", "breached": "Breached", "none": "Answered"}[self.value]
+        labels = {"on_track": _("On track"), "at_risk": _("At risk"), "breached": _("Breached"), "none": _("Answered")}
+        return labels[self.value]
 
 
 def _at_risk_clock(now: datetime) -> Exists:

@@ -14,6 +14,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from inbox.models import CLOSED
 from inbox.services.moderation import offered
@@ -71,11 +73,11 @@ def author_link(author: Any) -> str:
 def _span(seconds: float) -> str:
     minutes = int(abs(seconds) // 60)
     if minutes < 60:
-        return f"{minutes} min"
+        return _("%(minutes)d min") % {"minutes": minutes}
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} h {minutes:02d} min"
-    return f"{hours // 24} days"
+        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    return _("%(days)d days") % {"days": hours // 24}
 
 
 @register.filter
@@ -84,7 +86,9 @@ def countdown(due: dt.datetime | None) -> str:
     if due is None:
         return ""
     seconds = (due - timezone.now()).total_seconds()
-    return f"due in {_span(seconds)}" if seconds > 0 else f"overdue by {_span(seconds)}"
+    if seconds > 0:
+        return _("due in %(span)s") % {"span": _span(seconds)}
+    return _("overdue by %(span)s") % {"span": _span(seconds)}
 
 
 # One queue row. Formatted in Python: the template language was a quarter of the endpoint's time for a page
@@ -92,15 +96,15 @@ def countdown(due: dt.datetime | None) -> str:
 _ROW = (
     '<li class="row sla-{sla} status-{status}" id="conv-{pk}" data-id="{pk}" data-url="{url}"'
     ' data-status-url="{url}status/" data-assign-url="{url}assign/" data-order="{order}">\n'
-    '  <input type="checkbox" class="pick" value="{pk}" aria-label="Select conversation {pk}">\n'
+    '  <input type="checkbox" class="pick" value="{pk}" aria-label="{select} {pk}">\n'
     '  <a class="who" href="{url}"><strong class="author-name">{author}</strong>{handle}</a>\n'
     '  <span class="channel badge">{channel}</span>\n'
     '  <span class="snippet">{snippet}</span>\n'
     '  <span class="meta">\n'
-    '    <span class="sentiment sentiment-{sentiment}">{sentiment}</span>\n'
+    '    <span class="sentiment sentiment-{sentiment}">{sentiment_word}</span>\n'
     "    {language}\n"
     "    {priority}\n"
-    '    <span class="status">{status}</span>\n'
+    '    <span class="status">{status_word}</span>\n'
     "    {due}\n"
     '    <span class="assignee">{owner}</span>\n'
     "    {tags}\n"
@@ -108,6 +112,21 @@ _ROW = (
     "  </span>\n"
     "</li>"
 )
+
+
+# The words a queue row shows for a status or sentiment (lower case, as the row has always shown them).
+ROW_WORDS = {
+    "new": pgettext_lazy("queue row", "new"),
+    "open": pgettext_lazy("queue row", "open"),
+    "pending": pgettext_lazy("queue row", "pending"),
+    "resolved": pgettext_lazy("queue row", "resolved"),
+    "snoozed": pgettext_lazy("queue row", "snoozed"),
+    "spam": pgettext_lazy("queue row", "spam"),
+    "positive": pgettext_lazy("queue row", "positive"),
+    "neutral": pgettext_lazy("queue row", "neutral"),
+    "negative": pgettext_lazy("queue row", "negative"),
+    "unknown": pgettext_lazy("queue row", "unknown"),
+}
 
 
 def _when(condition: object, template: str, *values: object) -> SafeString:
@@ -125,20 +144,23 @@ def _row(row: Any) -> SafeString:
         due = format_html('<span class="muted">{}</span>', state.label)
     return format_html(
         _ROW,
+        select=_("Select conversation"),
         sla=state.value,
         status=row.status,
+        status_word=ROW_WORDS.get(row.status, row.status),
         pk=row.pk,
         url=shown["url"],
         order=shown["order"],
         author=shown["author"],
         handle=_when(shown["handle"], ' <span class="muted handle">@{}</span>', shown["handle"]),
         channel=shown["channel"],
-        snippet=row.snippet or row.subject or "(no text)",
+        snippet=row.snippet or row.subject or _("(no text)"),
         sentiment=row.sentiment,
+        sentiment_word=ROW_WORDS.get(row.sentiment, row.sentiment),
         language=_when(row.language, '<span class="lang">{}</span>', row.language),
         priority=_when(row.priority, '<span class="priority">P{}</span>', row.priority),
         due=due,
-        owner=shown["owner"] or "unassigned",
+        owner=shown["owner"] or _("unassigned"),
         tags=format_html_join("", '<span class="tag">{}</span>', ((tag,) for tag in row.tag_names or ())),
         brand=row.brand_name,
     )
@@ -161,11 +183,11 @@ class ModerationButton:
 def moderation_buttons(message: Any, account: Any) -> list[ModerationButton]:
     """The moderation buttons of one message of the thread (none for the brand's own or private ones)."""
     labels = {
-        Moderation.HIDE: "Hide reply" if account.platform == Platform.X else "Hide",
-        Moderation.UNHIDE: "Unhide reply" if account.platform == Platform.X else "Unhide",
-        Moderation.LIKE: "Like",
-        Moderation.UNLIKE: "Unlike",
-        Moderation.DELETE: "Delete",
+        Moderation.HIDE: _("Hide reply") if account.platform == Platform.X else _("Hide"),
+        Moderation.UNHIDE: _("Unhide reply") if account.platform == Platform.X else _("Unhide"),
+        Moderation.LIKE: _("Like"),
+        Moderation.UNLIKE: _("Unlike"),
+        Moderation.DELETE: _("Delete"),
     }
-    confirm = {Moderation.DELETE: "Delete this comment on Facebook? It cannot be undone."}
+    confirm = {Moderation.DELETE: _("Delete this comment on Facebook? It cannot be undone.")}
     return [ModerationButton(action, labels[action], confirm.get(action, "")) for action in offered(message, account)]

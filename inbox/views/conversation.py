@@ -161,7 +161,7 @@ class StatusView(WorkflowActionView):
         workflow.do_change_status(
             actor=_actor(request), conversation_id=conversation.pk, status=status, snoozed_until=until
         )
-        return f"Marked {Status(status).label.lower()}."
+        return _("Marked %(status)s.") % {"status": str(Status(status).label).lower()}
 
 
 class AssignView(WorkflowActionView):
@@ -169,7 +169,7 @@ class AssignView(WorkflowActionView):
         actor: User = _actor(request)
         if request.POST.get("assignee") == "me":
             workflow.do_claim(actor=actor, conversation_id=conversation.pk)
-            return "Assigned to you."
+            return _("Assigned to you.")
         form = AssignForm(request.POST)
         if not form.is_valid():
             raise _form_error(form)
@@ -177,7 +177,7 @@ class AssignView(WorkflowActionView):
         assignee = User.objects.filter(pk=assignee_id).first() if assignee_id else None
         team = Team.objects.filter(pk=team_id).first() if team_id else None
         workflow.do_assign(actor=actor, conversation_id=conversation.pk, assignee=assignee, team=team)
-        return f"Assigned to {assignee.get_username()}." if assignee else "Assignment updated."
+        return _("Assigned to %(name)s.") % {"name": assignee.get_username()} if assignee else _("Assignment updated.")
 
 
 class TagView(WorkflowActionView):
@@ -188,13 +188,13 @@ class TagView(WorkflowActionView):
         tag = workflow.do_add_tag(
             actor=_actor(request), conversation_id=conversation.pk, name=form.cleaned_data["name"]
         )
-        return f"Tagged {tag.name}."
+        return _("Tagged %(tag)s.") % {"tag": tag.name}
 
 
 class UntagView(WorkflowActionView):
     def change(self, request: HttpRequest, conversation: Conversation) -> str:
         workflow.do_remove_tag(actor=_actor(request), conversation_id=conversation.pk, tag_id=self.kwargs["tag_id"])
-        return "Tag removed."
+        return _("Tag removed.")
 
 
 class AuthorLinkView(WorkflowActionView):
@@ -220,4 +220,4 @@ class NoteView(WorkflowActionView):
         if not form.is_valid():
             raise _form_error(form)
         workflow.do_add_note(actor=_actor(request), conversation_id=conversation.pk, text=form.cleaned_data["text"])
-        return "Note added."
+        return _("Note added.")

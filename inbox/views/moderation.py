@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.models import User
@@ -17,11 +18,11 @@ from inbox.selectors import conversation_for, thread
 from inbox.services import moderation
 
 DONE = {
-    "hide": "Hidden on the platform.",
-    "unhide": "Shown again on the platform.",
-    "like": "Liked on the platform.",
-    "unlike": "Like taken back.",
-    "delete": "Deleted on the platform.",
+    "hide": _("Hidden on the platform."),
+    "unhide": _("Shown again on the platform."),
+    "like": _("Liked on the platform."),
+    "unlike": _("Like taken back."),
+    "delete": _("Deleted on the platform."),
 }
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -146,7 +147,7 @@ class QueueRowsView(RoleRequiredMixin, View):
     """The rows partial: the next keyset page ("load more"), or given ids refreshed live."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        _, filters = _filters(request)
+        _form, filters = _filters(request)
         now = timezone.now()
         if "ids" in request.GET:
             try:
@@ -169,7 +170,7 @@ class QueueCountsView(RoleRequiredMixin, View):
     """How many conversations each status, assignee and SLA choice holds (loaded after the list)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        _, filters = _filters(request)
+        _form, filters = _filters(request)
         counts = queue_counts(request.user, filters, timezone.now())
         return HttpResponse(render_to_string("inbox/_counts.html", {"counts": counts}))
 
@@ -180,7 +181,7 @@ class ShiftView(RoleRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         on_shift = request.POST.get("on_shift") == "1"
         workflow.do_set_availability(user=cast(User, request.user), on_shift=on_shift, seen=True)
-        messages.info(request, "You are on shift." if on_shift else "You are off shift.")
+        messages.info(request, _("You are on shift.") if on_shift else _("You are off shift."))
         return HttpResponseRedirect(reverse("inbox:queue"))
 
 

@@ -115,5 +115,5 @@ def hits_for_sla_warning(*, brand_id: int, conversation_id: int, kind: str) -> l
         if rule.min_author_followers is not None and (followers or 0) < rule.min_author_followers:
             continue
         last = conversation.messages.filter(direction=Direction.INBOUND).order_by("-platform_time", "-pk").first()
-        hits.append(Hit(rule, SlaKind(kind).label, 1, [last.pk] if last else [], [conversation.pk]))
+        hits.append(Hit(rule, str(SlaKind(kind).label), 1, [last.pk] if last else [], [conversation.pk]))
     return hits

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand
 from monitoring.alerts.models import AlertRule, SlaKind
@@ -23,18 +24,20 @@ class AlertRuleForm(forms.ModelForm):
         choices=SlaKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="SLA warnings",
-        help_text="Raise the alert when a conversation's first response is at risk or breached.",
+        label=_("SLA warnings"),
+        help_text=_("Raise the alert when a conversation's first response is at risk or breached."),
     )
     webhook_secret = forms.CharField(
         required=False,
         max_length=200,
         widget=forms.PasswordInput(render_value=False),
-        label="Webhook signing key",
-        help_text="Signs each webhook (X-Promptly-Signature, HMAC-SHA256). Stored encrypted, never shown again; "
-        "leave empty to keep the current key.",
+        label=_("Webhook signing key"),
+        help_text=_(
+            "Signs each webhook (X-Promptly-Signature, HMAC-SHA256). Stored encrypted, never shown again; "
+            "leave empty to keep the current key."
+        ),
     )
-    clear_webhook_secret = forms.BooleanField(required=False, label="Remove the signing key")
+    clear_webhook_secret = forms.BooleanField(required=False, label=_("Remove the signing key"))
 
     class Meta:
         model = AlertRule
@@ -88,7 +91,7 @@ class AlertRuleForm(forms.ModelForm):
             cleaned.get("crisis_spikes"),
         )
         if not any(conditions):
-            raise forms.ValidationError("Choose at least one condition, or the rule would fire on every mention.")
+            raise forms.ValidationError(_("Choose at least one condition, or the rule would fire on every mention."))
         return cleaned
 
     def save(self, commit: bool = True) -> AlertRule:

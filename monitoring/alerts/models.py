@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, validate_email
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class SlaKind(models.TextChoices):
-    AT_RISK = "at_risk", "SLA at risk"
-    BREACHED = "breached", "SLA breached"
+    AT_RISK = "at_risk", _("SLA at risk")
+    BREACHED = "breached", _("SLA breached")
 
 
 class AlertRule(models.Model):
@@ -95,18 +96,18 @@ class AlertRule(models.Model):
 
 
 class AlertChannel(models.TextChoices):
-    IN_APP = "in_app", "In-app"
-    EMAIL = "email", "E-mail"
-    WEBHOOK = "webhook", "Webhook"
+    IN_APP = "in_app", _("In-app")
+    EMAIL = "email", _("E-mail")
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class DeliveryState(models.TextChoices):
-    COLLECTING = "collecting", "Collecting (digest)"
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    RETRYING = "retrying", "Retrying"
-    FAILED = "failed", "Failed"
+    COLLECTING = "collecting", _("Collecting (digest)")
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    RETRYING = "retrying", _("Retrying")
+    FAILED = "failed", _("Failed")
 
 
 class AlertDelivery(models.Model):

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from inbox.models import InboxSettings, QuarantinedItem
@@ -58,7 +59,7 @@ class BrandView(SettingsView):
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
             return self._render(request, brand, form, cells, status=400)
-        messages.success(request, f"Saved {values.name}.")
+        messages.success(request, _("Saved %(name)s.") % {"name": values.name})
         return redirect("settings:brand", slug=slug)
 
     def _render(
@@ -79,7 +80,7 @@ class RoutingView(SettingsView):
         if not form.is_valid():
             return self._render(request, errors={brand.pk: form}, status=400)
         set_routing(brand=brand, **form.cleaned_data)
-        messages.success(request, f"Saved routing of {brand.name}.")
+        messages.success(request, _("Saved routing of %(brand)s.") % {"brand": brand.name})
         return redirect("settings:routing")
 
     def _render(
@@ -130,11 +131,11 @@ class QuarantineItemView(SettingsView):
         item = get_object_or_404(QuarantinedItem.objects.filter(account__brand__in=self.brands()), pk=pk)
         if self.action == "discard":
             discard_quarantined(item_id=item.pk)
-            messages.success(request, "Discarded the item.")
+            messages.success(request, _("Discarded the item."))
         elif reprocess_quarantined(item_id=item.pk):
-            messages.success(request, "The item was parsed and stored.")
+            messages.success(request, _("The item was parsed and stored."))
         else:
-            messages.error(request, "The item still cannot be parsed; its reason says why.")
+            messages.error(request, _("The item still cannot be parsed; its reason says why."))
         return redirect("settings:quarantine")
 
 

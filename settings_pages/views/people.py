@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, role_of
@@ -122,7 +123,7 @@ class PersonView(SettingsView):
         except PeopleError as error:
             form.add_error(None, str(error))
             return self._render(request, person, form, status=400)
-        messages.success(request, f"Saved {person.get_username()}.")
+        messages.success(request, _("Saved %(name)s.") % {"name": person.get_username()})
         return redirect("settings:people")
 
     def _render(self, request: HttpRequest, person: User, form: PersonForm, status: int = 200) -> HttpResponse:
@@ -141,7 +142,10 @@ class PersonDeactivateView(PersonView):
         except PeopleError as error:
             messages.error(request, str(error))
             return redirect("settings:person", pk=pk)
-        messages.success(request, f"{person.get_username()} is deactivated: signed out everywhere, tokens revoked.")
+        messages.success(
+            request,
+            _("%(name)s is deactivated: signed out everywhere, tokens revoked.") % {"name": person.get_username()},
+        )
         return redirect("settings:people")
 
 

@@ -6,8 +6,8 @@
   var region = document.getElementById("alert-toasts");
   if (!region) return;
   var retryDelay = 1000;
-  // Every string this script shows, in one place (the interface's translations replace them).
-  var TEXT = { alert: "Alert", promptlyAlert: "Promptly alert", dismiss: "Dismiss", open: "Open the conversation" };
+  // Every string this script shows, in one place, in the page's language (Django's JavaScript catalogue).
+  var TEXT = { alert: gettext("Alert"), promptlyAlert: gettext("Promptly alert"), dismiss: gettext("Dismiss"), open: gettext("Open the conversation") };
   if (window.promptlyText) Object.assign(TEXT, window.promptlyText.alerts || {});
 
   // A link of ours only: a path on this site, never another site or a javascript: URL.

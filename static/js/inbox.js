@@ -4,20 +4,20 @@
 (function () {
   "use strict";
 
-  // Every string this script shows, in one place (the interface's translations replace them).
+  // Every string this script shows, in one place, in the page's language (Django's JavaScript catalogue).
   var TEXT = {
-    live: "live",
-    reconnecting: "reconnecting…",
-    selected: " selected",
-    alsoViewing: "Also viewing: ",
-    isTyping: " is typing a reply…",
-    areTyping: " are typing a reply…",
-    dueIn: "due in ",
-    overdueBy: "overdue by ",
-    minutes: " min",
-    hours: " h ",
-    days: " days",
-    paneFailed: "This conversation could not be opened here. Open it on its own page instead.",
+    live: gettext("live"),
+    reconnecting: gettext("reconnecting…"),
+    selected: gettext(" selected"),
+    alsoViewing: gettext("Also viewing: "),
+    isTyping: gettext(" is typing a reply…"),
+    areTyping: gettext(" are typing a reply…"),
+    dueIn: gettext("due in "),
+    overdueBy: gettext("overdue by "),
+    minutes: gettext(" min"),
+    hours: gettext(" h "),
+    days: gettext(" days"),
+    paneFailed: gettext("This conversation could not be opened here. Open it on its own page instead."),
   };
   if (window.promptlyText) Object.assign(TEXT, window.promptlyText.inbox || {});
 

@@ -112,6 +112,7 @@ ACCESS: dict[str, Access] = {
     "logout": Access(PUBLIC, "post"),
     "set-password": Access(PUBLIC, args=_set_password_link, scoped=False),  # the token is the authentication
     "healthz": Access(PUBLIC),
+    "javascript-catalog": Access(PUBLIC),  # the interface's JavaScript strings, the same for everyone
     "admin:index": Access(SUPERUSER),
     "inbox:queue": Access(A),
     "inbox:rows": Access(A),
@@ -178,6 +179,7 @@ ACCESS: dict[str, Access] = {
     "inbox_api:tag": Access(A, "delete", args=_tag),
     "api-schema": Access(SIGNED_IN),
     "api-docs": Access(SIGNED_IN),
+    "language": Access(SIGNED_IN, "post"),  # the person's own interface language
     "api-tokens": Access(SIGNED_IN),
     "api-token": Access(SIGNED, "post"),  # username and password in the body
     "api-logout": Access(SIGNED, "post"),  # the API token being signed out
