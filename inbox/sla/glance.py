@@ -69,6 +69,7 @@ def judge(summary: Mapping[str, Any], *, target_minutes: int) -> dict[str, Judge
         ),
         "breaches": Judgement(
             _breaches(summary.get("breaches") or 0, summary.get("decided") or 0),
+            # xgettext:no-python-format
             _("target none; fewer than {share:.0f}% of decided").format(share=BREACH_WARN_SHARE * 100),
         ),
     }
