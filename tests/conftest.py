@@ -109,7 +109,10 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
     from promptly.asgi import application
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning"))
+    # A browser page still open at teardown keeps its websocket: without a bound, uvicorn waits on it
+    # until the thread join below gives up (10 s per test).
+    config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="critical", timeout_graceful_shutdown=1)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -39,6 +39,8 @@ def run_async(scenario) -> None:
     thread.join(timeout=60)
     if failure:
         raise failure[0]
+    if thread.is_alive():
+        pytest.fail("the scenario did not finish within 60 s")
 
 
 def socket_for(user=None) -> WebsocketCommunicator:
@@ -113,6 +115,7 @@ def test_anonymous_visitors_are_refused():
         connected, code = await socket.connect()
         assert not connected
         assert code == 4403
+        await socket.disconnect()
 
     run_async(scenario)
 
