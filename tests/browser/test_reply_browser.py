@@ -188,7 +188,10 @@ def test_reply_to_this_answers_the_message_picked_not_the_customers_latest(platf
     answering = page.locator("#composer-slot [data-testid=answering]")
     assert "and the lid was broken" in answering.inner_text()
 
-    page.locator(".message", has_text="my beans never came").get_by_role("link", name="Reply to this").click()
+    # On its own page "Reply to this" loads the page anew: the composer answers only once htmx has run there
+    # (a click before that would post the form without it).
+    with page.expect_navigation(wait_until="load"):
+        page.locator(".message", has_text="my beans never came").get_by_role("link", name="Reply to this").click()
     assert "my beans never came" in answering.inner_text()
     send(page, "@maria Your beans left today.")
 
