@@ -345,7 +345,9 @@ async def soak(connections: Connections, run: Run, seconds: float, tag: str) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--rates", type=lambda text: [float(rate) for rate in text.split(",")], default=[20, 100, 300])
+    parser.add_argument(
+        "--rates", type=lambda text: [float(rate) for rate in text.split(",")], default=[20.0, 100.0, 300.0]
+    )
     parser.add_argument("--soak", type=float, default=0, help="seconds of sparse events on one socket instead")
     args = parser.parse_args()
     start_stack("realtime")
