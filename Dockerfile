@@ -6,10 +6,12 @@ WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 COPY promptly ./promptly
 COPY accounts ./accounts
+COPY brands ./brands
 COPY monitoring ./monitoring
 COPY inbox ./inbox
 COPY responses ./responses
 COPY crisis ./crisis
+COPY settings_pages ./settings_pages
 RUN pip install --no-cache-dir -c constraints.txt .
 COPY . .
 RUN useradd --create-home promptly && mkdir -p /data && chown promptly /data
