@@ -16,13 +16,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from accounts.roles import Role, has_role
+from accounts.permissions import RolePermission
+from accounts.roles import Role
 from brands.api import BrandSlugField
 from brands.selectors import brands_for
 from inbox.services.replies import ReplyRefused
@@ -33,19 +34,14 @@ from responses.offers import CodeSource, add_offer
 from responses.services import check_saved_reply
 
 
-class ReadForAgentsWriteForSupervisors(BasePermission):
+class ReadForAgentsWriteForSupervisors(RolePermission):
+    write_role = Role.SUPERVISOR
     message = "Reading needs the agent role; changing needs the supervisor role."
 
-    def has_permission(self, request: Request, view: Any) -> bool:
-        needed = Role.AGENT if request.method in SAFE_METHODS else Role.SUPERVISOR
-        return has_role(request.user, needed)
 
-
-class IsSupervisor(BasePermission):
+class IsSupervisor(RolePermission):
+    read_role = Role.SUPERVISOR
     message = "This needs the supervisor role."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return has_role(request.user, Role.SUPERVISOR)
 
 
 class SavedReplySerializer(serializers.ModelSerializer):

@@ -14,14 +14,14 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from accounts.models import User
-from accounts.roles import Role, has_role
+from accounts.permissions import RolePermission
 from inbox.api import serializers as api
 from inbox.api.openapi import queue_list_parameters
 from inbox.forms import QueueFilterForm
@@ -37,11 +37,8 @@ TEXT_REFUSALS = frozenset({"empty_text", "text_too_long"})
 REFUSED = OpenApiResponse(api.RefusalSerializer, description="Bad input (field errors) or a refused change.")
 
 
-class HasAgentRole(BasePermission):
+class HasAgentRole(RolePermission):
     message = "The inbox API needs the agent role."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return has_role(request.user, Role.AGENT)
 
 
 class InboxAPIView(APIView):

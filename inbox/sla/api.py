@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
 
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import Role, has_role
+from accounts.permissions import RolePermission
+from accounts.roles import Role
 from inbox.sla.checkins import recommend_check_ins
 from inbox.sla.forms import DashboardFilterForm
 from inbox.sla.selectors import dashboard
 
 
-class IsSupervisor(BasePermission):
+class IsSupervisor(RolePermission):
+    read_role = Role.SUPERVISOR
     message = "The SLA figures need the supervisor role."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return has_role(request.user, Role.SUPERVISOR)
 
 
 class SlaSummaryView(APIView):

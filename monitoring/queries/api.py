@@ -14,21 +14,19 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import path
 from rest_framework import generics, serializers
-from rest_framework.permissions import BasePermission, IsAuthenticated
-from rest_framework.request import Request
+from rest_framework.permissions import IsAuthenticated
 
-from accounts.roles import Role, has_role
+from accounts.permissions import RolePermission
+from accounts.roles import Role
 from brands.api import BrandSlugField
 from brands.selectors import brands_for
 from monitoring.queries.compiler_x import compile_x
 from monitoring.queries.models import MonitoredQuery
 
 
-class IsAdmin(BasePermission):
+class IsAdmin(RolePermission):
+    read_role = Role.ADMIN
     message = "Monitored queries need the admin role."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return has_role(request.user, Role.ADMIN)
 
 
 class MonitoredQuerySerializer(serializers.ModelSerializer):
