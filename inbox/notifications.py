@@ -7,9 +7,12 @@ Texts name the conversation by its author only (bounded); the page sets them as 
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from inbox.events import publish_to_user_on_commit
 from inbox.models import Conversation, NotificationKind, NotificationMute
 
@@ -38,9 +41,21 @@ def _who(conversation: Conversation) -> str:
 
 
 def notify_on_commit(*, user_id: int | None, kind: NotificationKind, conversation: Conversation) -> None:
-    """Tell `user_id` about `conversation` once the transaction commits, unless they muted this kind."""
-    if user_id is None or NotificationMute.objects.filter(user_id=user_id, kind=kind).exists():
+    """Tell `user_id` about `conversation` once the transaction commits, unless they muted this kind.
+
+    Worded in the recipient's language, not in that of whoever caused it (the assigning colleague, a worker)."""
+    if user_id is None:
         return
+    muted = Exists(NotificationMute.objects.filter(user_id=OuterRef("pk"), kind=kind))
+    recipient = User.objects.filter(pk=user_id).annotate(muted=muted).values_list("language", "muted").first()
+    if recipient is None or recipient[1]:
+        return
+    with translation.override(recipient[0] or None):
+        alert = _alert(kind, conversation)
+    publish_to_user_on_commit(user_id=user_id, kind=NOTICE, payload={"alert": alert, "user_id": user_id})
+
+
+def _alert(kind: NotificationKind, conversation: Conversation) -> dict[str, str]:
     titles = {
         NotificationKind.ASSIGNED: _("Assigned to you"),
         NotificationKind.AT_RISK: _("About to breach"),
@@ -51,11 +66,10 @@ def notify_on_commit(*, user_id: int | None, kind: NotificationKind, conversatio
         NotificationKind.AT_RISK: _("The conversation with {who} is close to its first-response target."),
         NotificationKind.REPLY_FAILED: _("Your reply to {who} was not posted. Open it to see why and retry."),
     }
-    alert = {
+    return {
         "id": f"{kind}-{conversation.pk}",
         "title": titles[kind],
         "body": bodies[kind].format(who=_who(conversation)),
         "url": reverse("inbox:queue") + f"?c={conversation.pk}",
         "notice": kind.value,
     }
-    publish_to_user_on_commit(user_id=user_id, kind=NOTICE, payload={"alert": alert, "user_id": user_id})

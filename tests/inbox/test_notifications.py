@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from channels.db import database_sync_to_async
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.roles import Role
 from accounts.services import create_user
@@ -59,6 +59,19 @@ def test_a_conversation_assigned_to_me_by_someone_else_tells_me_with_a_link(bran
     assert alert["title"] == "Assigned to you"
     assert alert["body"] == "The conversation with <b>Ana</b> is yours now."  # data: the page sets it as text
     assert alert["url"] == f"/inbox/?c={conversation.pk}"
+
+
+def test_the_notice_speaks_the_recipients_language_not_the_assigners(brand, agent, colleague):
+    conversation = conversation_with_message(brand, author=AuthorFactory(name="Ana"))
+    agent.language = "es"
+    agent.save(update_fields=["language"])
+
+    with translation.override("lt"):
+        events = heard(
+            agent, lambda: workflow.do_assign(actor=colleague, conversation_id=conversation.pk, assignee=agent)
+        )
+
+    assert events[0]["alert"]["title"] == "Asignada a ti"
 
 
 def test_taking_one_myself_or_a_muted_kind_tells_nobody(brand, agent, colleague):
