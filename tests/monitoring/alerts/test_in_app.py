@@ -44,7 +44,7 @@ class Socket(ApplicationCommunicator):
 def run(scenario: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     """Run the async scenario on its own loop in a thread (Playwright may hold a loop in this one)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, scenario()).result()
+        return pool.submit(asyncio.run, scenario()).result(timeout=60)
 
 
 def _socket(user) -> Socket:
@@ -78,6 +78,9 @@ def test_in_app_alert_reaches_the_brands_members_only(brand, agent) -> None:
 
 def test_anonymous_socket_is_refused() -> None:
     async def scenario() -> bool:
-        return await _socket(AnonymousUser()).connect()
+        socket = _socket(AnonymousUser())
+        accepted = await socket.connect()
+        await socket.disconnect()  # lets the refused consumer end, so the loop closes without waiting on it
+        return accepted
 
     assert run(scenario) is False
