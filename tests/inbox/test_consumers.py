@@ -34,7 +34,7 @@ def run_async(scenario) -> None:
         except BaseException as error:  # noqa: BLE001  (handed back to the test thread below)
             failure.append(error)
 
-    thread = threading.Thread(target=target)
+    thread = threading.Thread(target=target, daemon=True)  # a hung scenario must not keep the worker alive
     thread.start()
     thread.join(timeout=60)
     if failure:

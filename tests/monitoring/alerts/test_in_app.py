@@ -2,8 +2,9 @@
 
 import asyncio
 import json
+import threading
 from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 import pytest
@@ -43,8 +44,21 @@ class Socket(ApplicationCommunicator):
 
 def run(scenario: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     """Run the async scenario on its own loop in a thread (Playwright may hold a loop in this one)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, scenario()).result(timeout=60)
+    outcome: Future[Any] = Future()
+
+    def target() -> None:
+        try:
+            outcome.set_result(asyncio.run(scenario()))
+        except BaseException as error:  # noqa: BLE001  (handed back to the test thread below)
+            outcome.set_exception(error)
+
+    # A daemon thread: a scenario that never ends fails the test and cannot keep the worker from exiting
+    # (an executor would wait for it on leaving its block, and at exit).
+    threading.Thread(target=target, daemon=True).start()
+    try:
+        return outcome.result(timeout=60)
+    except TimeoutError:
+        pytest.fail("the scenario did not finish within 60 s")
 
 
 def _socket(user) -> Socket:
